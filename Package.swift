@@ -1,0 +1,74 @@
+// swift-tools-version: 6.2
+//
+// Gazette: a search engine for news archives.
+// The module graph follows ../shared/STYLE.md: `Indexing` and `Search` meet only
+// in the on-disk format (`IndexFormat`), and only `NewsIngest` sees libxml2.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [.strictMemorySafety()]
+
+let package = Package(
+    name: "Gazette",
+    products: [
+        .executable(name: "gazette", targets: ["gazette"]),
+        .library(name: "Search", targets: ["Search"]),
+        .library(name: "Indexing", targets: ["Indexing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "NewsCore", swiftSettings: strict),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "NewsIngest", dependencies: ["NewsCore", "CLibXML2"], swiftSettings: strict),
+        .target(name: "TextAnalysis", dependencies: ["NewsCore"], swiftSettings: strict),
+        .target(name: "IndexFormat", dependencies: ["NewsCore"], swiftSettings: strict),
+        .target(
+            name: "Indexing",
+            dependencies: ["NewsCore", "TextAnalysis", "IndexFormat"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Search",
+            dependencies: [
+                "NewsCore", "TextAnalysis", "IndexFormat",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "gazette",
+            dependencies: [
+                "NewsCore", "NewsIngest", "Indexing", "Search",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "IndexBenchmarks",
+            dependencies: ["NewsCore", "NewsIngest", "TextAnalysis", "Indexing", "Search"],
+            swiftSettings: strict
+        ),
+        .target(name: "TestSupport", dependencies: ["NewsCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "NewsIngestTests", dependencies: ["NewsIngest", "TestSupport"]),
+        .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
+        .testTarget(
+            name: "IndexFormatTests", dependencies: ["IndexFormat", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Indexing", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            // "gazette" so that `swift test` builds the binary the CLI tests run.
+            dependencies: ["NewsIngest", "Indexing", "Search", "TestSupport", "gazette"],
+            resources: [.copy("Golden")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

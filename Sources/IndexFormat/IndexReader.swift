@@ -1,0 +1,82 @@
+import NewsCore
+
+/// An open, read-only view of one committed index.
+///
+/// Opening reads and verifies the manifest, maps each segment file, checks
+/// every header (magic, kind, version, segment id), footer and length against
+/// the manifest, and checksums the small norms file. The large files (terms,
+/// postings, positions, documents) are checked structurally only and read
+/// lazily, page by page, as queries touch them; ``verifyChecksums()`` reads them
+/// whole (Lucene makes the same trade: `checkFooter` at open, full checksums in
+/// `CheckIndex`). Every read is bounds-checked, so damage there surfaces as an
+/// ``IndexError``, never as a crash.
+public struct IndexReader: Sendable {
+    public let directory: String
+    public let manifest: Manifest
+    public let terms: TermDictionary
+    public let postings: MappedFile
+    public let positions: MappedFile
+    public let lengths: DocumentLengths
+    public let documents: DocumentStore
+
+    public init(directory: String) throws(IndexError) {
+        self.directory = directory
+        let manifest = try Manifest.read(directory: directory)
+        self.manifest = manifest
+        func open(_ kind: IndexFileKind) throws(IndexError) -> MappedFile {
+            guard let entry = manifest.entry(for: kind) else {
+                throw IndexError.corrupt(
+                    "the manifest lists no \(kind.rawValue) file", path: directory + "/" + Manifest.fileName)
+            }
+            let file = try MappedFile(path: directory + "/" + entry.name)
+            guard UInt64(file.count) == entry.length else {
+                throw IndexError.corrupt(
+                    "file is \(file.count) bytes but the manifest says \(entry.length): truncated or replaced",
+                    path: file.path)
+            }
+            let (checksum, _) = try IndexFileFooter.read(from: file)
+            guard checksum == entry.checksum else {
+                throw IndexError.corrupt("footer checksum differs from the manifest's", path: file.path)
+            }
+            return file
+        }
+        terms = try TermDictionary(file: open(.terms), segmentID: manifest.segmentID)
+        postings = try open(.postings)
+        positions = try open(.positions)
+        for file in [postings, positions] {
+            let kind: IndexFileKind = file === postings ? .postings : .positions
+            let (header, _) = try IndexFileHeader.read(from: file, expecting: kind)
+            try checkSegment(header, manifest.segmentID, file)
+        }
+        lengths = try DocumentLengths(file: open(.norms), segmentID: manifest.segmentID)
+        documents = try DocumentStore(file: open(.documents), segmentID: manifest.segmentID)
+        guard lengths.documentCount == manifest.documentCount, documents.count == Int(manifest.documentCount)
+        else {
+            throw IndexError.corrupt("segment files disagree on the number of documents", path: directory)
+        }
+    }
+
+    public var documentCount: UInt32 { manifest.documentCount }
+
+    /// A cursor over the postings of a term found in ``terms``.
+    public func postings(for info: TermInfo) throws(IndexError) -> PostingsCursor {
+        try PostingsCursor(info: info, postings: postings, positions: positions, documentCount: documentCount)
+    }
+
+    /// Reads every byte of every file and compares checksums with the footers
+    /// and the manifest (`gazette check`).
+    public func verifyChecksums() throws(IndexError) {
+        for file in [terms.file, postings, positions, lengths.file, documents.file] {
+            try IndexFileFooter.verify(file)
+        }
+    }
+
+    /// Bytes on disk of the committed files, the manifest included.
+    public var sizeOnDisk: UInt64 {
+        var manifestSize: UInt64 = 0
+        if case .success(let status) = SystemFiles.status(directory + "/" + Manifest.fileName) {
+            manifestSize = status.size
+        }
+        return manifest.files.reduce(manifestSize) { $0 + $1.length }
+    }
+}

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A read-only memory map of one index file, with bounds-checked little-endian reads.
+///
+/// This is the one place where the index reads raw memory. Every read checks its
+/// range against the mapping and throws ``IndexError/Code/corruptIndex`` instead
+/// of trapping, because the bytes come from disk and are never trusted.
+///
+/// The mapping is private and read-only and lives exactly as long as the object;
+/// readers keep a strong reference, so no pointer outlives it. A file replaced
+/// by a later commit stays mapped (the kernel keeps an unlinked file's pages), so
+/// a reader keeps seeing the commit it opened.
+@safe public final class MappedFile: @unchecked Sendable {
+    // SAFETY (@unchecked Sendable): the mapping is PROT_READ and never changes
+    // after init; all members are immutable.
+    public let path: String
+    public let count: Int
+    private let base: UnsafeRawPointer
+
+    public init(path: String) throws(IndexError) {
+        self.path = path
+        let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT {
+                throw IndexError(.corruptIndex, "file named by the manifest is missing", path: path)
+            }
+            throw FileSystem.ioError("open", path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard unsafe fstat(fd, &info) == 0 else { throw FileSystem.ioError("stat", path) }
+        let size = Int(info.st_size)
+        guard size > 0 else { throw IndexError.corrupt("file is empty", path: path) }
+        let address = unsafe mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let address = unsafe address, unsafe address != MAP_FAILED else { throw FileSystem.ioError("mmap", path) }
+        // SAFETY: mmap succeeded, so [address, address + size) is readable until munmap.
+        unsafe base = UnsafeRawPointer(address)
+        count = size
+    }
+
+    deinit {
+        unsafe munmap(UnsafeMutableRawPointer(mutating: base), count)
+    }
+
+    @inline(__always)
+    private func check(_ offset: Int, _ length: Int) throws(IndexError) {
+        guard offset >= 0, length >= 0, offset <= count - length else {
+            throw IndexError.corrupt(
+                "read of \(length) bytes runs past the end of the file (\(count) bytes)",
+                path: path, offset: offset)
+        }
+    }
+
+    @inline(__always)
+    public func byte(at offset: Int) throws(IndexError) -> UInt8 {
+        try check(offset, 1)
+        // SAFETY: checked above that offset is inside the mapping.
+        return unsafe base.load(fromByteOffset: offset, as: UInt8.self)
+    }
+
+    @inline(__always)
+    public func uint32(at offset: Int) throws(IndexError) -> UInt32 {
+        try check(offset, 4)
+        // SAFETY: checked above; loadUnaligned has no alignment requirement.
+        return UInt32(littleEndian: unsafe base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    @inline(__always)
+    public func uint64(at offset: Int) throws(IndexError) -> UInt64 {
+        try check(offset, 8)
+        // SAFETY: checked above; loadUnaligned has no alignment requirement.
+        return UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// Reads a LEB128 variable-length integer at `offset` and moves `offset` past it.
+    /// At most 10 bytes; a longer run, or one that crosses `limit`, is corruption.
+    @inline(__always)
+    public func vint(at offset: inout Int, limit: Int) throws(IndexError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        let end = min(limit, count)
+        while true {
+            guard offset < end, shift < 64 else {
+                throw IndexError.corrupt("variable-length integer runs past its block", path: path, offset: offset)
+            }
+            // SAFETY: 0 <= offset < end <= count, inside the mapping.
+            let byte = unsafe base.load(fromByteOffset: offset, as: UInt8.self)
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    /// Calls `body` with a span over `length` bytes at `offset`; the span must not escape.
+    public func withBytes<R, E: Error>(
+        at offset: Int, count length: Int, _ body: (Span<UInt8>) throws(E) -> R
+    ) throws(IndexError) -> Result<R, E> {
+        try check(offset, length)
+        // SAFETY: the range is inside the mapping, which outlives this call; the
+        // span is confined to `body`.
+        let buffer = unsafe UnsafeBufferPointer(
+            start: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), count: length)
+        let span = unsafe buffer.span
+        do throws(E) {
+            return .success(try body(span))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// A copy of `length` bytes at `offset`.
+    public func bytes(at offset: Int, count length: Int) throws(IndexError) -> [UInt8] {
+        try withBytes(at: offset, count: length) { (span: Span<UInt8>) -> [UInt8] in span.array }.get()
+    }
+
+    /// Compares `length` bytes at `offset` with `key`, bytewise (as memcmp, shorter first).
+    public func compare(at offset: Int, count length: Int, with key: Span<UInt8>) throws(IndexError) -> Int {
+        try withBytes(at: offset, count: length) { (stored: Span<UInt8>) -> Int in
+            let n = min(stored.count, key.count)
+            var i = 0
+            while i < n {
+                let a = stored[i]
+                let b = key[i]
+                if a != b { return a < b ? -1 : 1 }
+                i += 1
+            }
+            return stored.count == key.count ? 0 : (stored.count < key.count ? -1 : 1)
+        }.get()
+    }
+
+    /// CRC-32 of `length` bytes at `offset`.
+    public func checksum(at offset: Int, count length: Int) throws(IndexError) -> UInt32 {
+        try withBytes(at: offset, count: length) { (span: Span<UInt8>) -> UInt32 in
+            var crc = CRC32()
+            crc.update(span)
+            return crc.value
+        }.get()
+    }
+}
+
+extension Span<UInt8> {
+    /// The bytes as an array.
+    public var array: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        for k in indices { bytes.append(self[k]) }
+        return bytes
+    }
+}

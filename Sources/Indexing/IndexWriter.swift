@@ -1,0 +1,92 @@
+import IndexFormat
+import NewsCore
+import TextAnalysis
+
+/// Builds an index from articles: analyses each one, inverts it into in-memory
+/// postings, and on `commit()` writes a segment and switches the index to it atomically.
+///
+/// Call order: `init` → `add` for each article → `commit()` once. Until the commit
+/// returns, readers keep seeing the index as it was; if the process dies first,
+/// the previous commit is intact and the half-written files are deleted by the
+/// next successful commit. A write lock keeps two writers apart.
+///
+/// This writer builds one segment per commit, holding postings in memory; the
+/// multi-segment, bounded-memory writer is issue "An index built for millions
+/// of articles".
+public final class IndexWriter {
+    public let directory: String
+    private let lock: WriteLock
+    private let segment: SegmentWriter
+    private let analyzer: Analyzer
+    private var terms = TermTable()
+    private var encoders: [PostingsEncoder] = []
+    private var lengths: [UInt32] = []
+    /// (term id << 32 | position) for the document being inverted; reused.
+    private var occurrences: [UInt64] = []
+    private var positionBuffer: [UInt32] = []
+
+    public init(directory: String, analyzer: Analyzer = Analyzer()) throws(IndexError) {
+        try FileSystem.createDirectory(directory)
+        self.directory = directory
+        lock = try WriteLock(directory: directory)
+        segment = try SegmentWriter(directory: directory)
+        self.analyzer = analyzer
+    }
+
+    public var documentCount: Int { lengths.count }
+
+    /// Adds an article as the next document.
+    @discardableResult
+    public func add(_ article: Article) throws(IndexError) -> DocumentID {
+        let document = UInt32(lengths.count)
+        occurrences.removeAll(keepingCapacity: true)
+        var tokenCount: UInt32 = 0
+        let afterTitle = analyzer.analyze(article.title.utf8.span) { token, term in
+            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(token.position))
+            tokenCount += 1
+        }
+        analyzer.analyze(article.body.utf8.span, startPosition: afterTitle &+ titleBodyPositionGap) { token, term in
+            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(token.position))
+            tokenCount += 1
+        }
+        while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
+        // Sorting by (term, position) groups each term's positions in order.
+        occurrences.sort()
+        var i = 0
+        while i < occurrences.count {
+            let term = Int(occurrences[i] >> 32)
+            positionBuffer.removeAll(keepingCapacity: true)
+            while i < occurrences.count && Int(occurrences[i] >> 32) == term {
+                positionBuffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
+                i += 1
+            }
+            encoders[term].add(document: document, positions: positionBuffer[...])
+        }
+        lengths.append(tokenCount)
+        try segment.addDocument(article)
+        return DocumentID(rawValue: document)
+    }
+
+    /// What a commit wrote.
+    public struct CommitSummary: Sendable {
+        public var documentCount: Int
+        public var termCount: Int
+        public var bytesOnDisk: UInt64
+        public var generation: UInt64
+    }
+
+    /// Writes the segment and makes it the index's current commit.
+    public func commit() throws(IndexError) -> CommitSummary {
+        let order = terms.sortedIDs()
+        try segment.writeTerms(count: order.count) { index in
+            let id = order[index]
+            return (Array(terms.bytes(id)), encoders[id])
+        }
+        let manifest = try segment.commit(documentLengths: lengths)
+        let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
+        return CommitSummary(
+            documentCount: lengths.count, termCount: order.count,
+            bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
+            generation: manifest.generation)
+    }
+}

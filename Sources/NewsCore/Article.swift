@@ -1,0 +1,42 @@
+/// One news article as Gazette indexes it: where it came from, its title and its body text.
+///
+/// `title` and `body` are valid UTF-8 (ingestion repairs invalid bytes before an
+/// `Article` exists). The body keeps paragraph boundaries as blank lines, so that
+/// snippets can stop at them.
+public struct Article: Sendable, Equatable {
+    /// The file's path as the user named it (relative to the working directory when
+    /// the corpus was given as a relative path).
+    public var path: String
+    public var title: String
+    public var body: String
+    public var format: SourceFormat
+    /// Size of the source file in bytes, kept for incremental updates.
+    public var sourceSize: UInt64
+    /// Modification time of the source file, in whole seconds since 1970.
+    public var modificationTime: Int64
+
+    public init(
+        path: String, title: String, body: String, format: SourceFormat,
+        sourceSize: UInt64 = 0, modificationTime: Int64 = 0
+    ) {
+        self.path = path
+        self.title = title
+        self.body = body
+        self.format = format
+        self.sourceSize = sourceSize
+        self.modificationTime = modificationTime
+    }
+}
+
+/// The kind of file an article was read from.
+public enum SourceFormat: UInt8, Sendable, CaseIterable {
+    case text = 0
+    case html = 1
+
+    public var name: String {
+        switch self {
+        case .text: "text"
+        case .html: "html"
+        }
+    }
+}

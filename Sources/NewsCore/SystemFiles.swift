@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An `errno` from a failed system call, with the operation that failed.
+public struct SystemError: Error, Sendable, CustomStringConvertible {
+    public var errno: Int32
+    public var operation: String
+
+    public init(errno: Int32, operation: String) {
+        self.errno = errno
+        self.operation = operation
+    }
+
+    /// The C library's text for the error ("Permission denied").
+    public var reason: String {
+        guard let text = unsafe strerror(errno) else { return "errno \(errno)" }
+        return unsafe String(cString: text)
+    }
+
+    public var description: String { "\(operation) failed: \(reason)" }
+
+    public var isNotFound: Bool { errno == ENOENT }
+}
+
+/// The few file-system reads that ingestion and the index share, without
+/// Foundation: directory listings, whole-file reads and `stat`.
+public enum SystemFiles {
+    /// What `stat` says of a path (symbolic links followed).
+    public struct Status: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case file, directory, other }
+        public var kind: Kind
+        public var size: UInt64
+        public var modificationTime: Int64
+        public var device: UInt64
+        public var inode: UInt64
+    }
+
+    public static func status(_ path: String) -> Result<Status, SystemError> {
+        var info = stat()
+        guard unsafe stat(path, &info) == 0 else { return .failure(SystemError(errno: errno, operation: "stat")) }
+        let kind: Status.Kind
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .file
+        case S_IFDIR: kind = .directory
+        default: kind = .other
+        }
+        return .success(
+            Status(
+                kind: kind, size: UInt64(info.st_size), modificationTime: Int64(info.st_mtim.tv_sec),
+                device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+    }
+
+    /// One name in a directory listing.
+    public struct DirectoryEntry: Sendable, Equatable {
+        /// The name; invalid UTF-8 bytes, if any, replaced by U+FFFD.
+        public var name: String
+        /// False when the name's bytes are not UTF-8: `name` then does not
+        /// reach the file, and the file cannot be opened through it.
+        public var isValidUTF8: Bool
+    }
+
+    /// The entries of a directory, unsorted, without "." and "..".
+    public static func entries(_ path: String) -> Result<[DirectoryEntry], SystemError> {
+        guard let dir = unsafe opendir(path) else {
+            return .failure(SystemError(errno: errno, operation: "open directory"))
+        }
+        defer { unsafe closedir(dir) }
+        var entries: [DirectoryEntry] = []
+        while let entry = unsafe readdir(dir) {
+            // SAFETY: d_name is a NUL-terminated array inside the dirent that
+            // readdir returned; it stays valid until the next readdir call.
+            let decoded = unsafe withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                let chars = unsafe raw.bindMemory(to: CChar.self).baseAddress!
+                if let valid = unsafe String(validatingCString: chars) { return (valid, true) }
+                return (unsafe String(cString: chars), false)
+            }
+            if decoded.0 != "." && decoded.0 != ".." {
+                entries.append(DirectoryEntry(name: decoded.0, isValidUTF8: decoded.1))
+            }
+        }
+        return .success(entries)
+    }
+
+    /// The names in a directory, unsorted, without "." and "..".
+    public static func listDirectory(_ path: String) -> Result<[String], SystemError> {
+        entries(path).map { $0.map(\.name) }
+    }
+
+    /// Reads a whole file; fails with EFBIG if it is larger than `limit` bytes.
+    public static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], SystemError> {
+        let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(SystemError(errno: errno, operation: "open")) }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = unsafe chunk.withUnsafeMutableBytes { unsafe read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(SystemError(errno: errno, operation: "read"))
+            }
+            if n == 0 { break }
+            if result.count + n > limit { return .failure(SystemError(errno: EFBIG, operation: "read")) }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return .success(result)
+    }
+}

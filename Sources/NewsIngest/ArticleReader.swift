@@ -1,0 +1,166 @@
+import NewsCore
+
+/// Reads one corpus file into an ``Article``, or says why not.
+///
+/// - `.txt`, `.text`: the first non-empty line is the title, the rest the body.
+/// - `.html`, `.htm`, `.xhtml`: parsed by libxml2 (``HTMLDocument``), then
+///   ``HTMLTextExtractor``.
+/// - Anything else is skipped as an unsupported type.
+///
+/// A file with a NUL byte is binary and skipped; so is an empty file, one
+/// with no text, and one larger than ``maximumFileSize``. Invalid UTF-8 is
+/// repaired (U+FFFD) and reported as a warning: the article is still indexed.
+public struct ArticleReader: Sendable {
+    /// Larger files are not news articles (a saved page with inline images is
+    /// a few MB); reading them would only waste memory.
+    public static let maximumFileSize = 64 << 20
+
+    public static let textExtensions: Set<String> = ["txt", "text"]
+    public static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
+
+    public init() {}
+
+    public enum Outcome: Sendable {
+        case article(Article, warnings: [IngestProblem])
+        case skipped(IngestProblem)
+    }
+
+    /// The lower-cased extension of `path`, or "" if it has none.
+    public static func fileExtension(_ path: String) -> String {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
+    public static func isSupported(_ path: String) -> Bool {
+        let ext = fileExtension(path)
+        return textExtensions.contains(ext) || htmlExtensions.contains(ext)
+    }
+
+    /// Reads the file at `path` (whose `stat` the walker already has).
+    public func read(path: String, status: SystemFiles.Status) -> Outcome {
+        let ext = Self.fileExtension(path)
+        let format: SourceFormat
+        if Self.textExtensions.contains(ext) {
+            format = .text
+        } else if Self.htmlExtensions.contains(ext) {
+            format = .html
+        } else {
+            return .skipped(
+                IngestProblem(
+                    path: path,
+                    reason: ext.isEmpty ? "unsupported file type (no extension)" : "unsupported file type (.\(ext))",
+                    severity: .skipped))
+        }
+        func skip(_ reason: String) -> Outcome {
+            .skipped(IngestProblem(path: path, reason: reason, severity: .skipped))
+        }
+        if status.size > UInt64(Self.maximumFileSize) {
+            return skip("file too large (\(status.size) bytes; the limit is \(Self.maximumFileSize))")
+        }
+        let bytes: [UInt8]
+        switch SystemFiles.readFile(path, limit: Self.maximumFileSize) {
+        case .success(let read): bytes = read
+        case .failure(let error): return skip("cannot read: \(error.reason)")
+        }
+        if bytes.isEmpty { return skip("empty file") }
+        if let nul = bytes.firstIndex(of: 0) { return skip("binary file (NUL byte at offset \(nul))") }
+
+        var warnings: [IngestProblem] = []
+        let parsed: (title: String, body: String)?
+        switch format {
+        case .text:
+            let (text, report) = UTF8Repair.decode(bytes)
+            if let warning = Self.repairWarning(path, report) { warnings.append(warning) }
+            parsed = Self.splitPlainText(text)
+        case .html:
+            switch Self.readHTML(bytes, path: path) {
+            case .success(let result):
+                if let warning = result.warning { warnings.append(warning) }
+                parsed = (result.title, result.body)
+            case .failure(let problem):
+                return .skipped(problem)
+            }
+        }
+        guard let parsed, !(parsed.title.isEmpty && parsed.body.isEmpty) else {
+            return skip(format == .html ? "no text found in the HTML" : "no text (only white space)")
+        }
+        var title = parsed.title
+        if title.isEmpty {
+            // A page without any title: name it after its file, as a file manager would.
+            title = String(path.split(separator: "/").last ?? "")
+        }
+        return .article(
+            Article(
+                path: path, title: title, body: parsed.body, format: format, sourceSize: status.size,
+                modificationTime: status.modificationTime),
+            warnings: warnings)
+    }
+
+    static func repairWarning(_ path: String, _ report: UTF8Repair.Report) -> IngestProblem? {
+        guard report.invalidSequences > 0, let first = report.firstOffset else { return nil }
+        let count =
+            report.invalidSequences == 1
+            ? "1 invalid UTF-8 sequence" : "\(report.invalidSequences) invalid UTF-8 sequences"
+        return IngestProblem(
+            path: path, reason: "\(count) replaced with U+FFFD (first at byte \(first))", severity: .warning)
+    }
+
+    /// Title: first non-empty line; body: every line after it, trimmed.
+    /// Works on the UTF-8 bytes: this runs once per article of the corpus.
+    static func splitPlainText(_ text: String) -> (title: String, body: String)? {
+        var bytes = Array(text.utf8)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }  // byte-order mark
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0C }
+        // Skip blank lines.
+        while let first = bytes.first, isBlank(first) || first == 0x0A { bytes = bytes.dropFirst() }
+        guard !bytes.isEmpty else { return nil }
+        let lineEnd = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
+        let title = String(decoding: bytes[..<lineEnd], as: UTF8.self).collapsingWhitespace
+        var body = bytes[lineEnd...]
+        while let first = body.first, isBlank(first) || first == 0x0A { body = body.dropFirst() }
+        while let last = body.last, isBlank(last) || last == 0x0A { body = body.dropLast() }
+        return (title, String(decoding: body, as: UTF8.self))
+    }
+
+    struct HTMLText {
+        var title: String
+        var body: String
+        var warning: IngestProblem?
+    }
+
+    /// Parses HTML. A page that declares a charset other than UTF-8 is handed to
+    /// libxml2 as is, which converts it; everything else is read as UTF-8,
+    /// repaired first so that one bad byte cannot make libxml2 re-read the whole
+    /// page as Latin-1.
+    static func readHTML(_ bytes: [UInt8], path: String) -> Result<HTMLText, IngestProblem> {
+        var input = bytes
+        var encoding: String? = "UTF-8"
+        var warning: IngestProblem? = nil
+        if let declared = declaredCharset(bytes), !["utf-8", "utf8"].contains(declared) {
+            encoding = nil
+        } else {
+            let report = UTF8Repair.check(bytes.span)
+            if report.invalidSequences > 0 {
+                input = Array(String(decoding: bytes, as: UTF8.self).utf8)
+                warning = repairWarning(path, report)
+            }
+        }
+        guard let document = HTMLDocument(bytes: input, url: path, encoding: encoding) else {
+            return .failure(IngestProblem(path: path, reason: "libxml2 could not parse the HTML", severity: .skipped))
+        }
+        var extractor = HTMLTextExtractor()
+        document.walk(&extractor)
+        let body = extractor.body()
+        return .success(HTMLText(title: extractor.title, body: body, warning: warning))
+    }
+
+    /// The charset a page declares in its first 1024 bytes (`charset=…`), lower-cased.
+    static func declaredCharset(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(1024), as: UTF8.self).lowercased()
+        guard let range = head.firstRange(of: "charset=") else { return nil }
+        let value = head[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
+        let name = value.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        return name.isEmpty ? nil : String(name)
+    }
+}

@@ -1,0 +1,84 @@
+import NewsCore
+
+/// Lists the files of a corpus: a folder walked recursively, or a single file.
+///
+/// - Order is stable: entries sorted bytewise by name at every level, so the
+///   same folder always yields the same document numbers.
+/// - Hidden entries (names starting with ".") are passed over, as ripgrep does.
+/// - Symbolic links are followed, but a directory already visited (same device
+///   and inode) is never entered twice, so link loops end.
+/// - An unreadable directory, a broken link or a name that is not UTF-8 is a
+///   problem, and the walk goes on.
+public struct CorpusWalker: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public struct Listing: Sendable {
+        public var files: [(path: String, status: SystemFiles.Status)]
+        public var problems: [IngestProblem]
+    }
+
+    public func walk() throws(IngestError) -> Listing {
+        let rootStatus: SystemFiles.Status
+        switch SystemFiles.status(root) {
+        case .success(let status): rootStatus = status
+        case .failure(let error):
+            if error.isNotFound { throw IngestError(.notFound, "no such file or directory", path: root) }
+            throw IngestError(.unreadable, "cannot read: \(error.reason)", path: root, underlying: error)
+        }
+        var listing = Listing(files: [], problems: [])
+        if rootStatus.kind != .directory {
+            listing.files.append((root, rootStatus))
+            return listing
+        }
+        if case .failure(let error) = SystemFiles.listDirectory(root) {
+            throw IngestError(.unreadable, "cannot list directory: \(error.reason)", path: root, underlying: error)
+        }
+        var visited = Set<[UInt64]>()
+        visit(directory: root, status: rootStatus, visited: &visited, into: &listing)
+        return listing
+    }
+
+    private func visit(
+        directory: String, status: SystemFiles.Status, visited: inout Set<[UInt64]>, into listing: inout Listing
+    ) {
+        guard visited.insert([status.device, status.inode]).inserted else { return }
+        let entries: [SystemFiles.DirectoryEntry]
+        switch SystemFiles.entries(directory) {
+        case .success(let list): entries = list
+        case .failure(let error):
+            listing.problems.append(
+                IngestProblem(path: directory, reason: "cannot list directory: \(error.reason)", severity: .skipped))
+            return
+        }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        for entry in entries.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
+        where !entry.name.hasPrefix(".") {
+            let path = prefix + entry.name
+            guard entry.isValidUTF8 else {
+                // Paths are stored and shown as UTF-8; a Latin-1 or otherwise
+                // non-UTF-8 name cannot be, so it is named (repaired) and passed over.
+                listing.problems.append(
+                    IngestProblem(
+                        path: path, reason: "file name is not valid UTF-8; rename it to index it", severity: .skipped))
+                continue
+            }
+            switch SystemFiles.status(path) {
+            case .failure(let error):
+                let reason = error.isNotFound ? "broken symbolic link" : "cannot stat: \(error.reason)"
+                listing.problems.append(IngestProblem(path: path, reason: reason, severity: .skipped))
+            case .success(let status):
+                switch status.kind {
+                case .directory: visit(directory: path, status: status, visited: &visited, into: &listing)
+                case .file: listing.files.append((path, status))
+                case .other:
+                    listing.problems.append(
+                        IngestProblem(path: path, reason: "not a regular file", severity: .skipped))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+/// Collects an HTML page's title and visible body text from an ``HTMLDocument`` walk.
+///
+/// - Title: `<meta property="og:title">`, else `<title>`, else the first `<h1>`.
+/// - Body: the text of `<body>` less the elements a reader never reads as the
+///   article (``skippedElements``) and anything marked `hidden`; block elements
+///   end paragraphs (a blank line in the output); white space inside a
+///   paragraph collapses to one space, except in `<pre>`. A heading whose text
+///   is the title is left out of the body, so the title is not counted twice.
+/// - When the page marks its content with `<article>` (or else `<main>`), only
+///   the text inside counts: on a saved news page everything around it is
+///   site furniture (newsletter boxes, "most read" lists, cookie notices).
+///
+/// Main-content extraction (readability-style scoring) is issue "Read real web pages".
+struct HTMLTextExtractor: HTMLVisitor {
+    static let skippedElements: Set<String> = [
+        "head", "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+        // Never rendered as text either:
+        "iframe", "svg", "canvas", "object", "embed", "button", "select", "textarea", "dialog",
+    ]
+    static let blockElements: Set<String> = [
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
+        "td", "th", "thead", "tbody", "tfoot", "caption", "blockquote", "pre", "article", "section", "main",
+        "figure", "figcaption", "hr", "address", "center", "details", "summary", "body", "html", "br",
+    ]
+
+    private(set) var openGraphTitle: String?
+    private(set) var titleElement: String?
+    private(set) var firstHeading: String?
+    private(set) var paragraphs: [[UInt8]] = []
+    /// For each paragraph: 2 inside `<article>`, 1 inside `<main>`, else 0.
+    private var containment: [Int] = []
+    private var articleDepth = 0
+    private var mainDepth = 0
+    /// Headings' texts, to drop the one that repeats the title.
+    private var headingParagraphs: [Int: String] = [:]
+
+    private var current: [UInt8] = []
+    private var pendingSpace = false
+    private var preformatted = 0
+    private var inHead = false
+    private var skipLeadingNewline = false
+    /// Capture of a `<title>` or `<h1>` text while inside one.
+    private var capture: [UInt8]? = nil
+    private var captureElement: String? = nil
+
+    mutating func enter(element: String, attribute: (String) -> String?) -> Bool {
+        if element == "meta" {
+            if openGraphTitle == nil,
+                attribute("property")?.lowercased() == "og:title" || attribute("name")?.lowercased() == "og:title",
+                let content = attribute("content")?.collapsingWhitespace, !content.isEmpty
+            {
+                openGraphTitle = content
+            }
+            return false
+        }
+        if element == "title" {
+            capture = []
+            captureElement = element
+            return true
+        }
+        if element == "head" {
+            inHead = true  // for <title> and <meta>; its text is not body text
+            return true
+        }
+        if Self.skippedElements.contains(element) || attribute("hidden") != nil { return false }
+        if Self.blockElements.contains(element) { endParagraph() }
+        if element == "pre" {
+            preformatted += 1
+            skipLeadingNewline = true  // HTML drops a newline right after <pre>
+        }
+        if element == "article" { articleDepth += 1 }
+        if element == "main" { mainDepth += 1 }
+        if element == "h1" || element == "h2", capture == nil {
+            capture = []
+            captureElement = element
+        }
+        return true
+    }
+
+    mutating func leave(element: String) {
+        if element == captureElement, let bytes = capture {
+            let text = String(decoding: bytes, as: UTF8.self).collapsingWhitespace
+            if element == "title" {
+                if titleElement == nil { titleElement = text }
+            } else {
+                if element == "h1", firstHeading == nil, !text.isEmpty { firstHeading = text }
+                if !text.isEmpty { headingParagraphs[paragraphs.count] = text }
+            }
+            capture = nil
+            captureElement = nil
+        }
+        if element == "pre" { preformatted -= 1 }
+        if element == "head" { inHead = false }
+        if Self.blockElements.contains(element) { endParagraph() }
+        if element == "article" { articleDepth -= 1 }
+        if element == "main" { mainDepth -= 1 }
+    }
+
+    mutating func text(_ bytes: Span<UInt8>) {
+        if captureElement == "title" {
+            for k in bytes.indices { capture?.append(bytes[k]) }
+            return
+        }
+        if inHead { return }
+        for k in bytes.indices { capture?.append(bytes[k]) }
+        for k in bytes.indices {
+            let byte = bytes[k]
+            if skipLeadingNewline {
+                skipLeadingNewline = false
+                if byte == 0x0A { continue }
+            }
+            if preformatted == 0 && (byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C) {
+                pendingSpace = !current.isEmpty
+                continue
+            }
+            if byte == 0xC2, k + 1 < bytes.count, bytes[k + 1] == 0xA0 {  // no-break space
+                pendingSpace = !current.isEmpty
+                continue
+            }
+            if byte == 0xA0, k > 0, bytes[k - 1] == 0xC2 { continue }
+            if pendingSpace { current.append(0x20) }
+            pendingSpace = false
+            current.append(byte)
+        }
+    }
+
+    private mutating func endParagraph() {
+        pendingSpace = false
+        while let last = current.last, last == 0x20 || last == 0x0A { current.removeLast() }
+        if !current.isEmpty {
+            paragraphs.append(current)
+            containment.append(articleDepth > 0 ? 2 : (mainDepth > 0 ? 1 : 0))
+        }
+        current.removeAll(keepingCapacity: true)
+    }
+
+    /// The title as chosen by the rules above; empty if the page has none.
+    var title: String {
+        openGraphTitle ?? (titleElement.flatMap { $0.isEmpty ? nil : $0 }) ?? firstHeading ?? ""
+    }
+
+    /// The body: paragraphs separated by blank lines.
+    mutating func body() -> String {
+        endParagraph()
+        let title = self.title
+        let level = containment.max() ?? 0
+        var out: [UInt8] = []
+        for (index, paragraph) in paragraphs.enumerated() where containment[index] == level {
+            if !title.isEmpty, let heading = headingParagraphs[index], heading == title { continue }
+            if !out.isEmpty { out.append(contentsOf: [0x0A, 0x0A]) }
+            out.append(contentsOf: paragraph)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// White space runs collapsed to one space, trimmed.
+    var collapsingWhitespace: String {
+        split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}

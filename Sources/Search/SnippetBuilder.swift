@@ -1,0 +1,208 @@
+import TextAnalysis
+
+/// Chooses and marks the best passage of a document for a query.
+///
+/// The document is re-analysed with the index's analyser (as Lucene's
+/// highlighters do), so a word is marked exactly when it matches a query term.
+/// Passages are sentences; a sentence counts the distinct query terms it holds,
+/// then its total matches; the best one wins, the earliest on a tie. A sentence
+/// longer than ``maximumWords`` is cut to the best window of ``windowWords`` words.
+/// With no match in the body (the title matched), the first sentence is shown.
+public struct SnippetBuilder: Sendable {
+    public var maximumWords = 40
+    public var windowWords = 30
+    let analyzer: Analyzer
+    let queryTerms: [[UInt8]]
+
+    public init(query: Query, analyzer: Analyzer = Analyzer()) {
+        self.analyzer = analyzer
+        self.queryTerms = query.terms
+    }
+
+    struct Word {
+        var range: Range<Int>
+        /// Index into `queryTerms`, or -1.
+        var term: Int
+    }
+
+    /// Words of `bytes` and, for each, the query term it matches.
+    func words(_ bytes: [UInt8]) -> [Word] {
+        var words: [Word] = []
+        analyzer.analyze(bytes.span) { token, term in
+            var match = -1
+            for (index, query) in queryTerms.enumerated() where query.count == term.count {
+                var equal = true
+                for k in term.indices where term[k] != query[k] {
+                    equal = false
+                    break
+                }
+                if equal {
+                    match = index
+                    break
+                }
+            }
+            words.append(Word(range: token.sourceRange, term: match))
+        }
+        return words
+    }
+
+    /// The highlighted ranges of a short text shown whole (a title).
+    public func highlight(_ text: String) -> [Range<Int>] {
+        words(Array(text.utf8)).filter { $0.term >= 0 }.map(\.range)
+    }
+
+    /// The best passage of `body`.
+    public func snippet(of body: String) -> Snippet {
+        let bytes = Array(body.utf8)
+        let words = words(bytes)
+        guard !words.isEmpty else { return Snippet(text: "", highlights: []) }
+        let sentences = sentenceRanges(bytes)
+
+        // Group words by sentence (both are in text order).
+        var best: (words: Range<Int>, distinct: Int, matches: Int)? = nil
+        var w = 0
+        for sentence in sentences {
+            let first = w
+            while w < words.count && words[w].range.lowerBound < sentence.upperBound { w += 1 }
+            guard w > first else { continue }
+            let (distinct, matches) = score(words[first..<w])
+            if best == nil || distinct > best!.distinct || (distinct == best!.distinct && matches > best!.matches) {
+                best = (first..<w, distinct, matches)
+            }
+        }
+        var chosen = best?.words ?? 0..<min(words.count, windowWords)
+        if best?.distinct == 0 { chosen = 0..<min(sentenceEnd(words, sentences), words.count) }
+
+        // Cut a long sentence to its best window.
+        var cutBefore = false
+        var cutAfter = false
+        if chosen.count > maximumWords {
+            // Most distinct terms, then most matches, then the window whose first
+            // match sits nearest a quarter of the way in (context on both sides).
+            var bestStart = chosen.lowerBound
+            var bestScore = (-1, -1, Int.min)
+            for start in chosen.lowerBound...(chosen.upperBound - windowWords) {
+                let window = words[start..<start + windowWords]
+                let (distinct, matches) = score(window)
+                let firstMatch = (window.firstIndex { $0.term >= 0 } ?? start) - start
+                let s = (distinct, matches, -abs(firstMatch - windowWords / 4))
+                if s > bestScore {
+                    bestScore = s
+                    bestStart = start
+                }
+            }
+            cutBefore = bestStart > chosen.lowerBound
+            cutAfter = bestStart + windowWords < chosen.upperBound
+            chosen = bestStart..<bestStart + windowWords
+        }
+
+        // The passage runs from the sentence start (or first word) to the
+        // sentence end (or last word), with its closing punctuation.
+        let first = words[chosen.lowerBound]
+        let last = words[chosen.upperBound - 1]
+        let sentence = sentences.first { $0.contains(first.range.lowerBound) } ?? first.range
+        let start = cutBefore ? first.range.lowerBound : max(sentence.lowerBound, 0)
+        var end = cutAfter ? last.range.upperBound : sentence.upperBound
+        if !cutAfter {
+            // Stop at the sentence's last word plus trailing punctuation, not at a paragraph's white space.
+            end = last.range.upperBound
+            while end < sentence.upperBound && !isSpace(bytes[end]) { end += 1 }
+        }
+        return render(
+            bytes, start..<end, words: words[chosen], prefix: cutBefore, suffix: cutAfter)
+    }
+
+    private func sentenceEnd(_ words: [Word], _ sentences: [Range<Int>]) -> Int {
+        guard let firstSentence = sentences.first(where: { $0.contains(words[0].range.lowerBound) }) else {
+            return windowWords
+        }
+        return words.firstIndex { $0.range.lowerBound >= firstSentence.upperBound } ?? words.count
+    }
+
+    private func score(_ slice: ArraySlice<Word>) -> (Int, Int) {
+        var seen = Set<Int>()
+        var matches = 0
+        for word in slice where word.term >= 0 {
+            seen.insert(word.term)
+            matches += 1
+        }
+        return (seen.count, matches)
+    }
+
+    /// Copies `range` of `bytes` with white space collapsed, marking `words` that match.
+    private func render(
+        _ bytes: [UInt8], _ range: Range<Int>, words: ArraySlice<Word>, prefix: Bool, suffix: Bool
+    ) -> Snippet {
+        var out: [UInt8] = []
+        var highlights: [Range<Int>] = []
+        if prefix { out.append(contentsOf: "… ".utf8) }
+        var matches = words.filter { $0.term >= 0 }.map(\.range)[...]
+        var highlightStart = 0
+        var started = false
+        var pendingSpace = false
+        for offset in range {
+            let byte = bytes[offset]
+            if isSpace(byte) {
+                pendingSpace = started
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            started = true
+            if let next = matches.first, offset == next.lowerBound { highlightStart = out.count }
+            out.append(byte)
+            if let next = matches.first, offset + 1 == next.upperBound {
+                highlights.append(highlightStart..<out.count)
+                matches.removeFirst()
+            }
+        }
+        if suffix { out.append(contentsOf: " …".utf8) }
+        return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
+    }
+}
+
+@inline(__always)
+func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C || byte == 0x0B
+}
+
+/// Splits text into sentence byte ranges. A sentence ends after ".", "!" or "?"
+/// (and any closing quotes or brackets) followed by white space and a character
+/// that is not a lower-case ASCII letter, or at a paragraph break: a blank line,
+/// or a line break followed by an indent (as in wire copy). Abbreviations such
+/// as "U.S." before a capitalised word end a sentence too: a known, harmless
+/// imprecision for snippets.
+func sentenceRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var start = 0
+    var i = 0
+    let n = bytes.count
+    while i < n {
+        let byte = bytes[i]
+        var boundary: Int? = nil
+        if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") {
+            var j = i + 1
+            while j < n, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), 0x9D, 0x99].contains(bytes[j]) {
+                j += 1
+            }
+            if j < n, isSpace(bytes[j]) {
+                var k = j
+                while k < n, isSpace(bytes[k]) { k += 1 }
+                if k == n || !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[k]) { boundary = j }
+            }
+        } else if byte == 0x0A, i + 1 < n {
+            var k = i + 1
+            while k < n, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0D { k += 1 }
+            if k < n, bytes[k] == 0x0A || k - (i + 1) >= 2 { boundary = i }
+        }
+        if let boundary {
+            if boundary > start { ranges.append(start..<boundary) }
+            start = boundary
+            i = boundary + 1
+            continue
+        }
+        i += 1
+    }
+    if start < n { ranges.append(start..<n) }
+    return ranges
+}

@@ -1,0 +1,251 @@
+/// Splits UTF-8 text into normalised word tokens.
+///
+/// The rules, modelled on Unicode word boundaries (UAX #29) as Lucene's
+/// `StandardTokenizer` applies them, plus the normalisation of its
+/// `EnglishAnalyzer` minus stemming:
+/// - A word is a run of letters, digits and combining marks (any script).
+/// - An apostrophe (' or ’) between two letters stays inside the word
+///   ("don't", "O'Brien"); a period between two letters too ("U.S.", "e.g.");
+///   a period or comma between two digits too ("5.93", "155,221"). Anything
+///   else, hyphens included, ends the word.
+/// - Han ideographs and Hiragana, written without spaces, are one token each
+///   (as `StandardTokenizer` does), with any combining marks that follow them; other scripts without spaces (Thai, Khmer, …)
+///   come out as whole runs, a known limit until a dictionary segmenter exists.
+/// - Terms are lower-cased and folded (``FoldingTable``: "É" → "e", "ß" → "ss"),
+///   the curly apostrophe becomes "'", and a final possessive "'s" is dropped
+///   ("Iran's" → "iran").
+/// - A term longer than ``maxTermLength`` bytes is dropped, and takes no
+///   position (Lucene's `LengthFilter` leaves a gap instead; a phrase across
+///   such a blob is not worth the difference): such strings are data, not words.
+///
+/// Works on bytes: ASCII goes through a 128-entry class table; only non-ASCII
+/// runs decode scalars.
+public struct Tokenizer: Sendable {
+    public static let maxTermLength = 255
+
+    public init() {}
+
+    /// Calls `body` with each token and its term bytes, in order.
+    ///
+    /// - Parameters:
+    ///   - text: UTF-8 bytes. Invalid sequences are treated as separators.
+    ///   - startPosition: the position of the first token.
+    /// - Returns: the position after the last token.
+    @discardableResult
+    public func tokenize(
+        _ text: Span<UInt8>, startPosition: UInt32 = 0,
+        _ body: (Token, Span<UInt8>) -> Void
+    ) -> UInt32 {
+        var position = startPosition
+        var term: [UInt8] = []
+        term.reserveCapacity(64)
+        let count = text.count
+        var i = 0
+        while i < count {
+            let (kind, length, scalar) = Self.classify(text, at: i)
+            switch kind {
+            case .other:
+                i += length
+                continue
+            case .unigram:
+                // One character, with the combining marks that follow it (dakuten,
+                // variation selectors): they belong to it and are never tokens alone.
+                term.removeAll(keepingCapacity: true)
+                Self.appendScalar(scalar, from: text, at: i, length: length, to: &term)
+                var end = i + length
+                while end < count {
+                    let (_, markLength, mark) = Self.classify(text, at: end)
+                    guard markLength > 1, Self.isCombiningMark(mark) else { break }
+                    Self.appendScalar(mark, from: text, at: end, length: markLength, to: &term)
+                    end += markLength
+                }
+                body(Token(position: position, sourceRange: i..<end), term.span)
+                position &+= 1
+                i = end
+                continue
+            case .letter, .digit:
+                break
+            }
+            // A word starts at i.
+            let start = i
+            term.removeAll(keepingCapacity: true)
+            var previous = kind
+            var j = i
+            while j < count {
+                let (k, len, s) = Self.classify(text, at: j)
+                switch k {
+                case .letter, .digit:
+                    if len == 1 {
+                        term.append(asciiLower[Int(text[j])])
+                    } else {
+                        Self.appendScalar(s, from: text, at: j, length: len, to: &term)
+                    }
+                    previous = k
+                    j += len
+                    continue
+                case .other:
+                    // Joiners: only between two word characters of the right kinds.
+                    let byte = text[j]
+                    let isApostrophe = byte == UInt8(ascii: "'") || s == 0x2019
+                    let isPeriod = byte == UInt8(ascii: ".")
+                    let isComma = byte == UInt8(ascii: ",")
+                    if isApostrophe || isPeriod || isComma, j + len < count {
+                        let (next, _, _) = Self.classify(text, at: j + len)
+                        let joins: Bool
+                        if isApostrophe {
+                            joins = previous == .letter && next == .letter
+                        } else if isPeriod {
+                            joins =
+                                (previous == .letter && next == .letter)
+                                || (previous == .digit && next == .digit)
+                        } else {
+                            joins = previous == .digit && next == .digit
+                        }
+                        if joins {
+                            term.append(isApostrophe ? UInt8(ascii: "'") : byte)
+                            j += len
+                            continue
+                        }
+                    }
+                case .unigram:
+                    break
+                }
+                break
+            }
+            // Possessive: "iran's" -> "iran".
+            let n = term.count
+            if n > 2, term[n - 1] == UInt8(ascii: "s"), term[n - 2] == UInt8(ascii: "'") {
+                term.removeLast(2)
+            }
+            if !term.isEmpty && term.count <= Self.maxTermLength {
+                body(Token(position: position, sourceRange: start..<j), term.span)
+                position &+= 1
+            }
+            i = j
+        }
+        return position
+    }
+
+    /// Convenience for tests and queries: the terms of `text`, in order.
+    public func terms(_ text: String) -> [String] {
+        var out: [String] = []
+        var utf8 = Array(text.utf8)
+        tokenize(utf8.span) { _, term in out.append(term.string) }
+        utf8.removeAll()
+        return out
+    }
+
+    // MARK: - Classification
+
+    enum Kind: UInt8 { case other, letter, digit, unigram }
+
+    /// Classifies the character at `offset`: its kind, its length in bytes and
+    /// (for non-ASCII) its scalar value.
+    @inline(__always)
+    static func classify(_ text: Span<UInt8>, at offset: Int) -> (Kind, Int, UInt32) {
+        let byte = text[offset]
+        if byte < 0x80 {
+            return (asciiKind[Int(byte)], 1, UInt32(byte))
+        }
+        guard let (scalar, length) = decode(text, at: offset) else { return (.other, 1, 0) }
+        return (kind(ofScalar: scalar), length, scalar)
+    }
+
+    static func kind(ofScalar value: UInt32) -> Kind {
+        if (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
+            || (0x20000...0x2FFFF).contains(value) || (0xF900...0xFAFF).contains(value)
+            || (0x3040...0x3098).contains(value) || (0x309B...0x309F).contains(value)
+        {
+            return .unigram
+        }
+        guard let scalar = Unicode.Scalar(value) else { return .other }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .nonspacingMark, .spacingMark, .enclosingMark:
+            return .letter
+        case .decimalNumber, .letterNumber, .otherNumber:
+            return .digit
+        default:
+            return .other
+        }
+    }
+
+    static func isCombiningMark(_ value: UInt32) -> Bool {
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// Decodes one well-formed UTF-8 sequence (no overlongs, no surrogates).
+    @inline(__always)
+    static func decode(_ text: Span<UInt8>, at offset: Int) -> (UInt32, Int)? {
+        let lead = text[offset]
+        let remaining = text.count - offset
+        func continuation(_ k: Int) -> UInt32? {
+            let b = text[offset + k]
+            return b & 0xC0 == 0x80 ? UInt32(b & 0x3F) : nil
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            guard remaining >= 2, let c1 = continuation(1) else { return nil }
+            return (UInt32(lead & 0x1F) << 6 | c1, 2)
+        case 0xE0...0xEF:
+            guard remaining >= 3, let c1 = continuation(1), let c2 = continuation(2) else { return nil }
+            let value = UInt32(lead & 0x0F) << 12 | c1 << 6 | c2
+            guard value >= 0x800, !(0xD800...0xDFFF).contains(value) else { return nil }
+            return (value, 3)
+        case 0xF0...0xF4:
+            guard remaining >= 4, let c1 = continuation(1), let c2 = continuation(2),
+                let c3 = continuation(3)
+            else { return nil }
+            let value = UInt32(lead & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+            guard (0x10000...0x10FFFF).contains(value) else { return nil }
+            return (value, 4)
+        default:
+            return nil
+        }
+    }
+
+    @inline(__always)
+    static func appendScalar(
+        _ scalar: UInt32, from text: Span<UInt8>, at offset: Int, length: Int, to term: inout [UInt8]
+    ) {
+        if !FoldingTable.shared.appendFolded(scalar, to: &term) {
+            for k in 0..<length { term.append(text[offset + k]) }
+        }
+    }
+}
+
+/// ASCII character classes: letters and digits make words; everything else separates.
+private let asciiKind: [Tokenizer.Kind] = (0..<128).map { (byte: Int) -> Tokenizer.Kind in
+    switch UInt8(byte) {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): .letter
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): .digit
+    default: .other
+    }
+}
+
+/// ASCII lower-casing table.
+private let asciiLower: [UInt8] = (0..<128).map { (byte: Int) -> UInt8 in
+    (65...90).contains(byte) ? UInt8(byte + 32) : UInt8(byte)
+}
+
+extension Span<UInt8> {
+    /// The bytes as a `String` (invalid UTF-8 is repaired); for the edges, not hot loops.
+    public var string: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        for k in indices { bytes.append(self[k]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes as an array.
+    public var array: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        for k in indices { bytes.append(self[k]) }
+        return bytes
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+
+@main
+struct Gazette: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gazette",
+        abstract: "Search engine for news archives: index a folder of articles, then search it.",
+        discussion: """
+            With no --index, both commands use ./Index, and `gazette search` builds it from \
+            ./Corpus first if it does not exist yet.
+
+            Exit status: 0 results found (or command done), 1 no results, 64 bad usage or \
+            empty query, 65 damaged index, 66 missing corpus or index, 74 I/O error, \
+            75 index locked by another writer.
+            """,
+        version: "0.1.0",
+        subcommands: [IndexCommand.self, SearchCommand.self, CheckCommand.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// Where the index lives, shared by every command.
+struct IndexLocation: ParsableArguments {
+    static let defaultPath = "Index"
+    static let defaultCorpus = "Corpus"
+
+    @Option(name: .long, help: ArgumentHelp("Index directory.", valueName: "path"))
+    var index: String?
+
+    var path: String { index ?? Self.defaultPath }
+    var isDefault: Bool { index == nil }
+}

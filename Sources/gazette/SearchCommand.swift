@@ -1,0 +1,110 @@
+import ArgumentParser
+import IndexFormat
+import Search
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the index; print ranked hits with highlighted snippets.",
+        discussion: """
+            Words are combined with OR and ranked by BM25 (k1 = 1.2, b = 0.75), so documents \
+            holding more of the query's words, more often, rank higher.
+            """)
+
+    @Argument(help: ArgumentHelp("Query words.", valueName: "query"))
+    var query: [String] = []
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: [.short, .long], help: "Number of hits to print.")
+    var limit = 10
+
+    @Flag(help: "Print one JSON object: {query, total, hits: [{rank, path, title, score, snippet, highlights}]}.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Colour: auto, always or never (NO_COLOR is honoured).", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        let text = query.joined(separator: " ")
+        do {
+            if location.isDefault, !FileSystem.fileExists(location.path + "/" + Manifest.fileName) {
+                Terminal.note(
+                    "no index in \(location.path)/ yet; building one from \(IndexLocation.defaultCorpus)/ first")
+                let built = try IndexBuilder.build(corpus: IndexLocation.defaultCorpus, index: location.path)
+                Terminal.note(
+                    "indexed \(built.summary.documentCount) documents in \(seconds(built.elapsed)); \(built.report.skipped.count) files skipped"
+                )
+            }
+            let reader = try IndexReader(directory: location.path)
+            let results = try Searcher(reader: reader).search(text, limit: limit)
+            if json {
+                print(JSONOutput.render(results))
+            } else {
+                printHuman(results, color: Terminal.useColor(color))
+            }
+            if results.total == 0 { throw ExitCode(Terminal.Exit.noResults) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw Terminal.fail(error, index: location.path)
+        }
+    }
+
+    private func printHuman(_ results: SearchResults, color: Bool) {
+        let noun = results.total == 1 ? "document matches" : "documents match"
+        if results.total == 0 {
+            print("No documents match \"\(results.query)\".")
+            return
+        }
+        print("\(format(results.total)) \(noun) \"\(results.query)\"; showing \(results.hits.count).")
+        for hit in results.hits {
+            print("")
+            let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.bold)
+            print("\(hit.rank). \(title)")
+            let path = color ? Style.path + hit.path + Style.reset : hit.path
+            let score = "score " + decimal(hit.score, 4)
+            print("   \(path)  \(color ? Style.dim + score + Style.reset : score)")
+            if !hit.snippet.text.isEmpty {
+                print("   " + highlighted(hit.snippet.text, hit.snippet.highlights, color: color))
+            }
+        }
+    }
+}
+
+/// Hand-written JSON so that the keys keep the documented order.
+enum JSONOutput {
+    static func render(_ results: SearchResults) -> String {
+        var out = "{\"query\": \(string(results.query)), \"total\": \(results.total), \"hits\": ["
+        for (index, hit) in results.hits.enumerated() {
+            if index > 0 { out += ", " }
+            let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
+            out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
+            out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
+            out += "\"highlights\": [\(highlights.joined(separator: ", "))]}"
+        }
+        return out + "]}"
+    }
+
+    static func string(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

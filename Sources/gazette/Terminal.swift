@@ -1,0 +1,117 @@
+import ArgumentParser
+import IndexFormat
+import NewsIngest
+import Search
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Output helpers for the CLI: stderr, colour decisions, and error → exit code.
+enum Terminal {
+    static func error(_ message: String) {
+        writeStandardError("gazette: " + message + "\n")
+    }
+
+    static func note(_ message: String) {
+        writeStandardError("gazette: " + message + "\n")
+    }
+
+    private static func writeStandardError(_ text: String) {
+        let bytes = Array(text.utf8)
+        // SAFETY: the pointer is valid for the length of the array during the call.
+        _ = unsafe bytes.withUnsafeBytes { unsafe write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    static func environment(_ name: String) -> String? {
+        guard let value = unsafe getenv(name) else { return nil }
+        return unsafe String(cString: value)
+    }
+
+    /// `--color auto` colours when standard output is a terminal, `NO_COLOR` is
+    /// unset or empty (no-color.org) and `TERM` is not "dumb".
+    static func useColor(_ choice: ColorChoice) -> Bool {
+        switch choice {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let noColor = environment("NO_COLOR"), !noColor.isEmpty { return false }
+            if environment("TERM") == "dumb" { return false }
+            return isatty(STDOUT_FILENO) == 1
+        }
+    }
+
+    /// sysexits(3) codes, so scripts can tell failures apart.
+    enum Exit {
+        static let noResults: Int32 = 1
+        static let usage: Int32 = 64  // EX_USAGE: empty or bad query
+        static let dataError: Int32 = 65  // EX_DATAERR: damaged index
+        static let noInput: Int32 = 66  // EX_NOINPUT: missing corpus or index
+        static let ioError: Int32 = 74  // EX_IOERR
+        static let busy: Int32 = 75  // EX_TEMPFAIL: another writer holds the lock
+    }
+
+    /// Prints `error` for a person and returns the exit code to throw.
+    static func fail(_ error: Error, index: String) -> ExitCode {
+        switch error {
+        case let error as IngestError:
+            Terminal.error(error.description)
+            return ExitCode(error.code == .notFound ? Exit.noInput : Exit.ioError)
+        case let error as IndexError:
+            switch error.code {
+            case .indexNotFound:
+                Terminal.error("no index at \(index)/; build one with: gazette index <folder> --index \(index)")
+                return ExitCode(Exit.noInput)
+            case .corruptIndex, .formatTooOld, .formatTooNew:
+                Terminal.error("the index at \(index)/ is damaged or unreadable: \(error)")
+                Terminal.error("rebuild it with: gazette index <folder> --index \(index)")
+                return ExitCode(Exit.dataError)
+            case .locked:
+                Terminal.error("\(error)")
+                return ExitCode(Exit.busy)
+            default:
+                Terminal.error("\(error)")
+                return ExitCode(Exit.ioError)
+            }
+        case let error as SearchError:
+            Terminal.error(error.description)
+            return ExitCode(Exit.usage)
+        default:
+            Terminal.error("\(error)")
+            return ExitCode.failure
+        }
+    }
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+/// ANSI styles (SGR). Matches are bold red, as grep and ripgrep show them.
+enum Style {
+    static let reset = "\u{1B}[0m"
+    static let bold = "\u{1B}[1m"
+    static let dim = "\u{1B}[2m"
+    static let match = "\u{1B}[1;31m"
+    static let path = "\u{1B}[35m"
+}
+
+/// `text` with `ranges` (byte offsets into its UTF-8) wrapped in `style` when colouring.
+func highlighted(_ text: String, _ ranges: [Range<Int>], color: Bool, base: String = "") -> String {
+    guard color else { return text }
+    let bytes = Array(text.utf8)
+    var out: [UInt8] = Array(base.utf8)
+    var cursor = 0
+    for range in ranges where range.lowerBound >= cursor && range.upperBound <= bytes.count {
+        out += bytes[cursor..<range.lowerBound]
+        out += Array(Style.match.utf8) + bytes[range] + Array((Style.reset + base).utf8)
+        cursor = range.upperBound
+    }
+    out += bytes[cursor...]
+    if !base.isEmpty { out += Array(Style.reset.utf8) }
+    return String(decoding: out, as: UTF8.self)
+}

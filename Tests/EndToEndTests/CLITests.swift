@@ -1,0 +1,172 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `gazette` binary and captures what it prints.
+struct CLI {
+    static var binary: String {
+        // swift test puts the executable beside the test bundle.
+        let bundle = Bundle.main.bundleURL
+        let candidates = [
+            bundle.deletingLastPathComponent().appendingPathComponent("gazette").path,
+            bundle.appendingPathComponent("gazette").path,
+            Repository.root + "/.build/debug/gazette",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// A working directory with a copy of the repository's Corpus/, as on a fresh clone.
+func freshCheckout() throws -> TemporaryDirectory {
+    let directory = try TemporaryDirectory("gazette-cli")
+    try FileManager.default.copyItem(atPath: Repository.corpus, toPath: directory.path + "/Corpus")
+    return directory
+}
+
+func golden(_ name: String) throws -> String {
+    let url = try #require(Bundle.module.url(forResource: "Golden/" + name, withExtension: nil))
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+@Suite("gazette CLI", .serialized)
+struct CLITests {
+    @Test("a fresh checkout: search builds Index/ from Corpus/ and prints the golden results")
+    func firstSearch() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let result = try CLI.run(
+            ["search", "foreign", "forces", "--limit", "3", "--color", "never"], in: checkout.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("building one from Corpus/"))
+        #expect(FileManager.default.fileExists(atPath: checkout.path + "/Index/MANIFEST"))
+        #expect(result.stdout == (try golden("search-foreign-forces.txt")))
+        // The second run uses the index and says nothing on stderr.
+        let again = try CLI.run(["search", "foreign", "forces", "--limit", "3"], in: checkout.path)
+        #expect(again.stderr.isEmpty)
+        #expect(again.stdout == result.stdout, "a pipe gets no colour by default")
+    }
+
+    @Test("--json prints one object with highlights as code-point offsets into the snippet")
+    func json() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let result = try CLI.run(["search", "foreign forces", "--json", "--limit", "2"], in: checkout.path)
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["query"] as? String == "foreign forces")
+        #expect((object["total"] as? Int ?? 0) >= 2)
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(hits.count == 2)
+        for hit in hits {
+            #expect(hit["rank"] is Int && hit["path"] is String && hit["title"] is String && hit["score"] is Double)
+            let snippet = Array((hit["snippet"] as? String ?? "").unicodeScalars)
+            let highlights = try #require(hit["highlights"] as? [[Int]])
+            let words = highlights.map { String(String.UnicodeScalarView(snippet[$0[0]..<$0[1]])).lowercased() }
+            #expect(Set(words).isSuperset(of: ["foreign", "forces"]))
+        }
+    }
+
+    @Test("colour: --color always marks matches; NO_COLOR and pipes get none")
+    func color() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let colored = try CLI.run(["search", "Hezbollah", "--color", "always", "--limit", "1"], in: checkout.path)
+        #expect(colored.stdout.contains("\u{1B}[1;31mHezbollah\u{1B}[0m"))
+        let plain = try CLI.run(
+            ["search", "Hezbollah", "--limit", "1"], in: checkout.path, environment: ["NO_COLOR": "1"])
+        #expect(!plain.stdout.contains("\u{1B}["))
+    }
+
+    @Test("index prints a summary naming skipped files and their reasons")
+    func indexSummary() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        try checkout.write("Corpus/broken.bin.txt", "")
+        try checkout.write("Corpus/photo.jpg", bytes: [0xFF, 0xD8, 0xFF, 0x00])
+        try checkout.write("Corpus/garbled.txt", bytes: Array("Title\n\ncaf".utf8) + [0xE9] + Array(" society".utf8))
+        let result = try CLI.run(["index", "Corpus", "--index", "out"], in: checkout.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Indexed 15 documents from Corpus into out"))
+        #expect(result.stdout.contains("skipped: Corpus/broken.bin.txt: empty file"))
+        #expect(result.stdout.contains("skipped: Corpus/photo.jpg: unsupported file type (.jpg)"))
+        #expect(
+            result.stdout.contains(
+                "warning: Corpus/garbled.txt: 1 invalid UTF-8 sequence replaced with U+FFFD (first at byte 10)"))
+        #expect(result.stdout.contains("distinct terms"))
+        let check = try CLI.run(["check", "--index", "out"], in: checkout.path)
+        #expect(check.status == 0)
+        #expect(check.stdout.hasPrefix("out: OK"))
+    }
+
+    @Test("distinct exit codes: no results 1, empty query 64, damaged index 65, missing folder or index 66")
+    func exitCodes() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        #expect(try CLI.run(["index", "Corpus"], in: checkout.path).status == 0)
+
+        let none = try CLI.run(["search", "xylophone"], in: checkout.path)
+        #expect(none.status == 1)
+        #expect(none.stdout.contains("No documents match"))
+
+        let empty = try CLI.run(["search", "  "], in: checkout.path)
+        #expect(empty.status == 64)
+        #expect(empty.stderr.contains("the query is empty"))
+        let punctuation = try CLI.run(["search", "--", "-?!"], in: checkout.path)
+        #expect(punctuation.status == 64)
+        #expect(punctuation.stderr.contains("no searchable words"))
+
+        let missingFolder = try CLI.run(["index", "NoSuchFolder"], in: checkout.path)
+        #expect(missingFolder.status == 66)
+        #expect(missingFolder.stderr.contains("NoSuchFolder: no such file or directory"))
+
+        let missingIndex = try CLI.run(["search", "iran", "--index", "Elsewhere"], in: checkout.path)
+        #expect(missingIndex.status == 66)
+        #expect(missingIndex.stderr.contains("no index at Elsewhere/"))
+
+        // Damage the postings file: the checksum check names it.
+        let names = try FileManager.default.contentsOfDirectory(atPath: checkout.path + "/Index")
+        let postings = try #require(names.first { $0.hasSuffix(".postings") })
+        let path = checkout.path + "/Index/" + postings
+        var bytes = try readBytes(path)
+        bytes[bytes.count / 2] ^= 0xFF
+        try writeBytes(path, bytes)
+        let check = try CLI.run(["check"], in: checkout.path)
+        #expect(check.status == 65)
+        #expect(check.stderr.contains(postings) && check.stderr.contains("checksum mismatch"))
+        // Truncate the norms file: search itself refuses the index.
+        let norms = try #require(names.first { $0.hasSuffix(".norms") })
+        let normsPath = checkout.path + "/Index/" + norms
+        try writeBytes(normsPath, Array(try readBytes(normsPath).dropLast(3)))
+        let damaged = try CLI.run(["search", "iran"], in: checkout.path)
+        #expect(damaged.status == 65)
+        #expect(damaged.stderr.contains("damaged"))
+    }
+}

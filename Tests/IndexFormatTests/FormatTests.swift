@@ -1,0 +1,236 @@
+import Foundation
+import IndexFormat
+import NewsCore
+import TestSupport
+import Testing
+
+/// Writes a small segment by hand: three documents, three terms.
+func writeSampleSegment(in directory: String) throws -> Manifest {
+    let writer = try SegmentWriter(directory: directory)
+    let articles = [
+        Article(
+            path: "a.txt", title: "Alpha", body: "alpha beta", format: .text, sourceSize: 11, modificationTime: 100),
+        Article(
+            path: "b.html", title: "Beta", body: "beta beta gamma", format: .html, sourceSize: 22, modificationTime: -5),
+        Article(path: "c.txt", title: "Ünïcode", body: "gamma — ✓", format: .text),
+    ]
+    for article in articles { try writer.addDocument(article) }
+    var alpha = PostingsEncoder()
+    alpha.add(document: 0, positions: [0, 1])
+    var beta = PostingsEncoder()
+    beta.add(document: 0, positions: [2])
+    beta.add(document: 1, positions: [0, 17, 18])
+    var gamma = PostingsEncoder()
+    gamma.add(document: 1, positions: [19])
+    gamma.add(document: 2, positions: [300])
+    let terms: [(bytes: [UInt8], encoder: PostingsEncoder)] = [
+        (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
+    ]
+    try writer.writeTerms(count: terms.count) { terms[$0] }
+    return try writer.commit(documentLengths: [3, 20, 301])
+}
+
+@Suite("Index format")
+struct FormatTests {
+    @Test("write then read: dictionary, postings, positions, norms and documents round-trip")
+    func roundTrip() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manifest = try writeSampleSegment(in: directory.path)
+        #expect(manifest.generation == 1)
+        #expect(manifest.documentCount == 3)
+
+        let reader = try IndexReader(directory: directory.path)
+        try reader.verifyChecksums()
+        #expect(reader.terms.count == 3)
+        #expect(try reader.terms.term(at: 1) == Array("beta".utf8))
+        #expect(try reader.terms.lookup(Array("delta".utf8)) == nil)
+        #expect(try reader.terms.lookup(Array("aaa".utf8)) == nil)
+        #expect(try reader.terms.lookup(Array("zzz".utf8)) == nil)
+
+        let beta = try #require(try reader.terms.lookup(Array("beta".utf8)))
+        #expect(beta.documentFrequency == 2)
+        #expect(beta.totalTermFrequency == 4)
+        var cursor = try reader.postings(for: beta)
+        #expect(try cursor.next())
+        #expect(cursor.document == 0 && cursor.frequency == 1)
+        // Skip doc 0's positions without reading them.
+        #expect(try cursor.next())
+        #expect(cursor.document == 1 && cursor.frequency == 3)
+        #expect(try cursor.positions() == [0, 17, 18])
+        #expect(try !cursor.next())
+
+        let gamma = try #require(try reader.terms.lookup(Array("gamma".utf8)))
+        var gammaCursor = try reader.postings(for: gamma)
+        #expect(try gammaCursor.next())
+        #expect(try gammaCursor.positions() == [19])
+        #expect(try gammaCursor.next())
+        #expect(gammaCursor.document == 2)
+        #expect(try gammaCursor.positions() == [300])
+
+        #expect(try reader.lengths.length(of: 1) == 20)
+        #expect(reader.lengths.sumOfLengths == 324)
+        #expect(reader.lengths.averageLength == 108)
+
+        let second = try reader.documents.article(1)
+        #expect(
+            second
+                == Article(
+                    path: "b.html", title: "Beta", body: "beta beta gamma", format: .html, sourceSize: 22,
+                    modificationTime: -5))
+        #expect(try reader.documents.article(2).title == "Ünïcode")
+        #expect(throws: IndexError.self) { try reader.documents.article(3) }
+    }
+
+    @Test("a second commit replaces the first and removes its files")
+    func secondCommit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try writeSampleSegment(in: directory.path)
+        let first = try IndexReader(directory: directory.path)
+        let manifest = try writeSampleSegment(in: directory.path)
+        #expect(manifest.generation == 2)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(!names.contains { $0.hasPrefix("seg-00000001") })
+        // A reader opened before the commit still reads its own (unlinked, still mapped) files.
+        #expect(try first.documents.article(0).path == "a.txt")
+        #expect(try IndexReader(directory: directory.path).manifest.generation == 2)
+    }
+
+    @Test("a crash before the manifest is renamed leaves the old commit readable")
+    func crashBeforeRename() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try writeSampleSegment(in: directory.path)
+        // Simulate a writer that died mid-commit: next generation's files half written, a stray MANIFEST.tmp.
+        try directory.write("seg-00000002.terms", "partial")
+        try directory.write("MANIFEST.tmp", "partial")
+        let reader = try IndexReader(directory: directory.path)
+        #expect(reader.manifest.generation == 1)
+        try reader.verifyChecksums()
+        // The next commit skips past the leftover generation and cleans it up.
+        let next = try writeSampleSegment(in: directory.path)
+        #expect(next.generation == 3)
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/seg-00000002.terms"))
+    }
+
+    @Test("no manifest: indexNotFound")
+    func missing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let error = try #require(throws: IndexError.self) { try IndexReader(directory: directory.path) }
+        #expect(error.code == .indexNotFound)
+    }
+
+    @Test("the write lock keeps a second writer out")
+    func lock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let held = try WriteLock(directory: directory.path)
+        _ = held
+        // flock locks belong to open file descriptions, so a second open in the same process conflicts too.
+        let error = try #require(throws: IndexError.self) { try WriteLock(directory: directory.path) }
+        #expect(error.code == .locked)
+    }
+}
+
+@Suite("Corruption")
+struct CorruptionTests {
+    /// Opens the index, then runs the full check, returning the first error.
+    func openAndVerify(_ directory: String) -> IndexError? {
+        do {
+            let reader = try IndexReader(directory: directory)
+            try reader.verifyChecksums()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("truncating any file is detected", arguments: IndexFileKind.segmentFiles + [.manifest])
+    func truncate(kind: IndexFileKind) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manifest = try writeSampleSegment(in: directory.path)
+        let name =
+            kind == .manifest
+            ? Manifest.fileName : Manifest.segmentFileName(generation: manifest.generation, kind: kind)
+        let path = directory.path + "/" + name
+        let bytes = try readBytes(path)
+        try writeBytes(path, Array(bytes.dropLast(5)))
+        let error = try #require(openAndVerify(directory.path))
+        #expect(error.code == .corruptIndex)
+        #expect(error.description.contains(name))
+    }
+
+    @Test("flipping a byte anywhere in any file is detected", arguments: IndexFileKind.segmentFiles + [.manifest])
+    func flip(kind: IndexFileKind) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manifest = try writeSampleSegment(in: directory.path)
+        let name =
+            kind == .manifest
+            ? Manifest.fileName : Manifest.segmentFileName(generation: manifest.generation, kind: kind)
+        let path = directory.path + "/" + name
+        let original = try readBytes(path)
+        // Every byte position, one at a time: header, body, trailer, footer.
+        for offset in 0..<original.count {
+            var bytes = original
+            bytes[offset] ^= 0x20
+            try writeBytes(path, bytes)
+            let error = openAndVerify(directory.path)
+            #expect(error != nil, "flip at \(offset) of \(name) went unnoticed")
+            if let error { #expect([.corruptIndex, .formatTooNew, .formatTooOld].contains(error.code)) }
+        }
+    }
+
+    @Test(
+        "a version this build does not read is refused by name",
+        arguments: [(UInt8(99), IndexError.Code.formatTooNew), (0, .formatTooOld)])
+    func version(value: UInt8, expected: IndexError.Code) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try writeSampleSegment(in: directory.path)
+        let path = directory.path + "/" + Manifest.fileName
+        var bytes = try readBytes(path)
+        // Version follows magic (4), name length (1) and name.
+        bytes[5 + IndexFileKind.manifest.rawValue.utf8.count] = value
+        // Re-seal the checksum so that only the version is wrong, as a real
+        // manifest from another Gazette release would be.
+        let crc = CRC32.checksum(Array(bytes.dropLast(4)))
+        for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        try writeBytes(path, bytes)
+        let error = try #require(openAndVerify(directory.path))
+        #expect(error.code == expected)
+    }
+}
+
+@Suite("Encodings")
+struct EncodingTests {
+    @Test("CRC-32 matches the standard check value")
+    func crc() {
+        // The CRC-32/ISO-HDLC check value of "123456789".
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([]) == 0)
+        var incremental = CRC32()
+        incremental.update(Array("12345".utf8))
+        incremental.update(Array("6789".utf8))
+        #expect(incremental.value == 0xCBF4_3926)
+    }
+
+    @Test("VInts round-trip at every width")
+    func vint() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let values: [UInt64] = [0, 1, 127, 128, 255, 16_383, 16_384, 1 << 35, UInt64.max]
+        var bytes: [UInt8] = []
+        for value in values { bytes.appendVInt(value) }
+        let path = try directory.write("v", bytes: bytes)
+        let file = try MappedFile(path: path)
+        var offset = 0
+        for value in values { #expect(try file.vint(at: &offset, limit: bytes.count) == value) }
+        #expect(offset == bytes.count)
+        var past = bytes.count - 1
+        #expect(throws: IndexError.self) { try file.vint(at: &past, limit: bytes.count - 1) }
+    }
+}

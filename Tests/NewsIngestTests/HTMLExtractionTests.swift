@@ -1,0 +1,223 @@
+import NewsCore
+import NewsIngest
+import Testing
+
+/// Reads `page` as an HTML file in a fresh directory.
+private func readHTML(_ page: String, name: String = "page.html") throws -> ArticleReader.Outcome {
+    try withTemporaryDirectory { directory in try readArticle(directory.write(name, page)) }
+}
+
+@Suite("HTML: title and body text")
+struct HTMLExtractionTests {
+    static let fullPage = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+          <meta charset="utf-8">
+          <meta property="og:title" content="Iran pulls  forces from Iraq">
+          <title>Iran pulls forces from Iraq | The Gazette</title>
+          <style>.stylemarker { color: red }</style>
+          <script>var scriptmarker = "<p>not text</p>";</script>
+        </head>
+        <body>
+          <nav><ul><li><a href="/">navmarker Home</a></li></ul></nav>
+          <header><div>headermarker Site banner</div></header>
+          <noscript>noscriptmarker Please enable JavaScript</noscript>
+          <form action="/search"><label>formmarker Search</label><input name="q"></form>
+          <template><p>templatemarker</p></template>
+          <article>
+            <h1>Iran pulls forces from Iraq</h1>
+            <p>Tehran said on Monday   it would
+               withdraw advisers &amp; troops.</p>
+            <div hidden><p>hiddenmarker</p></div>
+            <p>The move &mdash; expected for <em>weeks</em> &mdash; follows talks.</p>
+            <script>scriptmarker()</script>
+          </article>
+          <aside>asidemarker Related stories</aside>
+          <footer><p>footermarker Copyright 2024</p></footer>
+        </body>
+        </html>
+        """
+
+    @Test("og:title wins; the body is the article's paragraphs, nothing else")
+    func fullPageExtraction() throws {
+        let outcome = try readHTML(Self.fullPage)
+        let article = try #require(outcome.article)
+        #expect(article.format == .html)
+        #expect(article.title == "Iran pulls forces from Iraq")
+        #expect(
+            article.body
+                == "Tehran said on Monday it would withdraw advisers & troops.\n\nThe move — expected for weeks — follows talks."
+        )
+        #expect(outcome.warnings.isEmpty)
+    }
+
+    /// The same furniture without an `<article>`, so that only the skip rules keep it out.
+    static let flatPage = """
+        <html><head><title>Flat page</title><style>.stylemarker {}</style></head>
+        <body>
+          <nav>navmarker</nav><header>headermarker</header><noscript>noscriptmarker</noscript>
+          <form><p>formmarker</p></form><template>templatemarker</template>
+          <p>First paragraph.</p>
+          <div hidden>hiddenmarker</div><aside>asidemarker</aside><script>scriptmarker()</script>
+          <iframe>iframemarker</iframe><button>buttonmarker</button><svg><text>svgmarker</text></svg>
+          <select><option>selectmarker</option></select><textarea>textareamarker</textarea>
+          <p>Second paragraph.</p>
+          <footer>footermarker</footer>
+        </body></html>
+        """
+
+    @Test("without <article>, skipped elements still leave no trace")
+    func flatPageExtraction() throws {
+        let article = try #require(try readHTML(Self.flatPage).article)
+        #expect(article.title == "Flat page")
+        #expect(article.body == "First paragraph.\n\nSecond paragraph.")
+    }
+
+    @Test(
+        "skipped elements leave no trace in the body",
+        arguments: [
+            "navmarker", "headermarker", "noscriptmarker", "formmarker", "templatemarker", "hiddenmarker",
+            "asidemarker", "footermarker", "scriptmarker", "stylemarker", "The Gazette", "iframemarker",
+            "buttonmarker", "svgmarker", "selectmarker", "textareamarker",
+        ])
+    func skippedElements(marker: String) throws {
+        for page in [Self.fullPage, Self.flatPage] {
+            let article = try #require(try readHTML(page).article)
+            #expect(!article.body.contains(marker))
+        }
+    }
+
+    @Test("when the page has an <article>, only its text is the body")
+    func articleContainment() throws {
+        let page = """
+            <title>T</title><body><div>Cookie notice</div>
+            <article><p>Inside one.</p><section><p>Inside two.</p></section></article>
+            <div>Most read</div><main><p>Main text.</p></main></body>
+            """
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "Inside one.\n\nInside two.")
+    }
+
+    @Test("without <article>, <main> is the body")
+    func mainContainment() throws {
+        let page =
+            "<title>T</title><body><div>Newsletter</div><main><p>Main one.</p><p>Main two.</p></main><p>Footer-ish</p></body>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "Main one.\n\nMain two.")
+    }
+
+    @Test("without og:title the <title> is the title")
+    func titleElement() throws {
+        let page = "<html><head><title> Gaza  ceasefire &amp; talks </title></head><body><p>Body.</p></body></html>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.title == "Gaza ceasefire & talks")
+        #expect(article.body == "Body.")
+    }
+
+    @Test("og:title may be given with name= instead of property=")
+    func openGraphName() throws {
+        let page = "<head><meta name=\"og:title\" content=\"OG\"><title>Other</title></head><p>Body.</p>"
+        #expect(try readHTML(page).article?.title == "OG")
+    }
+
+    @Test("an empty og:title or <title> falls through to the next rule")
+    func emptyTitles() throws {
+        let page =
+            "<head><meta property=\"og:title\" content=\"  \"><title> </title></head><body><h1>Headline</h1><p>Body.</p></body>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.title == "Headline")
+        #expect(article.body == "Body.")
+    }
+
+    @Test("without og:title or <title> the first <h1> is the title, not repeated in the body")
+    func firstHeading() throws {
+        let page = "<body><p>Kicker</p><h1>Houthis  hit <b>tanker</b></h1><p>Body.</p><h1>Second heading</h1></body>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.title == "Houthis hit tanker")
+        #expect(article.body == "Kicker\n\nBody.\n\nSecond heading")
+    }
+
+    @Test("an <h1> or <h2> equal to the title is dropped; other headings stay")
+    func headingEqualToTitle() throws {
+        let page = """
+            <html><head><title>OPEC cuts output</title></head><body>
+            <h2>OPEC cuts output</h2><p>Vienna.</p><h2>Background</h2><p>Prices rose.</p>
+            </body></html>
+            """
+        let article = try #require(try readHTML(page).article)
+        #expect(article.title == "OPEC cuts output")
+        #expect(article.body == "Vienna.\n\nBackground\n\nPrices rose.")
+    }
+
+    @Test("a page with no title at all is named after its file")
+    func noTitle() throws {
+        let article = try #require(try readHTML("<p>Only a paragraph.</p>", name: "untitled.html").article)
+        #expect(article.title == "untitled.html")
+        #expect(article.body == "Only a paragraph.")
+    }
+
+    @Test("elements marked hidden are skipped, whatever the attribute's value")
+    func hiddenAttribute() throws {
+        let page =
+            "<p>Visible.</p><div hidden>secret one</div><p hidden=\"hidden\">secret two</p><span HIDDEN>three</span><p>End.</p>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "Visible.\n\nEnd.")
+    }
+
+    @Test("<pre> keeps its line breaks and spaces")
+    func preformatted() throws {
+        let page = "<title>T</title><p>Before.</p><pre>line one\n  line two</pre><p>After   this.</p>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "Before.\n\nline one\n  line two\n\nAfter this.")
+    }
+
+    @Test("the newline right after <pre> is not content (as in browsers)")
+    func preLeadingNewline() throws {
+        let page = "<title>T</title><pre>\nline one\nline two\n</pre>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body.contains("line one\nline two"))
+        #expect(article.body == "line one\nline two")
+    }
+
+    @Test("entities are decoded; inline elements and white space collapse")
+    func entitiesAndInlineText() throws {
+        let page =
+            "<p>AT&amp;T &lt;b&gt; caf&eacute; &#8364;5&nbsp;bn &quot;quoted&quot; &#x41;</p><p> a <i>b</i><b>c</b>  d </p>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "AT&T <b> café €5 bn \"quoted\" A\n\na bc d")
+    }
+
+    @Test("block elements end paragraphs; a list item is a paragraph")
+    func blocks() throws {
+        let page =
+            "<div>One<div>Two</div>Three</div><ul><li>Four</li><li>Five</li></ul><table><tr><td>Six</td></tr></table>"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "One\n\nTwo\n\nThree\n\nFour\n\nFive\n\nSix")
+    }
+
+    @Test("broken HTML still yields its text")
+    func brokenHTML() throws {
+        let page = "<title>Tag soup</title><p>First <b>bold</p></div><p>Second paragraph<div>Third</span> end"
+        let outcome = try readHTML(page)
+        let article = try #require(outcome.article)
+        #expect(article.title == "Tag soup")
+        #expect(article.body == "First bold\n\nSecond paragraph\n\nThird end")
+        #expect(outcome.warnings.isEmpty)
+    }
+
+    @Test("unclosed <script> and comments do not leak")
+    func unclosedElements() throws {
+        let page = "<p>Kept.<!-- a comment --></p><p>Also kept<script>leak()"
+        let article = try #require(try readHTML(page).article)
+        #expect(article.body == "Kept.\n\nAlso kept")
+    }
+
+    @Test("an empty heading on an untitled page does not hide the next paragraph")
+    func emptyHeadingWithoutTitle() throws {
+        let page = "<html><body><h1><img src=\"logo.png\" alt=\"Logo\"></h1><p>Body text.</p></body></html>"
+        let outcome = try readHTML(page, name: "logo.html")
+        let article = try #require(outcome.article)
+        #expect(article.body == "Body text.")
+    }
+}

@@ -1,0 +1,57 @@
+import Search
+import Testing
+
+@Suite("Snippets")
+struct SnippetTests {
+    func snippet(_ query: String, _ body: String) throws -> Snippet {
+        SnippetBuilder(query: try Query(query)).snippet(of: body)
+    }
+
+    func marked(_ snippet: Snippet) -> [String] {
+        let bytes = Array(snippet.text.utf8)
+        return snippet.highlights.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test("the sentence with the most distinct query terms wins, words marked as written")
+    func bestSentence() throws {
+        let body = """
+            Forces gathered at dawn. Officials said nothing.
+            Foreign ministers met, and Iran's foreign forces were discussed. Forces forces forces.
+            """
+        let s = try snippet("foreign forces iran", body)
+        #expect(s.text == "Foreign ministers met, and Iran's foreign forces were discussed.")
+        #expect(marked(s) == ["Foreign", "Iran's", "foreign", "forces"])
+    }
+
+    @Test("white space collapses and highlights follow the collapsed text")
+    func whitespace() throws {
+        let s = try snippet("troops", "The   troops\n left\tthe  base quietly.")
+        #expect(s.text == "The troops left the base quietly.")
+        #expect(marked(s) == ["troops"])
+        #expect(s.scalarHighlights == [4..<10])
+    }
+
+    @Test("a long sentence is cut to a window around the matches")
+    func window() throws {
+        let filler = (1...60).map { "word\($0)" }.joined(separator: " ")
+        let s = try snippet("needle", filler + " needle " + filler + ".")
+        #expect(s.text.hasPrefix("… "))
+        #expect(s.text.hasSuffix(" …"))
+        #expect(s.text.split(separator: " ").count <= 32)
+        #expect(marked(s) == ["needle"])
+    }
+
+    @Test("no match in the body: the first sentence")
+    func noMatch() throws {
+        let s = try snippet("absent", "First sentence here. Second one there.")
+        #expect(s.text == "First sentence here.")
+        #expect(s.highlights.isEmpty)
+    }
+
+    @Test("offsets for --json count code points, not bytes")
+    func scalarOffsets() throws {
+        let s = try snippet("tehran", "Élysée — Tehran’s reply.")
+        #expect(marked(s) == ["Tehran’s"])
+        #expect(s.scalarHighlights == [9..<17])
+    }
+}
