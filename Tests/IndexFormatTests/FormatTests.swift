@@ -147,15 +147,20 @@ struct CorruptionTests {
         }
     }
 
-    @Test("truncating any file is detected", arguments: IndexFileKind.segmentFiles + [.manifest])
-    func truncate(kind: IndexFileKind) throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+    /// Writes the sample segment; the name and path of its file of `kind`.
+    func sampleFile(_ kind: IndexFileKind, in directory: TemporaryDirectory) throws -> (String, String) {
         let manifest = try writeSampleSegment(in: directory.path)
         let name =
             kind == .manifest
             ? Manifest.fileName : Manifest.segmentFileName(generation: manifest.generation, kind: kind)
-        let path = directory.path + "/" + name
+        return (name, directory.path + "/" + name)
+    }
+
+    @Test("truncating any file is detected", arguments: IndexFileKind.segmentFiles + [.manifest])
+    func truncate(kind: IndexFileKind) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (name, path) = try sampleFile(kind, in: directory)
         let bytes = try readBytes(path)
         try writeBytes(path, Array(bytes.dropLast(5)))
         let error = try #require(openAndVerify(directory.path))
@@ -167,11 +172,7 @@ struct CorruptionTests {
     func flip(kind: IndexFileKind) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let manifest = try writeSampleSegment(in: directory.path)
-        let name =
-            kind == .manifest
-            ? Manifest.fileName : Manifest.segmentFileName(generation: manifest.generation, kind: kind)
-        let path = directory.path + "/" + name
+        let (name, path) = try sampleFile(kind, in: directory)
         let original = try readBytes(path)
         // Every byte position, one at a time: header, body, trailer, footer.
         for offset in 0..<original.count {

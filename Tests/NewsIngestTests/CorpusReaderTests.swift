@@ -1,5 +1,6 @@
 import NewsCore
 import NewsIngest
+import TestSupport
 import Testing
 
 @Suite("CorpusReader")

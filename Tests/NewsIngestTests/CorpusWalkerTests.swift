@@ -1,6 +1,7 @@
 import Foundation
 import NewsCore
 import NewsIngest
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import NewsCore
 import NewsIngest
+import TestSupport
 import Testing
 
 /// Reads `page` as an HTML file in a fresh directory.

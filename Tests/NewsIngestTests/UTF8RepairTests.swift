@@ -1,4 +1,5 @@
 import NewsIngest
+import TestSupport
 import Testing
 
 @Suite("UTF8Repair")

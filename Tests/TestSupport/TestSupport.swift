@@ -1,33 +1,82 @@
 import Foundation
 
-/// A fresh directory under the system's temporary folder, removed by `remove()`.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A fresh directory under the system's temporary folder, for one test's fixtures.
 public struct TemporaryDirectory: Sendable {
     public let path: String
 
+    /// Creates the directory (mkdtemp: a unique, random name).
     public init(_ label: String = "gazette") throws {
-        let base = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        path = base
+        var base = NSTemporaryDirectory()
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        var template = Array("\(base)/\(label)-XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard created != nil else { throw CocoaError(.fileWriteUnknown) }
+        path = String(cString: template)
     }
 
-    /// Writes `text` (UTF-8) to `name` inside the directory; returns its path.
+    /// The absolute path of `name` inside the directory.
+    public func url(_ name: String) -> String { path + "/" + name }
+
+    /// Writes `text` as UTF-8 to `name`, creating parent folders; returns the path.
     @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
         try write(name, bytes: Array(text.utf8))
     }
 
+    /// Writes raw bytes to `name`, creating parent folders; returns the path.
     @discardableResult
     public func write(_ name: String, bytes: [UInt8]) throws -> String {
-        let file = path + "/" + name
-        let folder = (file as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = url(name)
+        let parent = (file as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         return file
     }
 
+    public func makeDirectory(_ name: String) throws {
+        try FileManager.default.createDirectory(atPath: url(name), withIntermediateDirectories: true)
+    }
+
+    /// Creates a symbolic link `name` whose target is `destination` (as written, relative or not).
+    public func link(_ name: String, to destination: String) throws {
+        try FileManager.default.createSymbolicLink(atPath: url(name), withDestinationPath: destination)
+    }
+
     public func remove() {
+        Self.restorePermissions(path)
         try? FileManager.default.removeItem(atPath: path)
     }
+
+    /// Makes every folder under `folder` listable and writable again, so that a
+    /// chmod 000 fixture can be deleted. Symbolic links are not followed.
+    private static func restorePermissions(_ folder: String) {
+        chmod(folder, 0o755)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            let child = folder + "/" + name
+            var info = stat()
+            guard lstat(child, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                restorePermissions(child)
+            } else if info.st_mode & S_IFMT == S_IFREG {
+                chmod(child, 0o644)
+            }
+        }
+    }
+}
+
+/// Runs `body` with a fresh temporary directory and deletes it afterwards.
+public func withTemporaryDirectory<Result>(_ body: (TemporaryDirectory) throws -> Result) throws -> Result {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    return try body(directory)
 }
 
 /// Locations of the repository's own folders, found from this source file.
