@@ -58,8 +58,8 @@ public struct DocumentStore: Sendable {
         let (_, bodyEnd) = try IndexFileFooter.read(from: file)
         let count = try file.uint64(at: bodyEnd - 16)
         let tableStart = try file.uint64(at: bodyEnd - 8)
-        guard count < UInt64(Int32.max), tableStart >= UInt64(headerEnd),
-            tableStart + (count + 1) * 8 + 16 == UInt64(bodyEnd)
+        guard count < UInt64(Int32.max), tableStart >= UInt64(headerEnd), tableStart <= UInt64(bodyEnd),
+            UInt64(bodyEnd) - tableStart == (count + 1) * 8 + 16
         else {
             throw IndexError.corrupt("document table does not fit the file", path: file.path, offset: bodyEnd - 16)
         }

@@ -29,18 +29,24 @@ public struct PostingsCursor: Sendable {
     ) throws(IndexError) {
         postingsFile = postings
         positionsFile = positions
+        remaining = info.documentFrequency
+        documentLimit = documentCount
+        // Offsets come from disk: compare before adding, so no sum can overflow.
+        let postingsLimit = postings.count - IndexFileFooter.length
+        let positionsLimit = positions.count - IndexFileFooter.length
+        guard info.postingsStart >= 0, info.postingsStart <= postingsLimit,
+            info.postingsLength >= 0, info.postingsLength <= postingsLimit - info.postingsStart,
+            info.positionsStart >= 0, info.positionsStart <= positionsLimit,
+            info.positionsLength >= 0, info.positionsLength <= positionsLimit - info.positionsStart,
+            info.documentFrequency <= documentCount
+        else {
+            throw IndexError.corrupt(
+                "term entry points outside the postings", path: postings.path, offset: info.postingsStart)
+        }
         offset = info.postingsStart
         end = info.postingsStart + info.postingsLength
         positionsOffset = info.positionsStart
         positionsEnd = info.positionsStart + info.positionsLength
-        remaining = info.documentFrequency
-        documentLimit = documentCount
-        guard info.postingsStart >= 0, end <= postings.count - IndexFileFooter.length,
-            info.positionsStart >= 0, positionsEnd <= positions.count - IndexFileFooter.length,
-            info.documentFrequency <= documentCount
-        else {
-            throw IndexError.corrupt("term entry points outside the postings", path: postings.path, offset: offset)
-        }
     }
 
     /// Number of documents left, the current one excluded.
@@ -79,10 +85,11 @@ public struct PostingsCursor: Sendable {
         result.reserveCapacity(Int(frequency))
         var position: UInt64 = 0
         for _ in 0..<frequency {
-            position += try positionsFile.vint(at: &positionsOffset, limit: positionsEnd)
-            guard position <= UInt64(UInt32.max) else {
+            let delta = try positionsFile.vint(at: &positionsOffset, limit: positionsEnd)
+            guard delta <= UInt64(UInt32.max), position + delta <= UInt64(UInt32.max) else {
                 throw IndexError.corrupt("position out of range", path: positionsFile.path, offset: positionsOffset)
             }
+            position += delta
             result.append(UInt32(position))
         }
         consumedPositions = true

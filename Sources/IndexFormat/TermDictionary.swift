@@ -87,8 +87,9 @@ public struct TermDictionary: Sendable {
         termBytesStart = Int(truncatingIfNeeded: try file.uint64(at: trailer + 8))
         entriesStart = Int(truncatingIfNeeded: try file.uint64(at: trailer + 16))
         guard count <= UInt64(Int.max / TermDictionaryWriter.entryLength),
-            entriesStart >= termBytesStart, termBytesStart >= header.encodedLength,
-            entriesStart + Int(count) * TermDictionaryWriter.entryLength == trailer
+            entriesStart >= termBytesStart, termBytesStart >= header.encodedLength, entriesStart <= trailer,
+            (trailer - entriesStart) / TermDictionaryWriter.entryLength == Int(count),
+            (trailer - entriesStart) % TermDictionaryWriter.entryLength == 0
         else {
             throw IndexError.corrupt("term dictionary trailer does not fit the file", path: file.path, offset: trailer)
         }
