@@ -144,13 +144,3 @@
         }.get()
     }
 }
-
-extension Span<UInt8> {
-    /// The bytes as an array.
-    public var array: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for k in indices { bytes.append(self[k]) }
-        return bytes
-    }
-}

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Splits UTF-8 text into normalised word tokens.
 ///
 /// The rules, modelled on Unicode word boundaries (UAX #29) as Lucene's
@@ -18,8 +20,8 @@
 ///   position (Lucene's `LengthFilter` leaves a gap instead; a phrase across
 ///   such a blob is not worth the difference): such strings are data, not words.
 ///
-/// Works on bytes: ASCII goes through a 128-entry class table; only non-ASCII
-/// runs decode scalars.
+/// Works on bytes: ASCII is classified and lower-cased arithmetically; only
+/// non-ASCII runs decode scalars.
 public struct Tokenizer: Sendable {
     public static let maxTermLength = 255
 
@@ -76,7 +78,7 @@ public struct Tokenizer: Sendable {
                 switch k {
                 case .letter, .digit:
                     if len == 1 {
-                        term.append(asciiLower[Int(text[j])])
+                        term.append(Self.asciiLowercased(text[j]))
                     } else {
                         Self.appendScalar(s, from: text, at: j, length: len, to: &term)
                     }
@@ -129,9 +131,8 @@ public struct Tokenizer: Sendable {
     /// Convenience for tests and queries: the terms of `text`, in order.
     public func terms(_ text: String) -> [String] {
         var out: [String] = []
-        var utf8 = Array(text.utf8)
+        let utf8 = Array(text.utf8)
         tokenize(utf8.span) { _, term in out.append(term.string) }
-        utf8.removeAll()
         return out
     }
 
@@ -145,10 +146,24 @@ public struct Tokenizer: Sendable {
     static func classify(_ text: Span<UInt8>, at offset: Int) -> (Kind, Int, UInt32) {
         let byte = text[offset]
         if byte < 0x80 {
-            return (asciiKind[Int(byte)], 1, UInt32(byte))
+            return (Self.asciiKind(byte), 1, UInt32(byte))
         }
         guard let (scalar, length) = decode(text, at: offset) else { return (.other, 1, 0) }
         return (kind(ofScalar: scalar), length, scalar)
+    }
+
+    /// ASCII classes by arithmetic, not a table: a global table costs a
+    /// lazy-initialisation check (`swift_once`) on every access.
+    @inline(__always)
+    static func asciiKind(_ byte: UInt8) -> Kind {
+        if (byte | 0x20) &- UInt8(ascii: "a") < 26 { return .letter }
+        if byte &- UInt8(ascii: "0") < 10 { return .digit }
+        return .other
+    }
+
+    @inline(__always)
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     static func kind(ofScalar value: UInt32) -> Kind {
@@ -215,37 +230,5 @@ public struct Tokenizer: Sendable {
         if !FoldingTable.shared.appendFolded(scalar, to: &term) {
             for k in 0..<length { term.append(text[offset + k]) }
         }
-    }
-}
-
-/// ASCII character classes: letters and digits make words; everything else separates.
-private let asciiKind: [Tokenizer.Kind] = (0..<128).map { (byte: Int) -> Tokenizer.Kind in
-    switch UInt8(byte) {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): .letter
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): .digit
-    default: .other
-    }
-}
-
-/// ASCII lower-casing table.
-private let asciiLower: [UInt8] = (0..<128).map { (byte: Int) -> UInt8 in
-    (65...90).contains(byte) ? UInt8(byte + 32) : UInt8(byte)
-}
-
-extension Span<UInt8> {
-    /// The bytes as a `String` (invalid UTF-8 is repaired); for the edges, not hot loops.
-    public var string: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for k in indices { bytes.append(self[k]) }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// The bytes as an array.
-    public var array: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for k in indices { bytes.append(self[k]) }
-        return bytes
     }
 }
