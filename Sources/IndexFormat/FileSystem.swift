@@ -29,15 +29,22 @@ public enum FileSystem {
         return unsafe stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Creates `path` and its missing parents.
+    /// Creates `path` and its missing parents, making each new entry durable
+    /// (fsync of its parent), so a first commit in a new directory survives a crash.
     public static func createDirectory(_ path: String) throws(IndexError) {
         if isDirectory(path) { return }
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
+            let parent = prefix.isEmpty ? "." : prefix
             prefix += component + "/"
-            if !isDirectory(prefix), unsafe mkdir(prefix, 0o755) != 0, errno != EEXIST {
+            if isDirectory(prefix) { continue }
+            if unsafe mkdir(prefix, 0o755) != 0 {
+                if errno == EEXIST {
+                    throw IndexError(.io, "exists and is not a directory", path: String(prefix.dropLast()))
+                }
                 throw ioError("create directory", String(prefix.dropLast()))
             }
+            try syncDirectory(parent)
         }
     }
 

@@ -18,6 +18,8 @@ public struct IndexError: Error, Sendable, CustomStringConvertible {
         public static let formatTooOld = Code(name: "formatTooOld")
         /// Written by a newer Gazette.
         public static let formatTooNew = Code(name: "formatTooNew")
+        /// The directory holds other files and no index: Gazette will not write there.
+        public static let notAnIndex = Code(name: "notAnIndex")
         /// Another process holds the index's write lock.
         public static let locked = Code(name: "locked")
         /// The operating system refused a read, write, sync or rename.

@@ -19,7 +19,7 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// The segment files, in the order the manifest lists them.
+    /// The segment files (the manifest lists them in the order they were finished).
     public static let segmentFiles: [IndexFileKind] = [.terms, .postings, .positions, .norms, .documents]
 }
 

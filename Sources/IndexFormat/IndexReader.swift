@@ -19,9 +19,31 @@ public struct IndexReader: Sendable {
     public let lengths: DocumentLengths
     public let documents: DocumentStore
 
+    /// Opens the index's current commit.
+    ///
+    /// A commit that lands between reading `MANIFEST` and mapping its files
+    /// deletes those files; the open then fails although nothing is damaged.
+    /// So a failure is retried while the manifest keeps changing under us
+    /// (Lucene's `FindSegmentsFile` does the same), and reported only when the
+    /// commit we read is still the current one.
     public init(directory: String) throws(IndexError) {
+        var attempts = 0
+        while true {
+            let manifest = try Manifest.read(directory: directory)
+            do {
+                self = try IndexReader(directory: directory, manifest: manifest)
+                return
+            } catch {
+                attempts += 1
+                guard attempts < 20, let now = try? Manifest.read(directory: directory),
+                    now.generation != manifest.generation || now.segmentID != manifest.segmentID
+                else { throw error }
+            }
+        }
+    }
+
+    private init(directory: String, manifest: Manifest) throws(IndexError) {
         self.directory = directory
-        let manifest = try Manifest.read(directory: directory)
         self.manifest = manifest
         func open(_ kind: IndexFileKind) throws(IndexError) -> MappedFile {
             guard let entry = manifest.entry(for: kind) else {

@@ -104,7 +104,9 @@ public struct Manifest: Equatable, Sendable {
     /// write `MANIFEST.tmp`, fsync it, rename it over `MANIFEST`, fsync the directory.
     /// A crash at any step leaves either the previous manifest or this one.
     /// Then deletes the segment files of earlier generations (readers that still
-    /// have them mapped keep reading them: unlinking does not unmap).
+    /// have them mapped keep reading them: unlinking does not unmap; a reader
+    /// caught between reading the old manifest and mapping its files retries,
+    /// see ``IndexReader``).
     public func commit(directory: String) throws(IndexError) {
         let temporary = directory + "/" + Self.fileName + ".tmp"
         try write(to: temporary)
@@ -112,9 +114,22 @@ public struct Manifest: Equatable, Sendable {
         try FileSystem.syncDirectory(directory)
         let keep = Set(files.map(\.name))
         for name in (try? FileSystem.listDirectory(directory)) ?? []
-        where name.hasPrefix("seg-") && !keep.contains(name) {
+        where Self.generation(ofSegmentFile: name) != nil && !keep.contains(name) {
             FileSystem.remove(directory + "/" + name)
         }
+    }
+
+    /// The generation in a segment file's name, or nil if `name` is not exactly
+    /// `seg-<8 to 18 digits>.<a segment extension>`: only such files are ever
+    /// deleted, so a user's own `seg-notes.txt` beside an index is safe.
+    public static func generation(ofSegmentFile name: String) -> UInt64? {
+        guard name.hasPrefix("seg-"), let dot = name.firstIndex(of: ".") else { return nil }
+        let digits = name[name.index(name.startIndex, offsetBy: 4)..<dot]
+        let ext = name[name.index(after: dot)...]
+        guard (8...18).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            IndexFileKind.segmentFiles.contains(where: { $0.fileExtension == ext })
+        else { return nil }
+        return UInt64(digits)
     }
 
     /// The generation to write next in `directory`: one past both the committed
@@ -123,10 +138,10 @@ public struct Manifest: Equatable, Sendable {
     public static func nextGeneration(directory: String) -> UInt64 {
         var highest: UInt64 = 0
         if let manifest = try? read(directory: directory) { highest = manifest.generation }
-        for name in (try? FileSystem.listDirectory(directory)) ?? [] where name.hasPrefix("seg-") {
-            let digits = name.dropFirst(4).prefix { $0.isNumber }
-            if let value = UInt64(digits) { highest = max(highest, value) }
+        for name in (try? FileSystem.listDirectory(directory)) ?? [] {
+            if let value = generation(ofSegmentFile: name) { highest = max(highest, value) }
         }
-        return highest + 1
+        // Names hold at most 18 digits; a damaged manifest claiming more starts over past them.
+        return highest < 999_999_999_999_999_999 ? highest + 1 : 1
     }
 }

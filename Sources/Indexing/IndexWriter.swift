@@ -24,9 +24,25 @@ public final class IndexWriter {
     /// (term id << 32 | position) for the document being inverted; reused.
     private var occurrences: [UInt64] = []
     private var positionBuffer: [UInt32] = []
+    /// Set when writing a document failed: the segment is then inconsistent
+    /// and must not be committed.
+    private var failure: IndexError? = nil
 
     public init(directory: String, analyzer: Analyzer = Analyzer()) throws(IndexError) {
+        precondition(!directory.isEmpty, "an index directory path")
         try FileSystem.createDirectory(directory)
+        // Never write into a folder of someone else's files: a mistyped --index
+        // (the corpus itself, a home directory) must not fill it with segments.
+        let names = try FileSystem.listDirectory(directory)
+        let ours: (String) -> Bool = { name in
+            name == Manifest.fileName || name == Manifest.fileName + ".tmp" || name == "write.lock"
+                || Manifest.generation(ofSegmentFile: name) != nil
+        }
+        if !names.contains(Manifest.fileName), names.contains(where: { !ours($0) }) {
+            throw IndexError(
+                .notAnIndex, "is not empty and holds no Gazette index; choose a new or empty directory",
+                path: directory)
+        }
         self.directory = directory
         lock = try WriteLock(directory: directory)
         segment = try SegmentWriter(directory: directory)
@@ -38,7 +54,15 @@ public final class IndexWriter {
     /// Adds an article as the next document.
     @discardableResult
     public func add(_ article: Article) throws(IndexError) -> DocumentID {
+        if let failure { throw failure }
         let document = UInt32(lengths.count)
+        // Store first: if that fails, nothing of this document is in memory.
+        do {
+            try segment.addDocument(article)
+        } catch {
+            failure = error
+            throw error
+        }
         occurrences.removeAll(keepingCapacity: true)
         var tokenCount: UInt32 = 0
         let afterTitle = analyzer.analyze(article.title.utf8.span) { token, term in
@@ -63,7 +87,6 @@ public final class IndexWriter {
             encoders[term].add(document: document, positions: positionBuffer[...])
         }
         lengths.append(tokenCount)
-        try segment.addDocument(article)
         return DocumentID(rawValue: document)
     }
 
@@ -77,6 +100,7 @@ public final class IndexWriter {
 
     /// Writes the segment and makes it the index's current commit.
     public func commit() throws(IndexError) -> CommitSummary {
+        if let failure { throw failure }
         let order = terms.sortedIDs()
         try segment.writeTerms(count: order.count) { index in
             let id = order[index]

@@ -85,16 +85,39 @@ public struct ArticleReader: Sendable {
         guard let parsed, !(parsed.title.isEmpty && parsed.body.isEmpty) else {
             return skip(format == .html ? "no text found in the HTML" : "no text (only white space)")
         }
-        var title = parsed.title
+        var title = Self.replacingControlCharacters(parsed.title)
+        let body = Self.replacingControlCharacters(parsed.body)
         if title.isEmpty {
             // A page without any title: name it after its file, as a file manager would.
             title = String(path.split(separator: "/").last ?? "")
         }
         return .article(
             Article(
-                path: path, title: title, body: parsed.body, format: format, sourceSize: status.size,
+                path: path, title: title, body: body, format: format, sourceSize: status.size,
                 modificationTime: status.modificationTime),
             warnings: warnings)
+    }
+
+    /// `text` with control characters (C0 but tab, line feed and carriage
+    /// return; DEL; C1) turned into spaces. They are never prose, and printed
+    /// raw they would drive the reader's terminal (an ESC sequence in a title
+    /// could retitle the window or clear the screen).
+    static func replacingControlCharacters(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        var changed = false
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
+                bytes[i] = 0x20
+                changed = true
+            } else if byte == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+                bytes.replaceSubrange(i...i + 1, with: [0x20])
+                changed = true
+            }
+            i += 1
+        }
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 
     static func repairWarning(_ path: String, _ report: UTF8Repair.Report) -> IngestProblem? {
@@ -148,6 +171,11 @@ public struct ArticleReader: Sendable {
         }
         guard let document = HTMLDocument(bytes: input, url: path, encoding: encoding) else {
             return .failure(IngestProblem(path: path, reason: "libxml2 could not parse the HTML", severity: .skipped))
+        }
+        if let fatal = document.fatalError {
+            warning = IngestProblem(
+                path: path, reason: "libxml2 stopped reading the HTML (\(fatal)); text after that point is missing",
+                severity: .warning)
         }
         var extractor = HTMLTextExtractor()
         document.walk(&extractor)

@@ -3,14 +3,18 @@ import NewsCore
 /// Walks a corpus and reads each file, reporting articles and problems in order.
 public struct CorpusReader: Sendable {
     public let root: String
+    public let excluded: [String]
     public let reader = ArticleReader()
 
-    public init(root: String) {
+    /// - Parameter excluded: directories not to walk into (the index's own).
+    public init(root: String, excluding excluded: [String] = []) {
         self.root = root
+        self.excluded = excluded
     }
 
     /// What reading the corpus found besides articles.
     public struct Report: Sendable {
+        /// Files read (articles and skipped files, not walk problems).
         public var filesSeen = 0
         public var articles = 0
         public var skipped: [IngestProblem] = []
@@ -24,7 +28,7 @@ public struct CorpusReader: Sendable {
         problem: (IngestProblem) -> Void = { _ in },
         _ body: (Article) throws -> Void
     ) throws -> Report {
-        let listing = try CorpusWalker(root: root).walk()
+        let listing = try CorpusWalker(root: root, excluding: excluded).walk()
         var report = Report()
         for item in listing.problems {
             report.skipped.append(item)

@@ -11,9 +11,17 @@ import NewsCore
 ///   problem, and the walk goes on.
 public struct CorpusWalker: Sendable {
     public let root: String
+    /// Directories never entered, as (device, inode): the index being written,
+    /// when it lies inside the corpus.
+    public let excluded: Set<[UInt64]>
 
-    public init(root: String) {
+    public init(root: String, excluding excluded: [String] = []) {
         self.root = root
+        self.excluded = Set(
+            excluded.compactMap { path in
+                guard case .success(let status) = SystemFiles.status(path) else { return nil }
+                return [status.device, status.inode]
+            })
     }
 
     public struct Listing: Sendable {
@@ -45,7 +53,9 @@ public struct CorpusWalker: Sendable {
     private func visit(
         directory: String, status: SystemFiles.Status, visited: inout Set<[UInt64]>, into listing: inout Listing
     ) {
-        guard visited.insert([status.device, status.inode]).inserted else { return }
+        guard !excluded.contains([status.device, status.inode]),
+            visited.insert([status.device, status.inode]).inserted
+        else { return }
         let entries: [SystemFiles.DirectoryEntry]
         switch SystemFiles.entries(directory) {
         case .success(let list): entries = list

@@ -21,15 +21,16 @@ protocol HTMLVisitor {
 ///
 /// Parsing uses `htmlReadMemory` with RECOVER (tag soup is read the way a
 /// browser would, never refused), NONET (no network access, ever), NOERROR and
-/// NOWARNING (nothing printed on stderr). Parser errors go to a Swift closure
-/// through `xmlSetStructuredErrorFunc` and are only counted: real pages are
-/// full of them and libxml2 recovers.
+/// NOWARNING (nothing printed on stderr), and HUGE (nesting deeper than 256
+/// levels is read, not cut off). Parser errors go to a Swift closure through
+/// `xmlSetStructuredErrorFunc`: recoverable ones are only counted (real pages
+/// are full of them), a fatal one is kept for the file's report.
 @safe final class HTMLDocument {
     private let document: htmlDocPtr
-    /// Parser errors libxml2 recovered from.
+    /// Parser errors, recovered from or not.
     let errorCount: Int
-    /// The first of them, for reports.
-    let firstError: String?
+    /// The first error after which libxml2 stopped parsing, if any.
+    let fatalError: String?
 
     /// Parses `bytes`. `encoding` is an IANA charset name, or nil to let
     /// libxml2 read the document's own `<meta charset>` declaration.
@@ -43,14 +44,18 @@ protocol HTMLVisitor {
             guard let context = unsafe context, let error = unsafe error else { return }
             let collector = unsafe Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
             collector.count += 1
-            if collector.first == nil, let message = unsafe error.pointee.message {
-                collector.first = unsafe String(cString: message).trimmingTrailingNewlines
+            // Recoverable errors are everyday tag soup; a fatal one means libxml2
+            // stopped reading, and the text after it is lost: that is reported.
+            if unsafe error.pointee.level == XML_ERR_FATAL, collector.firstFatal == nil,
+                let message = unsafe error.pointee.message
+            {
+                collector.firstFatal = unsafe String(cString: message).trimmingTrailingNewlines
             }
         }
         defer { xmlSetStructuredErrorFunc(nil, nil) }
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-                | HTML_PARSE_NOWARNING.rawValue)
+                | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
         // SAFETY: the buffer is valid for the duration of the call; libxml2 copies what it keeps.
         let parsed = unsafe bytes.withUnsafeBufferPointer { buffer in
             unsafe buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -58,7 +63,7 @@ protocol HTMLVisitor {
             }
         }
         errorCount = collector.count
-        firstError = collector.first
+        fatalError = collector.firstFatal
         guard let parsed = unsafe parsed else { return nil }
         unsafe document = parsed
     }
@@ -75,19 +80,27 @@ protocol HTMLVisitor {
         unsafe visit(root, &visitor)
     }
 
-    private func visit<V: HTMLVisitor>(_ node: xmlNodePtr, _ visitor: inout V) {
-        var current: xmlNodePtr? = unsafe node
-        while let n = unsafe current {
-            switch unsafe n.pointee.type {
+    /// Iterative depth-first walk over `node`, its siblings and their
+    /// descendants: child, next and parent links, no recursion, so a page nested
+    /// a million levels deep cannot overflow the stack.
+    private func visit<V: HTMLVisitor>(_ start: xmlNodePtr, _ visitor: inout V) {
+        let top = unsafe start.pointee.parent
+        var node: xmlNodePtr = unsafe start
+        while true {
+            var descended = false
+            switch unsafe node.pointee.type {
             case XML_ELEMENT_NODE:
-                let name = unsafe n.pointee.name.map { unsafe String(cString: $0) }?.lowercased() ?? ""
-                let descend = visitor.enter(element: name) { wanted in unsafe Self.attribute(n, wanted) }
-                if descend {
-                    if let child = unsafe n.pointee.children { unsafe visit(child, &visitor) }
-                    visitor.leave(element: name)
+                let name = unsafe Self.name(node)
+                if visitor.enter(element: name, attribute: { wanted in unsafe Self.attribute(node, wanted) }) {
+                    if let child = unsafe node.pointee.children {
+                        unsafe node = child
+                        descended = true
+                    } else {
+                        visitor.leave(element: name)
+                    }
                 }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = unsafe n.pointee.content {
+                if let content = unsafe node.pointee.content {
                     let length = unsafe strlen(content)
                     let buffer = unsafe UnsafeBufferPointer(start: content, count: Int(length))
                     visitor.text(unsafe buffer.span)
@@ -95,8 +108,20 @@ protocol HTMLVisitor {
             default:
                 break  // comments, processing instructions, DTD nodes
             }
-            unsafe current = n.pointee.next
+            if descended { continue }
+            // Next sibling; at the end of a child list, close the parent and
+            // move on to the parent's sibling.
+            while unsafe node.pointee.next == nil {
+                guard let parent = unsafe node.pointee.parent, unsafe parent != top else { return }
+                unsafe node = parent
+                visitor.leave(element: unsafe Self.name(node))
+            }
+            unsafe node = node.pointee.next!
         }
+    }
+
+    private static func name(_ node: xmlNodePtr) -> String {
+        unsafe node.pointee.name.map { unsafe String(cString: $0) }?.lowercased() ?? ""
     }
 
     /// The value of attribute `wanted` of `node`: the text of its children.
@@ -120,7 +145,7 @@ protocol HTMLVisitor {
 
 private final class ErrorCollector {
     var count = 0
-    var first: String?
+    var firstFatal: String?
 }
 
 extension String {

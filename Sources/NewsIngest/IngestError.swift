@@ -8,6 +8,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         public var description: String { name }
         /// The corpus path does not exist.
         public static let notFound = Code(name: "notFound")
+        /// The corpus holds nothing that can be indexed.
+        public static let noArticles = Code(name: "noArticles")
         /// The corpus path exists but cannot be read.
         public static let unreadable = Code(name: "unreadable")
     }

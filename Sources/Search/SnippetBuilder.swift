@@ -181,9 +181,19 @@ func sentenceRanges(_ bytes: [UInt8]) -> [Range<Int>] {
         let byte = bytes[i]
         var boundary: Int? = nil
         if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") {
+            // Closing quotes and brackets stay with the sentence: " ' ) and the
+            // curly ” ’ (UTF-8 E2 80 9D, E2 80 99).
             var j = i + 1
-            while j < n, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), 0x9D, 0x99].contains(bytes[j]) {
-                j += 1
+            while j < n {
+                if [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")")].contains(bytes[j]) {
+                    j += 1
+                } else if j + 2 < n, bytes[j] == 0xE2, bytes[j + 1] == 0x80,
+                    bytes[j + 2] == 0x9D || bytes[j + 2] == 0x99
+                {
+                    j += 3
+                } else {
+                    break
+                }
             }
             if j < n, isSpace(bytes[j]) {
                 var k = j

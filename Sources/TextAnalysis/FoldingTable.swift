@@ -3,7 +3,7 @@
 /// The data comes from `tools/gen_fold_table.py` (see that script for the exact
 /// rules); it is parsed once, on first use, into a dictionary from scalar to a
 /// run of UTF-8 bytes in one flat array. ASCII never reaches this table: the
-/// tokenizer lower-cases it through its own class table.
+/// tokenizer classifies and lower-cases it arithmetically.
 struct FoldingTable: Sendable {
     /// The shared table. Swift initialises globals lazily and exactly once.
     static let shared = FoldingTable(parsing: encoded)

@@ -10,8 +10,8 @@ struct Gazette: ParsableCommand {
             ./Corpus first if it does not exist yet.
 
             Exit status: 0 results found (or command done), 1 no results, 64 bad usage or \
-            empty query, 65 damaged index, 66 missing corpus or index, 74 I/O error, \
-            75 index locked by another writer.
+            empty query, 65 damaged index, 66 missing corpus or index (or nothing to index), \
+            73 --index names a folder of other files, 74 I/O error, 75 index locked by another writer.
             """,
         version: "0.1.0",
         subcommands: [IndexCommand.self, SearchCommand.self, CheckCommand.self],
@@ -29,4 +29,8 @@ struct IndexLocation: ParsableArguments {
 
     var path: String { index ?? Self.defaultPath }
     var isDefault: Bool { index == nil }
+
+    func validate() throws {
+        if let index, index.isEmpty { throw ValidationError("--index needs a directory path, not an empty string") }
+    }
 }

@@ -40,8 +40,19 @@ struct IndexBuilder {
         // Fail on a missing corpus before touching the index directory.
         _ = try CorpusWalker(root: corpus).walk()
         let writer = try IndexWriter(directory: index)
-        let report = try CorpusReader(root: corpus).read { article in
+        let report = try CorpusReader(root: corpus, excluding: [index]).read { article in
             try writer.add(article)
+        }
+        // An empty commit would replace a good index with nothing: refuse it.
+        guard writer.documentCount > 0 else {
+            let skipped = report.skipped.count
+            throw IngestError(
+                .noArticles,
+                "nothing to index: no readable .txt or .html file"
+                    + (skipped > 0
+                        ? " (\(skipped) skipped: \(report.skipped[0].reason)\(skipped > 1 ? ", …" : ""))" : "")
+                    + "; the index was left as it was",
+                path: corpus)
         }
         let summary = try writer.commit()
         return IndexBuilder(report: report, summary: summary, elapsed: clock.now - start)
@@ -52,7 +63,7 @@ struct IndexBuilder {
         print("Indexed \(documents) from \(corpus) into \(index) in \(seconds(elapsed))")
         let skipped = report.skipped.count
         print(
-            "  files: \(format(report.filesSeen)) read, \(format(skipped)) skipped, \(format(report.warnings.count)) with warnings"
+            "  files: \(format(summary.documentCount)) indexed, \(format(skipped)) skipped, \(format(report.warnings.count)) with warnings"
         )
         print(
             "  index: \(format(summary.termCount)) distinct terms, \(bytes(summary.bytesOnDisk)) on disk (commit \(summary.generation))"

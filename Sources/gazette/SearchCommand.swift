@@ -8,7 +8,8 @@ struct SearchCommand: ParsableCommand {
         abstract: "Search the index; print ranked hits with highlighted snippets.",
         discussion: """
             Words are combined with OR and ranked by BM25 (k1 = 1.2, b = 0.75), so documents \
-            holding more of the query's words, more often, rank higher.
+            holding more of the query's words, more often, rank higher. Put options before \
+            the query, and `--` before a query word that starts with "-".
             """)
 
     @Argument(help: ArgumentHelp("Query words.", valueName: "query"))
@@ -32,6 +33,8 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let text = query.joined(separator: " ")
         do {
+            // A bad query is reported before any work (such as a first index build).
+            _ = try Query(text)
             if location.isDefault, !FileSystem.fileExists(location.path + "/" + Manifest.fileName) {
                 Terminal.note(
                     "no index in \(location.path)/ yet; building one from \(IndexLocation.defaultCorpus)/ first")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IndexFormat
+import NewsCore
 import NewsIngest
 import Search
 
@@ -51,6 +52,7 @@ enum Terminal {
         static let usage: Int32 = 64  // EX_USAGE: empty or bad query
         static let dataError: Int32 = 65  // EX_DATAERR: damaged index
         static let noInput: Int32 = 66  // EX_NOINPUT: missing corpus or index
+        static let cannotCreate: Int32 = 73  // EX_CANTCREAT: --index names a folder of other files
         static let ioError: Int32 = 74  // EX_IOERR
         static let busy: Int32 = 75  // EX_TEMPFAIL: another writer holds the lock
     }
@@ -60,12 +62,19 @@ enum Terminal {
         switch error {
         case let error as IngestError:
             Terminal.error(error.description)
-            return ExitCode(error.code == .notFound ? Exit.noInput : Exit.ioError)
+            return ExitCode(error.code == .unreadable ? Exit.ioError : Exit.noInput)
         case let error as IndexError:
             switch error.code {
             case .indexNotFound:
-                Terminal.error("no index at \(index)/; build one with: gazette index <folder> --index \(index)")
+                if case .success(let status) = SystemFiles.status(index), status.kind != .directory {
+                    Terminal.error("\(index) is a file, not an index directory")
+                } else {
+                    Terminal.error("no index at \(index)/; build one with: gazette index <folder> --index \(index)")
+                }
                 return ExitCode(Exit.noInput)
+            case .notAnIndex:
+                Terminal.error("\(error)")
+                return ExitCode(Exit.cannotCreate)
             case .corruptIndex, .formatTooOld, .formatTooNew:
                 Terminal.error("the index at \(index)/ is damaged or unreadable: \(error)")
                 Terminal.error("rebuild it with: gazette index <folder> --index \(index)")

@@ -169,4 +169,57 @@ struct CLITests {
         #expect(damaged.status == 65)
         #expect(damaged.stderr.contains("damaged"))
     }
+
+    @Test("the index never touches files that are not its own, nor walks itself")
+    func safeDirectories() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        // A folder of other files is refused, and left as it was.
+        let notes = try checkout.write("Notes/seg-notes.txt", "mine")
+        let refused = try CLI.run(["index", "Corpus", "--index", "Notes"], in: checkout.path)
+        #expect(refused.status == 73)
+        #expect(refused.stderr.contains("holds no Gazette index"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: checkout.path + "/Notes") == ["seg-notes.txt"])
+        // A user's seg-* file beside an index survives later commits.
+        #expect(try CLI.run(["index", "Corpus", "--index", "Index"], in: checkout.path).status == 0)
+        try checkout.write("Index/seg-notes.txt", "mine")
+        #expect(try CLI.run(["index", "Corpus", "--index", "Index"], in: checkout.path).status == 0)
+        #expect(FileManager.default.fileExists(atPath: checkout.path + "/Index/seg-notes.txt"))
+        _ = notes
+        // An index inside the corpus is not indexed into itself.
+        let inside = try CLI.run(["index", "Corpus", "--index", "Corpus/idx"], in: checkout.path)
+        #expect(inside.status == 0)
+        #expect(!inside.stdout.contains("Corpus/idx/"), "\(inside.stdout)")
+        #expect(inside.stdout.contains("14 indexed, 0 skipped"))
+        // An empty --index is refused before anything is written.
+        let empty = try CLI.run(["index", "Corpus", "--index", ""], in: checkout.path)
+        #expect(empty.status == 64)
+        // --index naming a file says so.
+        let file = try CLI.run(["search", "iran", "--index", "Corpus/opec-oil-output.txt"], in: checkout.path)
+        #expect(file.status == 66)
+        #expect(file.stderr.contains("is a file, not an index directory"))
+    }
+
+    @Test("a corpus with nothing to index leaves the existing index as it was")
+    func nothingToIndex() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        #expect(try CLI.run(["index", "Corpus"], in: checkout.path).status == 0)
+        try checkout.write("Pictures/a.jpg", bytes: [0xFF, 0xD8])
+        let result = try CLI.run(["index", "Pictures"], in: checkout.path)
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("nothing to index"))
+        #expect(result.stderr.contains("the index was left as it was"))
+        let search = try CLI.run(["search", "Hezbollah"], in: checkout.path)
+        #expect(search.status == 0)
+    }
+
+    @Test("an empty query is refused before the first index build")
+    func emptyQueryFirst() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let result = try CLI.run(["search", " "], in: checkout.path)
+        #expect(result.status == 64)
+        #expect(!FileManager.default.fileExists(atPath: checkout.path + "/Index"))
+    }
 }

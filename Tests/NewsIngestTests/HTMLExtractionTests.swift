@@ -222,3 +222,36 @@ struct HTMLExtractionTests {
         #expect(article.body == "Body text.")
     }
 }
+
+@Suite("HTML: hostile pages")
+struct HostileHTMLTests {
+    @Test("text nested far deeper than libxml2's default limit is read, without recursion")
+    func deepNesting() throws {
+        try withTemporaryDirectory { directory in
+            let page =
+                "<html><body><article><p>start</p>" + String(repeating: "<b>", count: 100_000)
+                + "deepword</article></body></html>"
+            let path = try directory.write("deep.html", page)
+            let article = try #require(try readArticle(path).article)
+            #expect(article.body.contains("start"))
+            #expect(article.body.contains("deepword"))
+        }
+    }
+
+    @Test("terminal control characters never reach the stored text", arguments: ["txt", "html"])
+    func controlCharacters(ext: String) throws {
+        try withTemporaryDirectory { directory in
+            let evil = "Title \u{1B}]0;pwned\u{07} here\u{1B}[2J\u{9B}31m end"
+            let text =
+                ext == "txt"
+                ? evil + "\n\nBody \u{1B}[31mred\u{7F}." : "<title>\(evil)</title><p>Body \u{1B}[31mred\u{7F}.</p>"
+            let path = try directory.write("evil.\(ext)", text)
+            let article = try #require(try readArticle(path).article)
+            for field in [article.title, article.body] {
+                #expect(!field.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" })
+                #expect(!field.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) })
+            }
+            #expect(article.body.contains("red"))
+        }
+    }
+}

@@ -55,3 +55,15 @@ struct SnippetTests {
         #expect(s.scalarHighlights == [9..<17])
     }
 }
+
+@Suite("Sentences")
+struct SentenceTests {
+    @Test("a sentence ends after a closing curly quote as after a straight one")
+    func curlyQuotes() throws {
+        for (open, close) in [("“", "”"), ("\"", "\"")] {
+            let body = "He said \(open)we are ready.\(close) Officials then met to discuss the plan."
+            let s = SnippetBuilder(query: try Query("plan")).snippet(of: body)
+            #expect(s.text == "Officials then met to discuss the plan.", "quotes \(open)\(close)")
+        }
+    }
+}
