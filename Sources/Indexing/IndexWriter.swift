@@ -34,9 +34,12 @@ public final class IndexWriter {
         // Never write into a folder of someone else's files: a mistyped --index
         // (the corpus itself, a home directory) must not fill it with segments.
         let names = try FileSystem.listDirectory(directory)
+        // Besides our own files, a folder may hold hidden files and a README
+        // (the repository's Index/ ships with one, to say what it is for).
         let ours: (String) -> Bool = { name in
             name == Manifest.fileName || name == Manifest.fileName + ".tmp" || name == "write.lock"
-                || Manifest.generation(ofSegmentFile: name) != nil
+                || Manifest.generation(ofSegmentFile: name) != nil || name.hasPrefix(".")
+                || name.uppercased().hasPrefix("README")
         }
         if !names.contains(Manifest.fileName), names.contains(where: { !ours($0) }) {
             throw IndexError(
