@@ -27,7 +27,11 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "NewsIngest", dependencies: ["NewsCore", "CLibXML2"], swiftSettings: strict),
-        .target(name: "TextAnalysis", dependencies: ["NewsCore"], swiftSettings: strict),
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .target(
+            name: "TextAnalysis", dependencies: ["NewsCore", "CStemmer"],
+            exclude: ["Gazetteer/actors.txt"], swiftSettings: strict
+        ),
         .target(name: "IndexFormat", dependencies: ["NewsCore"], swiftSettings: strict),
         .target(
             name: "Indexing",
@@ -45,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "gazette",
             dependencies: [
-                "NewsCore", "NewsIngest", "Indexing", "Search",
+                "NewsCore", "NewsIngest", "TextAnalysis", "Indexing", "Search",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -57,12 +61,13 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["NewsCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NewsIngestTests", dependencies: ["NewsIngest", "TestSupport"]),
-        .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
+        .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis", "TestSupport"]),
         .testTarget(
             name: "IndexFormatTests", dependencies: ["IndexFormat", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Indexing", "TestSupport"]),
+        .testTarget(
+            name: "SearchTests", dependencies: ["Search", "Indexing", "NewsIngest", "TextAnalysis", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             // "gazette" so that `swift test` builds the binary the CLI tests run.

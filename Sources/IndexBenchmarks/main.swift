@@ -10,6 +10,7 @@ import IndexFormat
 import Indexing
 import NewsIngest
 import Search
+import TextAnalysis
 
 let arguments = CommandLine.arguments
 let corpus = arguments.count > 1 ? arguments[1] : "../shared/corpora/reuters21578"
@@ -24,7 +25,8 @@ protocol Benchmark {
     func check(_ result: Int) -> Bool
 }
 
-func measure<B: Benchmark>(_ benchmark: inout B, runs: Int) throws {
+@discardableResult
+func measure<B: Benchmark>(_ benchmark: inout B, runs: Int) throws -> Double {
     try benchmark.setUp()
     defer { benchmark.tearDown() }
     let clock = ContinuousClock()
@@ -40,18 +42,25 @@ func measure<B: Benchmark>(_ benchmark: inout B, runs: Int) throws {
     let median = times[times.count / 2]
     let ms = Double(median.components.seconds) * 1e3 + Double(median.components.attoseconds) / 1e15
     print("\(benchmark.name): median \(String(format: "%.3f", ms)) ms over \(runs) runs (result \(last))")
+    return ms
 }
 
 /// Reading, analysing, inverting and committing the whole corpus.
 struct IndexCorpus: Benchmark {
-    let name = "index \(corpus)"
+    let name: String
+    let analyzer: Analyzer
     var directory = ""
+    init(actors: Bool) {
+        name = "index \(corpus) (actors \(actors ? "on" : "off"))"
+        // Parse the gazetteer outside the timed runs, as a long-lived process would.
+        analyzer = Analyzer(gazetteer: actors ? Gazetteer.bundled : nil)
+    }
     mutating func setUp() throws {
         directory = NSTemporaryDirectory() + "gazette-bench-\(UUID().uuidString)"
     }
     mutating func run() throws -> Int {
         try? FileManager.default.removeItem(atPath: directory)
-        let writer = try IndexWriter(directory: directory)
+        let writer = try IndexWriter(directory: directory, analyzer: analyzer)
         _ = try CorpusReader(root: corpus).read { try writer.add($0) }
         return try writer.commit().documentCount
     }
@@ -66,9 +75,14 @@ struct Queries: Benchmark {
     var directory = ""
     var searcher: Searcher? = nil
 
-    init(_ queries: [String]) {
+    let actors: [String]
+
+    init(_ queries: [String], actors: [String] = []) {
         self.queries = queries
-        name = "search \(queries.count) queries (top 10 with snippets)"
+        self.actors = actors
+        name = actors.isEmpty
+            ? "search \(queries.count) queries (top 10 with snippets)"
+            : "search \(actors.count) actor queries (top 10 with snippets)"
     }
     mutating func setUp() throws {
         directory = NSTemporaryDirectory() + "gazette-bench-\(UUID().uuidString)"
@@ -80,16 +94,34 @@ struct Queries: Benchmark {
     mutating func run() throws -> Int {
         var total = 0
         for query in queries { total += try searcher!.search(query, limit: 10).total }
+        for actor in actors { total += try searcher!.search("", SearchOptions(limit: 10, actors: [actor])).total }
         return total
     }
     mutating func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
     func check(_ result: Int) -> Bool { result > 0 }
 }
 
-var indexing = IndexCorpus()
-try measure(&indexing, runs: runs)
+// Actors on and off alternate, so that drift in the machine's speed hits both.
+var withActors = IndexCorpus(actors: true)
+var withoutActors = IndexCorpus(actors: false)
+var on: [Double] = []
+var off: [Double] = []
+for _ in 0..<max(1, runs) {
+    off.append(try measure(&withoutActors, runs: 1))
+    on.append(try measure(&withActors, runs: 1))
+}
+on.sort()
+off.sort()
+let medianOn = on[on.count / 2]
+let medianOff = off[off.count / 2]
+print(
+    "index: actors on \(String(format: "%.1f", medianOn)) ms, off \(String(format: "%.1f", medianOff)) ms, "
+        + "ratio \(String(format: "%.3f", medianOn / medianOff)) (median of \(on.count) each)")
 var queries = Queries([
     "oil prices", "opec output quota", "interest rates bundesbank", "iran iraq war", "trade deficit japan",
     "the", "temporao", "coffee cocoa sugar", "merger acquisition shares", "grain exports soviet union",
 ])
 try measure(&queries, runs: max(runs, 20))
+var actorQueries = Queries(
+    [], actors: ["Iran", "Japan", "West Germany", "OPEC", "United Kingdom", "Brazil", "USSR", "Canada", "China", "Iraq"])
+try measure(&actorQueries, runs: max(runs, 20))

@@ -6,6 +6,7 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
     case positions = "gazette.positions"
     case norms = "gazette.norms"
     case documents = "gazette.documents"
+    case analysis = "gazette.analysis"
 
     /// The file-name extension of a segment file.
     public var fileExtension: String {
@@ -16,11 +17,12 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
         case .positions: "positions"
         case .norms: "norms"
         case .documents: "docs"
+        case .analysis: "analysis"
         }
     }
 
     /// The segment files (the manifest lists them in the order they were finished).
-    public static let segmentFiles: [IndexFileKind] = [.terms, .postings, .positions, .norms, .documents]
+    public static let segmentFiles: [IndexFileKind] = [.terms, .postings, .positions, .norms, .documents, .analysis]
 }
 
 /// A 16-byte random identifier written into every file of a segment and into
@@ -51,9 +53,9 @@ public struct SegmentID: Hashable, Sendable, CustomStringConvertible {
 public struct IndexFileHeader: Equatable, Sendable {
     public static let magic: [UInt8] = Array("GZET".utf8)
     /// The format version this build writes. History in IndexFileFormat.md.
-    public static let currentVersion: UInt32 = 1
+    public static let currentVersion: UInt32 = 2
     /// The oldest version this build reads.
-    public static let oldestSupportedVersion: UInt32 = 1
+    public static let oldestSupportedVersion: UInt32 = 2
 
     public var kind: IndexFileKind
     public var version: UInt32

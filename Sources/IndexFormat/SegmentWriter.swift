@@ -1,12 +1,12 @@
 import NewsCore
 
-/// Writes one segment's five files and commits them with a new manifest.
+/// Writes one segment's six files and commits them with a new manifest.
 ///
 /// Call order:
 /// 1. `init` (creates the document store, which fills as documents come);
 /// 2. `addDocument` for documents 0, 1, 2, … (stored fields);
 /// 3. `writeTerms` once, with every term in increasing bytewise order;
-/// 4. `commit` (norms, manifest, atomic switch).
+/// 4. `commit` (norms, analysis settings, manifest, atomic switch).
 /// Nothing is visible to readers before step 4 completes.
 public final class SegmentWriter {
     public let directory: String
@@ -65,9 +65,10 @@ public final class SegmentWriter {
     }
 
     /// Writes the norms and the manifest, switching readers to this segment atomically.
-    public func commit(documentLengths: [UInt32]) throws(IndexError) -> Manifest {
+    public func commit(documentLengths: [UInt32], analysis: AnalysisSettings) throws(IndexError) -> Manifest {
         precondition(documentLengths.count == documents.count)
         record(.documents, try documents.finish())
+        record(.analysis, try analysis.write(path: Self.path(directory, generation, .analysis), segmentID: segmentID))
         record(
             .norms,
             try DocumentLengthsWriter.write(

@@ -139,6 +139,28 @@ public struct TermDictionary: Sendable {
         return nil
     }
 
+    /// The number of the first term not less than `term` (bytewise): where a
+    /// scan of the terms with a prefix starts.
+    public func lowerBound(_ term: [UInt8]) throws(IndexError) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            let entry = entryOffset(middle)
+            let start = Int(try file.uint32(at: entry))
+            let length = Int(try file.uint32(at: entry + 4))
+            guard start + length <= entriesStart - termBytesStart else {
+                throw IndexError.corrupt("term \(middle) points outside the term bytes", path: file.path, offset: entry)
+            }
+            if try file.compare(at: termBytesStart + start, count: length, with: term.span) < 0 {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
+    }
+
     public func lookup(_ term: [UInt8]) throws(IndexError) -> TermInfo? {
         try lookup(term.span)
     }

@@ -24,11 +24,16 @@ public final class IndexWriter {
     /// (term id << 32 | position) for the document being inverted; reused.
     private var occurrences: [UInt64] = []
     private var positionBuffer: [UInt32] = []
+    private var analysis = DocumentAnalysis()
+    /// Term id of each gazetteer actor's term, or -1 until first seen.
+    private var knownActorTerms: [Int] = []
+    /// Actors learned from the text so far, by ID (the first name seen is kept).
+    private var learnedActors: [String: AnalysisSettings.LearnedActor] = [:]
     /// Set when writing a document failed: the segment is then inconsistent
     /// and must not be committed.
     private var failure: IndexError? = nil
 
-    public init(directory: String, analyzer: Analyzer = Analyzer()) throws(IndexError) {
+    public init(directory: String, analyzer: Analyzer = Analyzer(gazetteer: .bundled)) throws(IndexError) {
         precondition(!directory.isEmpty, "an index directory path")
         try FileSystem.createDirectory(directory)
         // Never write into a folder of someone else's files: a mistyped --index
@@ -67,14 +72,35 @@ public final class IndexWriter {
             throw error
         }
         occurrences.removeAll(keepingCapacity: true)
-        var tokenCount: UInt32 = 0
-        let afterTitle = analyzer.analyze(article.title.utf8.span) { token, term in
-            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(token.position))
-            tokenCount += 1
+        analyzer.analyze(title: article.title, body: article.body, into: &analysis)
+        analysis.forEachWord { word, term in
+            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
         }
-        analyzer.analyze(article.body.utf8.span, startPosition: afterTitle &+ titleBodyPositionGap) { token, term in
-            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(token.position))
-            tokenCount += 1
+        // An actor term sits at its first word's position, once per unit of its
+        // zone's weight (the title and lead count more: see Analyzer.ZoneWeights).
+        // Like Lucene's discountOverlaps, these overlapping tokens do not add to
+        // the document's length.
+        for mention in analysis.mentions {
+            let term: Int
+            switch mention.actor {
+            case .known(let index):
+                while knownActorTerms.count <= index { knownActorTerms.append(-1) }
+                if knownActorTerms[index] < 0, let gazetteer = analyzer.gazetteer {
+                    let bytes = ActorTerm.bytes(id: gazetteer.actors[index].id)
+                    knownActorTerms[index] = terms.intern(bytes.span)
+                }
+                term = knownActorTerms[index]
+            case .learned(let index):
+                let actor = analysis.learned[index]
+                let bytes = ActorTerm.bytes(id: actor.id)
+                term = terms.intern(bytes.span)
+                if learnedActors[actor.id] == nil {
+                    learnedActors[actor.id] = AnalysisSettings.LearnedActor(
+                        id: actor.id, kind: actor.kind.code, name: actor.name)
+                }
+            }
+            let occurrence = UInt64(term) << 32 | UInt64(mention.position)
+            for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { occurrences.append(occurrence) }
         }
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
         // Sorting by (term, position) groups each term's positions in order.
@@ -89,7 +115,7 @@ public final class IndexWriter {
             }
             encoders[term].add(document: document, positions: positionBuffer[...])
         }
-        lengths.append(tokenCount)
+        lengths.append(UInt32(analysis.words.count))
         return DocumentID(rawValue: document)
     }
 
@@ -99,6 +125,9 @@ public final class IndexWriter {
         public var termCount: Int
         public var bytesOnDisk: UInt64
         public var generation: UInt64
+        /// Distinct actors found in the text (gazetteer and learned).
+        public var actorTermCount: Int
+        public var learnedActorCount: Int
     }
 
     /// Writes the segment and makes it the index's current commit.
@@ -109,11 +138,19 @@ public final class IndexWriter {
             let id = order[index]
             return (Array(terms.bytes(id)), encoders[id])
         }
-        let manifest = try segment.commit(documentLengths: lengths)
+        let weights = analyzer.zoneWeights
+        let settings = AnalysisSettings(
+            stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
+            zoneWeights: (weights.title, weights.lead, weights.body),
+            gazetteer: analyzer.gazetteer?.serialized() ?? "",
+            learned: learnedActors.values.sorted { $0.id < $1.id })
+        let manifest = try segment.commit(documentLengths: lengths, analysis: settings)
         let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
         return CommitSummary(
             documentCount: lengths.count, termCount: order.count,
             bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
-            generation: manifest.generation)
+            generation: manifest.generation,
+            actorTermCount: order.count { terms.bytes($0).first == ActorTerm.prefix },
+            learnedActorCount: learnedActors.count)
     }
 }

@@ -11,8 +11,9 @@ import NewsCore
 ///   problem, and the walk goes on.
 public struct CorpusWalker: Sendable {
     public let root: String
-    /// Directories never entered, as (device, inode): the index being written,
-    /// when it lies inside the corpus.
+    /// Directories never entered and files never listed, as (device, inode):
+    /// the index being written, when it lies inside the corpus, and the
+    /// corpus's own actors file.
     public let excluded: Set<[UInt64]>
 
     public init(root: String, excluding excluded: [String] = []) {
@@ -83,7 +84,8 @@ public struct CorpusWalker: Sendable {
             case .success(let status):
                 switch status.kind {
                 case .directory: visit(directory: path, status: status, visited: &visited, into: &listing)
-                case .file: listing.files.append((path, status))
+                case .file:
+                    if !excluded.contains([status.device, status.inode]) { listing.files.append((path, status)) }
                 case .other:
                     listing.problems.append(
                         IngestProblem(path: path, reason: "not a regular file", severity: .skipped))

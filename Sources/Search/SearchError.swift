@@ -7,6 +7,12 @@ public struct SearchError: Error, Sendable, CustomStringConvertible {
         public static let emptyQuery = Code(name: "emptyQuery")
         /// The query cannot be understood.
         public static let badQuery = Code(name: "badQuery")
+        /// An actor name that neither the gazetteer nor the indexed text knows.
+        public static let unknownActor = Code(name: "unknownActor")
+        /// An actor name that means several actors.
+        public static let ambiguousActor = Code(name: "ambiguousActor")
+        /// Actor search on an index built without actors.
+        public static let noActors = Code(name: "noActors")
     }
 
     public var code: Code

@@ -19,6 +19,8 @@ public struct SearchResults: Sendable {
     public var query: String
     public var total: Int
     public var hits: [Hit]
+    /// The actors the query named, as resolved.
+    public var actors: [ResolvedActor] = []
 }
 
 /// A document and its score, ordered so that the better one is greater:
@@ -32,56 +34,134 @@ struct ScoredDocument: Comparable {
     }
 }
 
-/// Runs keyword queries against an open index.
+/// What to search for besides the query text, and how much to return.
+public struct SearchOptions: Sendable {
+    /// Hits to return with snippets; 0 returns every match.
+    public var limit: Int
+    /// Actor names that must all be present (`--actor`).
+    public var actors: [String]
+    /// An actor also matches its members (Iran → IRGC → Quds Force).
+    public var includeMembers: Bool
+
+    public init(limit: Int = 10, actors: [String] = [], includeMembers: Bool = false) {
+        self.limit = limit
+        self.actors = actors
+        self.includeMembers = includeMembers
+    }
+}
+
+/// An actor a query named, as resolved.
+public struct ResolvedActor: Sendable, Equatable {
+    /// The name as typed.
+    public var name: String
+    public var actor: ActorCatalog.Entry
+    /// The actor's ID and, with `includeMembers`, its members' IDs.
+    public var ids: [String]
+}
+
+/// Runs keyword and actor queries against an open index.
 ///
-/// Document-at-a-time evaluation: one postings cursor per query term, all
-/// advanced in document order; each document's score is the BM25 sum over the
-/// cursors positioned on it; a min-heap of size `limit` keeps the best so far
-/// (O(n log k), not a full sort). Block-max pruning comes with issue "Query engine".
+/// Document-at-a-time evaluation: one postings cursor per query term (a
+/// keyword's stem, or an actor's term `@ID`), all advanced in document order;
+/// a document matches when it holds every actor named (any of an actor's IDs
+/// when members are included) and, if the query has keywords, at least one of
+/// them; its score is the BM25 sum over the cursors positioned on it. Actor
+/// terms carry their zone weights in their frequencies (`Analyzer.ZoneWeights`),
+/// so an article about Iran outranks one that names it once. A min-heap of size
+/// `limit` keeps the best so far (O(n log k), not a full sort). Block-max
+/// pruning comes with issue "Query engine".
 public struct Searcher: Sendable {
     public let reader: IndexReader
+    /// Analyses query words exactly as the index's words were (its stemmer).
     public let analyzer: Analyzer
     public let similarity: BM25
 
-    public init(reader: IndexReader, analyzer: Analyzer = Analyzer(), similarity: BM25 = .lucene) {
+    public init(reader: IndexReader, similarity: BM25 = .lucene) {
         self.reader = reader
-        self.analyzer = analyzer
+        self.analyzer = Analyzer(stemming: !reader.analysis.stemmer.isEmpty)
         self.similarity = similarity
+    }
+
+    /// The index's actors: its gazetteer and the names learned from its text.
+    public func catalog() throws(SearchError) -> ActorCatalog {
+        guard reader.analysis.recognisesActors else {
+            throw SearchError(
+                .noActors, "this index was built without actors (gazette index --no-actors); rebuild it to search by actor",
+                query: "")
+        }
+        return try ActorCatalog(settings: reader.analysis)
     }
 
     /// Parses and runs `text`, returning at most `limit` hits with snippets.
     public func search(_ text: String, limit: Int = 10) throws -> SearchResults {
-        let query = try Query(text, analyzer: analyzer)
-        let (total, top) = try topDocuments(query, limit: limit)
-        let snippets = SnippetBuilder(query: query, analyzer: analyzer)
+        try search(text, SearchOptions(limit: limit))
+    }
+
+    /// Parses and runs `text` with `options`.
+    public func search(_ text: String, _ options: SearchOptions) throws -> SearchResults {
+        let query = try Query(text, actors: options.actors, analyzer: analyzer)
+        var resolved: [ResolvedActor] = []
+        var snippetAnalyzer = analyzer
+        if !query.actorNames.isEmpty {
+            let catalog = try catalog()
+            for name in query.actorNames {
+                let entry = try catalog.resolve(name)
+                let ids = options.includeMembers ? catalog.withMembers(entry.id) : [entry.id]
+                resolved.append(ResolvedActor(name: name, actor: entry, ids: ids))
+            }
+            let weights = reader.analysis.zoneWeights
+            snippetAnalyzer = Analyzer(
+                stemming: analyzer.stemmer != nil, gazetteer: catalog.gazetteer,
+                zoneWeights: .init(title: weights.title, lead: weights.lead, body: weights.body))
+        }
+        let (total, top) = try topDocuments(query, actors: resolved, limit: options.limit)
+        let snippets = SnippetBuilder(
+            query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer)
         var hits: [Hit] = []
         for (index, scored) in top.enumerated() {
             let article = try reader.documents.article(scored.document)
+            let marked = snippets.mark(title: article.title, body: article.body)
             hits.append(
                 Hit(
                     rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,
-                    path: article.path, title: article.title,
-                    titleHighlights: snippets.highlight(article.title),
-                    snippet: snippets.snippet(of: article.body)))
+                    path: article.path, title: article.title, titleHighlights: marked.title,
+                    snippet: marked.snippet))
         }
-        return SearchResults(query: text, total: total, hits: hits)
+        return SearchResults(query: text, total: total, hits: hits, actors: resolved)
     }
 
-    /// The number of matching documents and the best `limit` of them, best first.
-    func topDocuments(_ query: Query, limit: Int) throws(IndexError) -> (Int, [ScoredDocument]) {
+    /// The number of matching documents and the best `limit` of them (all when
+    /// `limit` is 0), best first.
+    func topDocuments(_ query: Query, actors: [ResolvedActor] = [], limit: Int) throws(IndexError) -> (
+        Int, [ScoredDocument]
+    ) {
         let documentCount = reader.documentCount
         let averageLength = reader.lengths.averageLength
         var cursors: [PostingsCursor] = []
         var weights: [Double] = []
-        for term in query.terms {
-            guard let info = try reader.terms.lookup(term) else { continue }
+        /// For each cursor: -1 for a keyword, else the actor clause it serves.
+        var roles: [Int] = []
+        func open(_ term: [UInt8], role: Int) throws(IndexError) {
+            guard let info = try reader.terms.lookup(term) else { return }
             var cursor = try reader.postings(for: info)
             if try cursor.next() {
                 cursors.append(cursor)
                 weights.append(similarity.idf(documentFrequency: info.documentFrequency, documentCount: documentCount))
+                roles.append(role)
             }
         }
+        for term in query.terms { try open(term, role: -1) }
+        for (clause, actor) in actors.enumerated() {
+            for id in actor.ids { try open(ActorTerm.bytes(id: id), role: clause) }
+        }
+        let needsKeyword = !query.terms.isEmpty
+        let allClauses: UInt64 = actors.isEmpty ? 0 : (actors.count >= 64 ? UInt64.max : (1 << actors.count) - 1)
+        // An actor never mentioned, or keywords none of which occur: nothing matches.
+        for clause in actors.indices where !roles.contains(clause) { return (0, []) }
+        if needsKeyword && !roles.contains(-1) { return (0, []) }
+
         var heap = Heap<ScoredDocument>()
+        var everything: [ScoredDocument] = []
         var total = 0
         var active = Array(cursors.indices)
         while !active.isEmpty {
@@ -89,12 +169,15 @@ public struct Searcher: Sendable {
             for c in active where cursors[c].document < document { document = cursors[c].document }
             let length = try reader.lengths.length(of: document)
             var score = 0.0
+            var clauses: UInt64 = 0
+            var hasKeyword = false
             var k = 0
             while k < active.count {
                 let c = active[k]
                 if cursors[c].document == document {
                     score += similarity.score(
                         idf: weights[c], frequency: cursors[c].frequency, length: length, averageLength: averageLength)
+                    if roles[c] < 0 { hasKeyword = true } else { clauses |= 1 << UInt64(min(roles[c], 63)) }
                     if try !cursors[c].next() {
                         active.remove(at: k)
                         continue
@@ -102,16 +185,19 @@ public struct Searcher: Sendable {
                 }
                 k += 1
             }
+            guard clauses & allClauses == allClauses, hasKeyword || !needsKeyword else { continue }
             total += 1
-            guard limit > 0 else { continue }
             let scored = ScoredDocument(score: score, document: document)
-            if heap.count < limit {
+            if limit == 0 {
+                everything.append(scored)
+            } else if heap.count < limit {
                 heap.insert(scored)
             } else if let worst = heap.min, worst < scored {
                 _ = heap.popMin()
                 heap.insert(scored)
             }
         }
+        if limit == 0 { return (total, everything.sorted(by: >)) }
         var best: [ScoredDocument] = []
         best.reserveCapacity(heap.count)
         while let next = heap.popMax() { best.append(next) }

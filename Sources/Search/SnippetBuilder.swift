@@ -1,3 +1,4 @@
+import NewsCore
 import TextAnalysis
 
 /// Chooses and marks the best passage of a document for a query.
@@ -8,15 +9,81 @@ import TextAnalysis
 /// then its total matches; the best one wins, the earliest on a tie. A sentence
 /// longer than ``maximumWords`` is cut to the best window of ``windowWords`` words.
 /// With no match in the body (the title matched), the first sentence is shown.
+///
+/// On an actor search the document is analysed with the index's gazetteer, and
+/// every mention of a queried actor counts as a match: the alias as written is
+/// marked ("Tehran", "Iran's", "Islamic Revolutionary Guard Corps").
 public struct SnippetBuilder: Sendable {
     public var maximumWords = 40
     public var windowWords = 30
     let analyzer: Analyzer
     let queryTerms: [[UInt8]]
+    /// Actors whose mentions to mark, each counting as one query term.
+    let actorIDs: [String]
 
-    public init(query: Query, analyzer: Analyzer = Analyzer()) {
+    public init(query: Query, actorIDs: Set<String> = [], analyzer: Analyzer = Analyzer()) {
         self.analyzer = analyzer
         self.queryTerms = query.terms
+        self.actorIDs = actorIDs.sorted()
+    }
+
+    /// The highlights of the title and the best passage of the body.
+    public func mark(title: String, body: String) -> (title: [Range<Int>], snippet: Snippet) {
+        guard !actorIDs.isEmpty, let gazetteer = analyzer.gazetteer else {
+            return (highlight(title), snippet(of: body))
+        }
+        var analysis = DocumentAnalysis()
+        analyzer.analyze(title: title, body: body, into: &analysis)
+        let titleWords = words(analysis, .title, gazetteer)
+        return (
+            titleWords.filter { $0.term >= 0 }.map(\.range),
+            snippet(Array(body.utf8), words: words(analysis, .body, gazetteer))
+        )
+    }
+
+    /// The words of one field of an analysed document, each mention of a
+    /// queried actor merged into one word spanning the alias.
+    func words(_ analysis: DocumentAnalysis, _ field: Field, _ gazetteer: Gazetteer) -> [Word] {
+        var mentions: [(range: Range<Int>, term: Int)] = []
+        for mention in analysis.mentions where mention.field == field {
+            let id: String
+            switch mention.actor {
+            case .known(let index): id = gazetteer.actors[index].id
+            case .learned(let index): id = analysis.learned[index].id
+            }
+            if let slot = actorIDs.firstIndex(of: id) {
+                mentions.append((mention.sourceRange, queryTerms.count + slot))
+            }
+        }
+        mentions.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var words: [Word] = []
+        var next = 0
+        analysis.forEachWord { word, term in
+            guard word.field == field else { return }
+            while next < mentions.count && mentions[next].range.upperBound <= word.sourceRange.lowerBound { next += 1 }
+            if next < mentions.count, mentions[next].range.lowerBound <= word.sourceRange.lowerBound {
+                // Inside a mention: the mention's first word stands for it.
+                if words.last?.range != mentions[next].range {
+                    words.append(Word(range: mentions[next].range, term: mentions[next].term))
+                }
+                return
+            }
+            words.append(Word(range: word.sourceRange, term: match(term)))
+        }
+        return words
+    }
+
+    /// The query term `term` is, or -1.
+    func match(_ term: Span<UInt8>) -> Int {
+        for (index, query) in queryTerms.enumerated() where query.count == term.count {
+            var equal = true
+            for k in term.indices where term[k] != query[k] {
+                equal = false
+                break
+            }
+            if equal { return index }
+        }
+        return -1
     }
 
     struct Word {
@@ -29,19 +96,7 @@ public struct SnippetBuilder: Sendable {
     func words(_ bytes: [UInt8]) -> [Word] {
         var words: [Word] = []
         analyzer.analyze(bytes.span) { token, term in
-            var match = -1
-            for (index, query) in queryTerms.enumerated() where query.count == term.count {
-                var equal = true
-                for k in term.indices where term[k] != query[k] {
-                    equal = false
-                    break
-                }
-                if equal {
-                    match = index
-                    break
-                }
-            }
-            words.append(Word(range: token.sourceRange, term: match))
+            words.append(Word(range: token.sourceRange, term: match(term)))
         }
         return words
     }
@@ -54,7 +109,10 @@ public struct SnippetBuilder: Sendable {
     /// The best passage of `body`.
     public func snippet(of body: String) -> Snippet {
         let bytes = Array(body.utf8)
-        let words = words(bytes)
+        return snippet(bytes, words: words(bytes))
+    }
+
+    func snippet(_ bytes: [UInt8], words: [Word]) -> Snippet {
         guard !words.isEmpty else { return Snippet(text: "", highlights: []) }
         let sentences = sentenceRanges(bytes)
 

@@ -1,30 +1,128 @@
+import NewsCore
+
 /// The analysis chain shared by indexing and querying: one place decides what a
 /// term is, so the two can never disagree.
 ///
-/// Today: ``Tokenizer`` (split, lower-case, fold, drop possessives). The chain
-/// grows here, in this order, in later issues:
-/// 1. English Snowball stemming of word terms (issue "Search by actor"),
-///    applied to the term bytes before `body` sees them;
-/// 2. actor recognition, which emits extra entity tokens at the position of
-///    the words they cover, with `positionLength` > 1, while the word tokens stay.
+/// 1. ``Tokenizer``: split, lower-case, fold, drop possessives.
+/// 2. Actor recognition (when a ``Gazetteer`` is given), on the words before
+///    stemming and with their case: gazetteer aliases by longest match over a
+///    trie of words, then names and acronyms learned from the article itself
+///    (``analyze(title:body:into:)``; the rules are in `ActorRecognizer.swift`).
+///    An actor becomes an extra term (``ActorTerm``) at the position of the words
+///    it covers; the words stay, so keyword and phrase search are unchanged.
+/// 3. English Snowball stemming (``Stemmer``) of word terms only: "United" in
+///    "United States" is never stemmed into an actor.
 public struct Analyzer: Sendable {
     public let tokenizer: Tokenizer
+    /// nil: terms are not stemmed.
+    public let stemmer: Stemmer?
+    /// nil: no actor recognition.
+    public let gazetteer: Gazetteer?
+    /// Term-frequency weights of a mention by where it stands.
+    public var zoneWeights: ZoneWeights
 
-    public init() {
-        tokenizer = Tokenizer()
+    /// How much a mention counts by its zone: an actor named in the title or
+    /// the lead (the dateline and first sentence) is what the story is about,
+    /// as wire editors' labels show. The weights multiply the mention's term
+    /// frequency before BM25 saturates it (the BM25F idea: weight, then saturate;
+    /// Robertson, Zaragoza and Taylor, 2004).
+    public struct ZoneWeights: Sendable, Equatable {
+        public var title: UInt32
+        public var lead: UInt32
+        public var body: UInt32
+
+        public static let standard = ZoneWeights(title: 3, lead: 3, body: 1)
+
+        public init(title: UInt32, lead: UInt32, body: UInt32) {
+            self.title = title
+            self.lead = lead
+            self.body = body
+        }
+
+        public func weight(_ zone: DocumentAnalysis.Zone) -> UInt32 {
+            switch zone {
+            case .title: title
+            case .lead: lead
+            case .body: body
+            }
+        }
     }
 
-    /// Analyses `text`, calling `body` with each token and its term bytes.
+    /// - Parameters:
+    ///   - stemming: English Snowball stemming of words.
+    ///   - gazetteer: the actors to recognise; nil turns actor recognition off.
+    public init(stemming: Bool = true, gazetteer: Gazetteer? = nil, zoneWeights: ZoneWeights = .standard) {
+        tokenizer = Tokenizer()
+        stemmer = stemming ? Stemmer(algorithm: "english") : nil
+        self.gazetteer = gazetteer
+        self.zoneWeights = zoneWeights
+    }
+
+    /// Analyses `text` into word tokens (no actors), calling `body` with each
+    /// token and its (stemmed) term bytes. For queries and snippets.
     /// - Returns: the position after the last token.
     @discardableResult
     public func analyze(
         _ text: Span<UInt8>, startPosition: UInt32 = 0, _ body: (Token, Span<UInt8>) -> Void
     ) -> UInt32 {
-        tokenizer.tokenize(text, startPosition: startPosition, body)
+        guard let stemmer else { return tokenizer.tokenize(text, startPosition: startPosition, body) }
+        return stemmer.withState { state in
+            var stemmed: [UInt8] = []
+            stemmed.reserveCapacity(64)
+            return tokenizer.tokenize(text, startPosition: startPosition) { token, term in
+                stemmed.removeAll(keepingCapacity: true)
+                state.appendStem(of: term, to: &stemmed)
+                body(token, stemmed.span)
+            }
+        }
     }
 
     /// The terms of `text` as strings, in order (duplicates kept).
     public func terms(_ text: String) -> [String] {
-        tokenizer.terms(text)
+        var out: [String] = []
+        let utf8 = Array(text.utf8)
+        analyze(utf8.span) { _, term in out.append(term.string) }
+        return out
+    }
+
+    /// Analyses a whole article: words of the title, then (after
+    /// ``titleBodyPositionGap``) of the body, and the actors they name.
+    public func analyze(title: String, body: String, into result: inout DocumentAnalysis) {
+        result.clear()
+        let titleBytes = Array(title.utf8)
+        let bodyBytes = Array(body.utf8)
+        var scratch = RecognitionScratch()
+        swap(&scratch, &result.scratch)
+        scratch.collect(titleBytes.span, field: .title, startPosition: 0, tokenizer: tokenizer)
+        scratch.collect(
+            bodyBytes.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
+            tokenizer: tokenizer)
+        result.positionCount = scratch.nextPosition
+        if let gazetteer {
+            ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes)
+                .recognize(&scratch, into: &result)
+        }
+        emitWords(scratch, into: &result)
+        swap(&scratch, &result.scratch)
+    }
+
+    private func emitWords(_ scratch: RecognitionScratch, into result: inout DocumentAnalysis) {
+        let raw = scratch.bytes.span
+        func emit(_ appendTerm: (Span<UInt8>, inout [UInt8]) -> Void) {
+            for token in scratch.tokens {
+                let start = result.termBytes.count
+                appendTerm(raw.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)), &result.termBytes)
+                result.words.append(
+                    DocumentAnalysis.Word(
+                        field: token.field, position: token.position, sourceRange: token.sourceRange,
+                        sentence: token.sentence, termStart: Int32(start),
+                        termLength: Int32(result.termBytes.count - start)))
+            }
+        }
+        if let stemmer {
+            stemmer.withState { state in emit { term, out in state.appendStem(of: term, to: &out) } }
+        } else {
+            emit { term, out in for k in term.indices { out.append(term[k]) } }
+        }
     }
 }

@@ -6,15 +6,17 @@ struct Gazette: ParsableCommand {
         commandName: "gazette",
         abstract: "Search engine for news archives: index a folder of articles, then search it.",
         discussion: """
-            With no --index, both commands use ./Index, and `gazette search` builds it from \
-            ./Corpus first if it does not exist yet.
+            With no --index, every command uses ./Index, and `gazette search` (or `actors`) \
+            builds it from ./Corpus first if it does not exist yet.
 
             Exit status: 0 results found (or command done), 1 no results, 64 bad usage or \
             empty query, 65 damaged index, 66 missing corpus or index (or nothing to index), \
             73 --index names a folder of other files, 74 I/O error, 75 index locked by another writer.
             """,
         version: "0.1.0",
-        subcommands: [IndexCommand.self, SearchCommand.self, CheckCommand.self],
+        subcommands: [
+            IndexCommand.self, SearchCommand.self, ActorsCommand.self, AnalyzeCommand.self, CheckCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -3,6 +3,7 @@ import IndexFormat
 import Indexing
 import NewsCore
 import NewsIngest
+import TextAnalysis
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +18,23 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the one-line summary, not skipped files or warnings.")
     var quiet = false
 
+    @Option(
+        help: ArgumentHelp(
+            "An actors file that adds or overrides actors and aliases (default: <folder>/actors.txt if present).",
+            valueName: "file"))
+    var actors: String?
+
+    @Flag(help: "Do not recognise actors (keyword search only).")
+    var noActors = false
+
+    func validate() throws {
+        if noActors && actors != nil { throw ValidationError("--actors and --no-actors exclude each other") }
+    }
+
     func run() throws {
         do {
-            let result = try IndexBuilder.build(corpus: folder, index: location.path)
+            let result = try IndexBuilder.build(
+                corpus: folder, index: location.path, actorsFile: actors, recogniseActors: !noActors)
             result.printSummary(corpus: folder, index: location.path, verbose: !quiet)
         } catch {
             throw Terminal.fail(error, index: location.path)
@@ -33,14 +48,38 @@ struct IndexBuilder {
     var report: CorpusReader.Report
     var summary: IndexWriter.CommitSummary
     var elapsed: Duration
+    /// The user's actors file that was merged, and how many actors it named.
+    var actorsFile: (path: String, actors: Int)?
+    var recognisesActors: Bool
 
-    static func build(corpus: String, index: String) throws -> IndexBuilder {
+    /// The user's actors file picked up from the top of a corpus folder.
+    static let corpusActorsFile = "actors.txt"
+
+    static func build(
+        corpus: String, index: String, actorsFile: String? = nil, recogniseActors: Bool = true
+    ) throws -> IndexBuilder {
         let clock = ContinuousClock()
         let start = clock.now
         // Fail on a missing corpus before touching the index directory.
         _ = try CorpusWalker(root: corpus).walk()
-        let writer = try IndexWriter(directory: index)
-        let report = try CorpusReader(root: corpus, excluding: [index]).read { article in
+        var gazetteer: Gazetteer? = nil
+        var merged: (path: String, actors: Int)? = nil
+        if recogniseActors {
+            var actors = Gazetteer.bundled
+            var file = actorsFile
+            if file == nil, case .success(let status) = SystemFiles.status(corpus), status.kind == .directory {
+                let candidate = (corpus.hasSuffix("/") ? corpus : corpus + "/") + corpusActorsFile
+                if case .success(let found) = SystemFiles.status(candidate), found.kind == .file { file = candidate }
+            }
+            if let file {
+                let text = try readActorsFile(file)
+                merged = (file, try actors.merge(parsing: text, path: file))
+            }
+            gazetteer = actors
+        }
+        let writer = try IndexWriter(directory: index, analyzer: Analyzer(gazetteer: gazetteer))
+        let report = try CorpusReader(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? [])).read {
+            article in
             try writer.add(article)
         }
         // An empty commit would replace a good index with nothing: refuse it.
@@ -55,7 +94,24 @@ struct IndexBuilder {
                 path: corpus)
         }
         let summary = try writer.commit()
-        return IndexBuilder(report: report, summary: summary, elapsed: clock.now - start)
+        return IndexBuilder(
+            report: report, summary: summary, elapsed: clock.now - start, actorsFile: merged,
+            recognisesActors: recogniseActors)
+    }
+
+    /// Reads a user's actors file, or fails naming it.
+    static func readActorsFile(_ path: String) throws -> String {
+        switch SystemFiles.readFile(path) {
+        case .success(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw AnalysisError(.badActorsFile, "not valid UTF-8", path: path)
+            }
+            return text
+        case .failure(let error):
+            throw IngestError(
+                error.isNotFound ? .notFound : .unreadable,
+                error.isNotFound ? "no such actors file" : "cannot read the actors file: \(error.reason)", path: path)
+        }
     }
 
     func printSummary(corpus: String, index: String, verbose: Bool) {
@@ -68,6 +124,14 @@ struct IndexBuilder {
         print(
             "  index: \(format(summary.termCount)) distinct terms, \(bytes(summary.bytesOnDisk)) on disk (commit \(summary.generation))"
         )
+        if !recognisesActors {
+            print("  actors: off (--no-actors)")
+        } else {
+            let learned = summary.learnedActorCount
+            var line = "  actors: \(format(summary.actorTermCount)) recognised (\(format(learned)) learned from the text)"
+            if let actorsFile { line += "; \(actorsFile.path) merged (\(actorsFile.actors) entries)" }
+            print(line)
+        }
         guard verbose else { return }
         for (label, problems) in [("skipped", report.skipped), ("warning", report.warnings)] {
             let shown = problems.prefix(50)

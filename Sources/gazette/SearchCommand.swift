@@ -10,6 +10,12 @@ struct SearchCommand: ParsableCommand {
             Words are combined with OR and ranked by BM25 (k1 = 1.2, b = 0.75), so documents \
             holding more of the query's words, more often, rank higher. Put options before \
             the query, and `--` before a query word that starts with "-".
+
+            Actors: --actor NAME (or actor:NAME, actor:"Two Words" in the query) keeps the \
+            documents that mention the actor under any of its names ("Iran", "Iranian", \
+            "Tehran", "the Islamic Republic"); every actor named must be present, and \
+            keywords then rank (at least one must match). Mentions are scored with BM25 \
+            like words, counting more in the title and the lead.
             """)
 
     @Argument(help: ArgumentHelp("Query words.", valueName: "query"))
@@ -17,8 +23,19 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
-    @Option(name: [.short, .long], help: "Number of hits to print.")
+    @Option(name: [.short, .long], help: "Number of hits to print; 0 prints every match.")
     var limit = 10
+
+    @Flag(help: "Print every match (same as --limit 0).")
+    var all = false
+
+    @Option(
+        name: .customLong("actor"),
+        help: ArgumentHelp("An actor that must be mentioned (repeatable): a name, alias or ID.", valueName: "name"))
+    var actors: [String] = []
+
+    @Flag(help: "An actor also matches its members (Iran → IRGC → Quds Force).")
+    var includeMembers = false
 
     @Flag(help: "Print one JSON object: {query, total, hits: [{rank, path, title, score, snippet, highlights}]}.")
     var json = false
@@ -34,17 +51,11 @@ struct SearchCommand: ParsableCommand {
         let text = query.joined(separator: " ")
         do {
             // A bad query is reported before any work (such as a first index build).
-            _ = try Query(text)
-            if location.isDefault, !FileSystem.fileExists(location.path + "/" + Manifest.fileName) {
-                Terminal.note(
-                    "no index in \(location.path)/ yet; building one from \(IndexLocation.defaultCorpus)/ first")
-                let built = try IndexBuilder.build(corpus: IndexLocation.defaultCorpus, index: location.path)
-                Terminal.note(
-                    "indexed \(built.summary.documentCount) documents in \(seconds(built.elapsed)); \(built.report.skipped.count) files skipped"
-                )
-            }
+            _ = try Query(text, actors: actors)
+            try ensureDefaultIndex(location)
             let reader = try IndexReader(directory: location.path)
-            let results = try Searcher(reader: reader).search(text, limit: limit)
+            let options = SearchOptions(limit: all ? 0 : limit, actors: actors, includeMembers: includeMembers)
+            let results = try Searcher(reader: reader).search(text, options)
             if json {
                 print(JSONOutput.render(results))
             } else {
@@ -60,11 +71,16 @@ struct SearchCommand: ParsableCommand {
 
     private func printHuman(_ results: SearchResults, color: Bool) {
         let noun = results.total == 1 ? "document matches" : "documents match"
+        var what = results.query.isEmpty ? "" : "\"\(results.query)\""
+        for actor in results.actors {
+            let members = actor.ids.count > 1 ? " and \(actor.ids.count - 1) members" : ""
+            what += (what.isEmpty ? "" : " with ") + "actor \(actor.actor.name) (\(actor.actor.id)\(members))"
+        }
         if results.total == 0 {
-            print("No documents match \"\(results.query)\".")
+            print("No documents match \(what).")
             return
         }
-        print("\(format(results.total)) \(noun) \"\(results.query)\"; showing \(results.hits.count).")
+        print("\(format(results.total)) \(noun) \(what); showing \(results.hits.count).")
         for hit in results.hits {
             print("")
             let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.bold)
@@ -110,4 +126,15 @@ enum JSONOutput {
         }
         return out + "\""
     }
+}
+
+/// The embedded default: with no --index and no index in `Index/` yet, build
+/// one from `Corpus/` first, saying so on stderr.
+func ensureDefaultIndex(_ location: IndexLocation) throws {
+    guard location.isDefault, !FileSystem.fileExists(location.path + "/" + Manifest.fileName) else { return }
+    Terminal.note("no index in \(location.path)/ yet; building one from \(IndexLocation.defaultCorpus)/ first")
+    let built = try IndexBuilder.build(corpus: IndexLocation.defaultCorpus, index: location.path)
+    Terminal.note(
+        "indexed \(built.summary.documentCount) documents in \(seconds(built.elapsed)); \(built.report.skipped.count) files skipped"
+    )
 }

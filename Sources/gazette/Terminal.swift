@@ -1,4 +1,5 @@
 import ArgumentParser
+import TextAnalysis
 import IndexFormat
 import NewsCore
 import NewsIngest
@@ -88,7 +89,11 @@ enum Terminal {
             }
         case let error as SearchError:
             Terminal.error(error.description)
-            return ExitCode(Exit.usage)
+            // An actor nobody knows finds nothing: like a word no document holds.
+            return ExitCode(error.code == .unknownActor ? Exit.noResults : Exit.usage)
+        case let error as AnalysisError:
+            Terminal.error(error.description)
+            return ExitCode(Exit.dataError)
         default:
             Terminal.error("\(error)")
             return ExitCode.failure

@@ -226,3 +226,112 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: checkout.path + "/Index/MANIFEST"))
     }
 }
+
+@Suite("gazette CLI: actors", .serialized)
+struct ActorCLITests {
+    @Test("search --actor prints the resolved actor and its hits; --json keeps the documented keys")
+    func searchActor() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let result = try CLI.run(["search", "--actor", "Tehran", "--limit", "2", "--color", "never"], in: checkout.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("actor Iran (IRN)"), "\(result.stdout)")
+        let json = try CLI.run(["search", "--actor", "Quds Force", "--all", "--json"], in: checkout.path)
+        #expect(json.status == 0)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(hits.count == object["total"] as? Int)
+        #expect(hits.contains { ($0["path"] as? String)?.hasSuffix("iran-foreign-forces-iraq.txt") == true })
+        // Ambiguous: exit 64 and the candidates; unknown: exit 1.
+        let ambiguous = try CLI.run(["search", "--actor", "Congo"], in: checkout.path)
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.stderr.contains("COD") && ambiguous.stderr.contains("COG"), "\(ambiguous.stderr)")
+        let unknown = try CLI.run(["search", "--actor", "Atlantis"], in: checkout.path)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("Atlantis"))
+    }
+
+    @Test("analyze --json lists actors with byte offsets, kinds and rules")
+    func analyze() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let text = "TEHRAN, March 3 - Iran's envoy Nasser Kanaani met US officials. Kanaani spoke."
+        let result = try CLI.run(["analyze", "--text", text, "--json"], in: directory.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let bytes = Array(text.utf8)
+        let rows = list.map { item -> (String, String, String) in
+            let start = item["start"] as! Int
+            let end = item["end"] as! Int
+            #expect(String(decoding: bytes[start..<end], as: UTF8.self) == item["text"] as! String)
+            return (item["text"] as! String, item["actor"] as! String, item["rule"] as! String)
+        }
+        #expect(rows.map(\.0) == ["TEHRAN", "Iran's", "Nasser Kanaani", "US", "Kanaani"])
+        #expect(rows.map(\.1) == ["IRN", "IRN", "p:nasser-kanaani", "USA", "p:nasser-kanaani"])
+        #expect(rows.map(\.2) == ["capital", "name", "capitalised-name", "acronym", "surname"])
+        #expect(list.allSatisfy { $0["kind"] is String })
+
+        let human = try CLI.run(["analyze", "--text", "Iranian officials"], in: directory.path)
+        #expect(human.stdout.contains("Iranian → Iran (IRN), country, demonym"), "\(human.stdout)")
+        let missing = try CLI.run(["analyze", "no-such-file.txt"], in: directory.path)
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("no-such-file.txt"))
+    }
+
+    @Test("index --actors FILE and a corpus's actors.txt add actors; a bad file names its line")
+    func userActors() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try directory.write("news/a.txt", "Widgetland protests\n\nThe Widgetland Liberation Front marched in Gadgetville.\n")
+        _ = try directory.write("news/b.txt", "Weather\n\nRain fell on Tuesday.\n")
+        let actors = try directory.write(
+            "mine.actors", "WLF armed-group Widgetland Liberation Front\n  capital: Gadgetville\n")
+        let indexed = try CLI.run(["index", "news", "--index", "ix", "--actors", actors], in: directory.path)
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+        #expect(indexed.stdout.contains("mine.actors merged (1 entries)"), "\(indexed.stdout)")
+        let found = try CLI.run(
+            ["search", "--index", "ix", "--actor", "Gadgetville", "--json"], in: directory.path)
+        #expect(found.status == 0, "\(found.stderr)")
+        #expect(found.stdout.contains("news/a.txt"))
+
+        // actors.txt at the top of the corpus is picked up, and not indexed as an article.
+        _ = try directory.write("news/actors.txt", "WLF armed-group Widgetland Liberation Front\n  alias: Widgetland\n")
+        let automatic = try CLI.run(["index", "news", "--index", "ix"], in: directory.path)
+        #expect(automatic.stdout.contains("news/actors.txt merged"), "\(automatic.stdout)")
+        #expect(automatic.stdout.contains("2 indexed"), "\(automatic.stdout)")
+        let title = try CLI.run(["search", "--index", "ix", "--actor", "WLF", "--json"], in: directory.path)
+        #expect(title.stdout.contains("news/a.txt"))
+
+        // A broken file: exit 65, the file and line named, the index left as it was.
+        _ = try directory.write("bad.actors", "WLF armed-group Front\n  capitol: Gadgetville\n")
+        let bad = try CLI.run(["index", "news", "--index", "ix", "--actors", "bad.actors"], in: directory.path)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("bad.actors:2"), "\(bad.stderr)")
+        #expect(try CLI.run(["search", "--index", "ix", "--actor", "WLF"], in: directory.path).status == 0)
+
+        // --no-actors: keyword search only, and actor search says why it cannot.
+        _ = try CLI.run(["index", "news", "--index", "plain", "--no-actors"], in: directory.path)
+        let off = try CLI.run(["search", "--index", "plain", "--actor", "WLF"], in: directory.path)
+        #expect(off.status == 64)
+        #expect(off.stderr.contains("without actors"), "\(off.stderr)")
+    }
+
+    @Test("actors lists the index's actors, a query's, and --with co-mentions")
+    func actorsCommand() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let all = try CLI.run(["actors", "--limit", "5"], in: checkout.path)
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.contains("Actors in the whole index"))
+        let json = try CLI.run(["actors", "--actor", "Iran", "--json"], in: checkout.path)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let actors = try #require(object["actors"] as? [[String: Any]])
+        #expect(actors.contains { $0["id"] as? String == "IRQ" })
+        #expect(!actors.contains { $0["id"] as? String == "IRN" })
+        let with = try CLI.run(["actors", "--with", "Iran"], in: checkout.path)
+        #expect(with.status == 0, "\(with.stderr)")
+        #expect(with.stdout.contains("In the same sentence as Iran"))
+        #expect(with.stdout.contains("In the same article"))
+    }
+}

@@ -27,8 +27,14 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
         (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
     ]
     try writer.writeTerms(count: terms.count) { terms[$0] }
-    return try writer.commit(documentLengths: [3, 20, 301])
+    return try writer.commit(documentLengths: [3, 20, 301], analysis: sampleAnalysis)
 }
+
+/// Analysis settings with a two-actor gazetteer and one learned actor.
+let sampleAnalysis = AnalysisSettings(
+    stemmer: "english", recognisesActors: true, zoneWeights: (3, 2, 1),
+    gazetteer: "IRN country Iran\n  capital: Tehran\n\nQUDS armed-group Quds Force\n  parent: IRN\n",
+    learned: [.init(id: "p:nasser-kanaani", kind: 4, name: "Nasser Kanaani")])
 
 @Suite("Index format")
 struct FormatTests {
@@ -71,6 +77,8 @@ struct FormatTests {
         #expect(try reader.lengths.length(of: 1) == 20)
         #expect(reader.lengths.sumOfLengths == 324)
         #expect(reader.lengths.averageLength == 108)
+
+        #expect(reader.analysis == sampleAnalysis)
 
         let second = try reader.documents.article(1)
         #expect(

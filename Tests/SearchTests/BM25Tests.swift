@@ -111,8 +111,10 @@ struct BM25Tests {
         for (a, b) in zip(all.hits, all.hits.dropFirst()) {
             #expect(a.score > b.score || (a.score == b.score && a.document < b.document))
         }
-        let zero = try search.search("red", limit: 0)
-        #expect(zero.hits.isEmpty && zero.total > 0)
+        // --limit 0 (--all) returns every match, in the same order.
+        let every = try search.search("red blue", limit: 0)
+        #expect(every.hits.count == all.total)
+        #expect(every.hits.map(\.path) == all.hits.map(\.path))
     }
 }
 

@@ -3,7 +3,7 @@
 ///
 /// Linear probing, power-of-two capacity, kept at most half full; FNV-1a hashes
 /// (the terms are short, so a simple byte-at-a-time hash is fast enough).
-struct TermTable {
+public struct TermTable: Sendable {
     private(set) var arena: [UInt8] = []
     private(set) var starts: [Int] = []
     private(set) var lengths: [Int32] = []
@@ -11,16 +11,17 @@ struct TermTable {
     private var slots: [Int32]
     private var mask: Int
 
-    init(capacity: Int = 1 << 16) {
+    public init(capacity: Int = 1 << 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = [Int32](repeating: -1, count: size)
         mask = size - 1
     }
 
-    var count: Int { starts.count }
+    public var count: Int { starts.count }
 
-    static func hash(_ term: Span<UInt8>) -> UInt64 {
+    @inline(__always)
+    public static func hash(_ term: Span<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for k in term.indices {
             h ^= UInt64(term[k])
@@ -29,8 +30,21 @@ struct TermTable {
         return h
     }
 
+    /// The id of `term`, or nil when it is not in the table.
+    @inline(__always)
+    public func find(_ term: Span<UInt8>) -> Int? {
+        let h = Self.hash(term)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = Int(slots[slot])
+            if id < 0 { return nil }
+            if hashes[id] == h && equals(id, term) { return id }
+            slot = (slot + 1) & mask
+        }
+    }
+
     /// The id of `term`, adding it if new.
-    mutating func intern(_ term: Span<UInt8>) -> Int {
+    public mutating func intern(_ term: Span<UInt8>) -> Int {
         let h = Self.hash(term)
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -49,6 +63,7 @@ struct TermTable {
         return id
     }
 
+    @inline(__always)
     private func equals(_ id: Int, _ term: Span<UInt8>) -> Bool {
         guard Int(lengths[id]) == term.count else { return false }
         let start = starts[id]
@@ -67,12 +82,12 @@ struct TermTable {
         }
     }
 
-    func bytes(_ id: Int) -> ArraySlice<UInt8> {
+    public func bytes(_ id: Int) -> ArraySlice<UInt8> {
         arena[starts[id]..<starts[id] + Int(lengths[id])]
     }
 
     /// Term ids in increasing bytewise order of their terms (the on-disk order).
-    func sortedIDs() -> [Int] {
+    public func sortedIDs() -> [Int] {
         (0..<count).sorted { a, b in
             bytes(a).lexicographicallyPrecedes(bytes(b))
         }

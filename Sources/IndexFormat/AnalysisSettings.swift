@@ -1,0 +1,126 @@
+/// How a segment's text was analysed, and the actors it knows
+/// (IndexFileFormat.md, "Analysis"): a query must analyse its words exactly as
+/// indexing did, and resolve actor names through the same gazetteer, even when
+/// the binary's bundled gazetteer or the user's actors file has changed since.
+///
+/// AnalysisFile := Header, Flags u8, StemmerLength VInt, Stemmer, TitleWeight VInt,
+///                 LeadWeight VInt, BodyWeight VInt, GazetteerLength VInt, Gazetteer,
+///                 LearnedCount VInt, Learned^LearnedCount, Footer
+/// Learned := IDLength VInt, ID, Kind u8, NameLength VInt, Name
+public struct AnalysisSettings: Sendable, Equatable {
+    /// The Snowball algorithm ("english"), or "" for no stemming.
+    public var stemmer: String
+    /// Whether actors were recognised.
+    public var recognisesActors: Bool
+    /// Term-frequency weights of actor mentions in the title, the lead and the rest.
+    public var zoneWeights: (title: UInt32, lead: UInt32, body: UInt32)
+    /// The effective gazetteer, in the actors-file format (bundled merged with the user's).
+    public var gazetteer: String
+    /// Actors learned from the text: ID, kind code (`ActorKind.code`), display name.
+    public var learned: [LearnedActor]
+
+    public struct LearnedActor: Sendable, Equatable {
+        public var id: String
+        public var kind: UInt8
+        public var name: String
+
+        public init(id: String, kind: UInt8, name: String) {
+            self.id = id
+            self.kind = kind
+            self.name = name
+        }
+    }
+
+    public init(
+        stemmer: String, recognisesActors: Bool, zoneWeights: (title: UInt32, lead: UInt32, body: UInt32),
+        gazetteer: String, learned: [LearnedActor]
+    ) {
+        self.stemmer = stemmer
+        self.recognisesActors = recognisesActors
+        self.zoneWeights = zoneWeights
+        self.gazetteer = gazetteer
+        self.learned = learned
+    }
+
+    public static func == (a: AnalysisSettings, b: AnalysisSettings) -> Bool {
+        a.stemmer == b.stemmer && a.recognisesActors == b.recognisesActors && a.zoneWeights == b.zoneWeights
+            && a.gazetteer == b.gazetteer && a.learned == b.learned
+    }
+
+    /// Writes the analysis file of a segment.
+    public func write(path: String, segmentID: SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32) {
+        let file = try IndexFileWriter(path: path, kind: .analysis, segmentID: segmentID)
+        try file.write(recognisesActors ? 2 | (stemmer.isEmpty ? 0 : 1) : (stemmer.isEmpty ? 0 : 1))
+        func string(_ value: String) throws(IndexError) {
+            let bytes = Array(value.utf8)
+            try file.writeVInt(UInt64(bytes.count))
+            try file.write(bytes)
+        }
+        try string(stemmer)
+        try file.writeVInt(UInt64(zoneWeights.title))
+        try file.writeVInt(UInt64(zoneWeights.lead))
+        try file.writeVInt(UInt64(zoneWeights.body))
+        try string(gazetteer)
+        try file.writeVInt(UInt64(learned.count))
+        for actor in learned {
+            try string(actor.id)
+            try file.write(actor.kind)
+            try string(actor.name)
+        }
+        return try file.finish()
+    }
+
+    /// Reads and checks the whole analysis file (it is small, and checksummed in full).
+    public init(file: MappedFile, segmentID: SegmentID) throws(IndexError) {
+        try IndexFileFooter.verify(file)
+        let (header, start) = try IndexFileHeader.read(from: file, expecting: .analysis)
+        try checkSegment(header, segmentID, file)
+        let limit = file.count - IndexFileFooter.length
+        var offset = start
+        func count(_ what: String, maximum: Int) throws(IndexError) -> Int {
+            let value = try file.vint(at: &offset, limit: limit)
+            guard value <= UInt64(maximum), value <= UInt64(limit - offset) else {
+                throw IndexError.corrupt("\(what) runs past the end of the file", path: file.path, offset: offset)
+            }
+            return Int(value)
+        }
+        func string(_ what: String) throws(IndexError) -> String {
+            let length = try count(what, maximum: limit)
+            let bytes = try file.bytes(at: offset, count: length)
+            offset += length
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        func weight() throws(IndexError) -> UInt32 {
+            let value = try file.vint(at: &offset, limit: limit)
+            guard value >= 1, value <= 100 else {
+                throw IndexError.corrupt("zone weight \(value) out of range", path: file.path, offset: offset)
+            }
+            return UInt32(value)
+        }
+        guard offset < limit else { throw IndexError.corrupt("analysis file is empty", path: file.path) }
+        let flags = try file.byte(at: offset)
+        offset += 1
+        guard flags & ~3 == 0 else { throw IndexError.corrupt("unknown analysis flags", path: file.path, offset: offset) }
+        stemmer = try string("the stemmer name")
+        guard (flags & 1 == 1) == !stemmer.isEmpty else {
+            throw IndexError.corrupt("stemming flag disagrees with the stemmer name", path: file.path, offset: offset)
+        }
+        recognisesActors = flags & 2 == 2
+        zoneWeights = (try weight(), try weight(), try weight())
+        gazetteer = try string("the gazetteer")
+        let learnedCount = try count("the learned actors", maximum: limit)
+        var learned: [LearnedActor] = []
+        learned.reserveCapacity(learnedCount)
+        for _ in 0..<learnedCount {
+            let id = try string("an actor ID")
+            guard offset < limit else { throw IndexError.corrupt("learned actor cut short", path: file.path) }
+            let kind = try file.byte(at: offset)
+            offset += 1
+            learned.append(LearnedActor(id: id, kind: kind, name: try string("an actor name")))
+        }
+        self.learned = learned
+        guard offset == limit else {
+            throw IndexError.corrupt("unexpected bytes after the learned actors", path: file.path, offset: offset)
+        }
+    }
+}

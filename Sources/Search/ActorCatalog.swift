@@ -1,0 +1,98 @@
+import IndexFormat
+import TextAnalysis
+
+/// The actors an index knows: the gazetteer it was built with and the actors
+/// it learned from the text. Resolves the names users type.
+public struct ActorCatalog: Sendable {
+    public let gazetteer: Gazetteer
+    public let learned: [Actor]
+    private let learnedByID: [String: Int]
+
+    /// One actor, as results show it.
+    public struct Entry: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var kind: ActorKind
+        public var parent: String?
+    }
+
+    public init(settings: AnalysisSettings) throws(SearchError) {
+        do {
+            gazetteer = try Gazetteer(parsing: settings.gazetteer, path: "the index's gazetteer")
+        } catch {
+            throw SearchError(.badQuery, "the index's gazetteer cannot be read: \(error)", query: "")
+        }
+        learned = settings.learned.map { actor in
+            Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name)
+        }
+        var byID: [String: Int] = [:]
+        for (index, actor) in learned.enumerated() { byID[actor.id] = index }
+        learnedByID = byID
+    }
+
+    /// The display entry of an actor ID (gazetteer or learned).
+    public func entry(id: String) -> Entry? {
+        if let actor = gazetteer.actor(id: id) {
+            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
+        }
+        if let index = learnedByID[id] {
+            let actor = learned[index]
+            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
+        }
+        return nil
+    }
+
+    /// The one actor `name` means.
+    ///
+    /// The gazetteer answers first: an ID, a name or any alias, compared word by
+    /// word without regard to case ("Tehran", "IRANIAN" and "irn" all mean
+    /// Iran). Otherwise the actors learned from the text answer, by their full
+    /// name or their last word ("Kanaani"). Several candidates make the name
+    /// ambiguous; the error lists them.
+    public func resolve(_ name: String) throws(SearchError) -> Entry {
+        let candidates = gazetteer.resolve(name).map { index in
+            let actor = gazetteer.actors[index]
+            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
+        }
+        if candidates.count == 1 { return candidates[0] }
+        if candidates.count > 1 { throw ambiguity(name, candidates) }
+        let words = Tokenizer().terms(name)
+        guard !words.isEmpty else {
+            throw SearchError(.emptyQuery, "an actor name needs a word", query: name)
+        }
+        if let index = learnedByID[name] {
+            let actor = learned[index]
+            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
+        }
+        let key = words.joined(separator: "-")
+        var found: [Entry] = []
+        for actor in learned {
+            // The ID's words, after the kind letter: "p:nasser-kanaani".
+            let idWords = actor.id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
+            if idWords == key || (words.count == 1 && idWords.hasSuffix("-" + key)) {
+                found.append(Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil))
+            }
+        }
+        if found.count == 1 { return found[0] }
+        if found.count > 1 { throw ambiguity(name, found) }
+        throw SearchError(
+            .unknownActor,
+            "no actor is called \"\(name)\": it is neither in the gazetteer nor a name learned from the indexed text (try `gazette actors` to list them)",
+            query: name)
+    }
+
+    private func ambiguity(_ name: String, _ candidates: [Entry]) -> SearchError {
+        let list = candidates.prefix(12).map { "\($0.id) (\($0.name), \($0.kind.rawValue))" }.joined(separator: ", ")
+        let more = candidates.count > 12 ? ", and \(candidates.count - 12) more" : ""
+        return SearchError(
+            .ambiguousActor,
+            "\"\(name)\" may mean \(candidates.count) actors: \(list)\(more); name one by its ID, e.g. --actor \(candidates[0].id)",
+            query: name)
+    }
+
+    /// The IDs of an actor and all its members (Iran → IRGC → Quds Force).
+    public func withMembers(_ id: String) -> [String] {
+        guard let index = gazetteer.index(ofID: id) else { return [id] }
+        return gazetteer.withMembers(index).map { gazetteer.actors[$0].id }
+    }
+}

@@ -1,0 +1,172 @@
+import IndexFormat
+import NewsCore
+import TextAnalysis
+
+/// An actor and how often it appears in a set of articles.
+public struct ActorCount: Sendable, Equatable {
+    public var actor: ActorCatalog.Entry
+    /// Articles that mention it.
+    public var articles: Int
+    /// For co-mentions: sentences in which it stands with the anchor actor.
+    public var sentences: Int = 0
+}
+
+/// The actors of a set of articles (`gazette actors`).
+public struct ActorFacets: Sendable {
+    /// What the set is: "the whole index", or the query.
+    public var query: String
+    /// Articles in the set.
+    public var documents: Int
+    /// Actors by articles, most first (ties by ID).
+    public var actors: [ActorCount]
+    /// The query's own actors, left out of `actors`.
+    public var queried: [ResolvedActor]
+}
+
+/// The actors mentioned together with one actor (`gazette actors --with`).
+public struct CoMentions: Sendable {
+    public var anchor: ResolvedActor
+    /// Articles that mention the anchor.
+    public var documents: Int
+    /// Actors in the same sentence as the anchor, by sentences, then articles.
+    public var sentence: [ActorCount]
+    /// Actors in the same article, by articles.
+    public var article: [ActorCount]
+}
+
+extension Searcher {
+    /// Every actor term of the index: its ID and dictionary entry. Actor terms
+    /// start with `@`, so they are one contiguous run of the sorted dictionary.
+    func actorTerms() throws(IndexError) -> [(id: String, info: TermInfo)] {
+        let first = try reader.terms.lowerBound([ActorTerm.prefix])
+        let end = try reader.terms.lowerBound([ActorTerm.prefix + 1])
+        var result: [(String, TermInfo)] = []
+        result.reserveCapacity(end - first)
+        for index in first..<end {
+            let term = try reader.terms.term(at: index)
+            guard let id = ActorTerm.id(term) else { continue }
+            result.append((id, try reader.terms.info(at: index)))
+        }
+        return result
+    }
+
+    /// The actors most mentioned in the whole index (no query, no actors), or
+    /// in the articles matching `text` and `options.actors`.
+    public func actorFacets(_ text: String, _ options: SearchOptions, limit: Int) throws -> ActorFacets {
+        let catalog = try catalog()
+        let terms = try actorTerms()
+        var counts: [ActorCount] = []
+        var documents = Int(reader.documentCount)
+        var queried: [ResolvedActor] = []
+        if text.trimmingWhitespace.isEmpty && options.actors.isEmpty {
+            for (id, info) in terms {
+                guard let entry = catalog.entry(id: id) else { continue }
+                counts.append(ActorCount(actor: entry, articles: Int(info.documentFrequency)))
+            }
+        } else {
+            let query = try Query(text, actors: options.actors, analyzer: analyzer)
+            for name in query.actorNames {
+                let entry = try catalog.resolve(name)
+                let ids = options.includeMembers ? catalog.withMembers(entry.id) : [entry.id]
+                queried.append(ResolvedActor(name: name, actor: entry, ids: ids))
+            }
+            let (total, matching) = try topDocuments(query, actors: queried, limit: 0)
+            documents = total
+            var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
+            for scored in matching { inSet[Int(scored.document)] = true }
+            let skip = Set(queried.flatMap(\.ids))
+            for (id, info) in terms where !skip.contains(id) {
+                var cursor = try reader.postings(for: info)
+                var articles = 0
+                while try cursor.next() { if inSet[Int(cursor.document)] { articles += 1 } }
+                if articles > 0, let entry = catalog.entry(id: id) {
+                    counts.append(ActorCount(actor: entry, articles: articles))
+                }
+            }
+        }
+        counts.sort { $0.articles != $1.articles ? $0.articles > $1.articles : $0.actor.id < $1.actor.id }
+        return ActorFacets(
+            query: text, documents: documents, actors: limit > 0 ? Array(counts.prefix(limit)) : counts,
+            queried: queried)
+    }
+
+    /// The actors named with `name`: in the same sentence (found by analysing
+    /// the stored text of each article that mentions it again, with the index's
+    /// gazetteer) and in the same article (from the postings).
+    public func coMentions(with name: String, includeMembers: Bool = false, limit: Int) throws -> CoMentions {
+        let catalog = try catalog()
+        let entry = try catalog.resolve(name)
+        let ids = includeMembers ? catalog.withMembers(entry.id) : [entry.id]
+        let anchor = ResolvedActor(name: name, actor: entry, ids: ids)
+        let anchorIDs = Set(ids)
+        let terms = try actorTerms()
+
+        // The anchor's articles.
+        var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
+        var anchorDocuments: [UInt32] = []
+        for (id, info) in terms where anchorIDs.contains(id) {
+            var cursor = try reader.postings(for: info)
+            while try cursor.next() {
+                guard !inSet[Int(cursor.document)] else { continue }
+                inSet[Int(cursor.document)] = true
+                anchorDocuments.append(cursor.document)
+            }
+        }
+        anchorDocuments.sort()
+
+        // Same article: postings intersected with the anchor's articles.
+        var articleCounts: [String: Int] = [:]
+        for (id, info) in terms where !anchorIDs.contains(id) {
+            var cursor = try reader.postings(for: info)
+            var articles = 0
+            while try cursor.next() { if inSet[Int(cursor.document)] { articles += 1 } }
+            if articles > 0 { articleCounts[id] = articles }
+        }
+
+        // Same sentence: analyse each article again.
+        let weights = reader.analysis.zoneWeights
+        let analyzer = Analyzer(
+            stemming: false, gazetteer: catalog.gazetteer,
+            zoneWeights: .init(title: weights.title, lead: weights.lead, body: weights.body))
+        var analysis = DocumentAnalysis()
+        var sentenceCounts: [String: Int] = [:]
+        var sentenceArticles: [String: Int] = [:]
+        for document in anchorDocuments {
+            let article = try reader.documents.article(document)
+            analyzer.analyze(title: article.title, body: article.body, into: &analysis)
+            func id(_ mention: DocumentAnalysis.Mention) -> String {
+                switch mention.actor {
+                case .known(let index): catalog.gazetteer.actors[index].id
+                case .learned(let index): analysis.learned[index].id
+                }
+            }
+            var anchorSentences = Set<UInt32>()
+            for mention in analysis.mentions where anchorIDs.contains(id(mention)) {
+                anchorSentences.insert(mention.sentence)
+            }
+            var pairs = Set<String>()  // "id sentence", each counted once
+            var inArticle = Set<String>()
+            for mention in analysis.mentions where anchorSentences.contains(mention.sentence) {
+                let other = id(mention)
+                guard !anchorIDs.contains(other) else { continue }
+                if pairs.insert(other + " \(mention.sentence)").inserted { sentenceCounts[other, default: 0] += 1 }
+                if inArticle.insert(other).inserted { sentenceArticles[other, default: 0] += 1 }
+            }
+        }
+        func entries(_ counts: [String: Int], sentences: [String: Int]) -> [ActorCount] {
+            counts.compactMap { id, articles in
+                catalog.entry(id: id).map { ActorCount(actor: $0, articles: articles, sentences: sentences[id] ?? 0) }
+            }
+        }
+        var sentence = entries(sentenceArticles, sentences: sentenceCounts)
+        sentence.sort {
+            ($0.sentences, $0.articles, $1.actor.id) > ($1.sentences, $1.articles, $0.actor.id)
+        }
+        var article = entries(articleCounts, sentences: sentenceCounts)
+        article.sort { ($0.articles, $1.actor.id) > ($1.articles, $0.actor.id) }
+        return CoMentions(
+            anchor: anchor, documents: anchorDocuments.count,
+            sentence: limit > 0 ? Array(sentence.prefix(limit)) : sentence,
+            article: limit > 0 ? Array(article.prefix(limit)) : article)
+    }
+}

@@ -1,0 +1,551 @@
+import NewsCore
+
+/// One word as the recogniser sees it: its unstemmed term, its case as
+/// written, and what separates it from the word before.
+struct RawToken {
+    var field: Field
+    var position: UInt32
+    var sourceRange: Range<Int>
+    var termStart: Int32
+    var termLength: Int32
+    var shape: WordShape
+    /// The first word of a sentence (or of a field, or after a paragraph break).
+    var startsSentence: Bool
+    /// The gap before allows an alias to run on across it: white space with at
+    /// most one line break, hyphens, periods or apostrophes ("al-Qaeda", "St. Louis").
+    var joins: Bool
+    /// The gap before allows a run of capitalised words to go on: spaces and
+    /// at most one line break, a hyphen, or the period after an initial ("George W. Bush").
+    var plain: Bool
+    var sentence: UInt32
+}
+
+/// The recogniser's buffers: the words of title and body, unstemmed.
+struct RecognitionScratch: Sendable {
+    var tokens: [RawToken] = []
+    var bytes: [UInt8] = []
+    var nextPosition: UInt32 = 0
+    var sentence: UInt32 = 0
+    /// Index of the first body token.
+    var bodyStart = 0
+    /// Whether the title is written in capitals (most wire headlines), so its
+    /// case says nothing about names.
+    var titleIsCapitals = false
+
+    mutating func reset() {
+        tokens.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        nextPosition = 0
+        sentence = 0
+        bodyStart = 0
+        titleIsCapitals = false
+    }
+
+    /// Tokenizes one field into `tokens`.
+    mutating func collect(_ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer) {
+        if field == .title { reset() }
+        let first = tokens.count
+        if field == .body { bodyStart = first }
+        var previousEnd = -1
+        var previousLetters = 0
+        var capitals = 0
+        var lettered = 0
+        nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
+            let start = bytes.count
+            for k in term.indices { bytes.append(term[k]) }
+            let shape = WordShape(text.extracting(token.sourceRange))
+            if shape.letterCount >= 2 {
+                lettered += 1
+                if shape.isAllCapitals { capitals += 1 }
+            }
+            var gap = Gap()
+            if previousEnd >= 0 {
+                gap = Gap(text.extracting(previousEnd..<token.sourceRange.lowerBound), afterInitial: previousLetters == 1)
+            }
+            let startsSentence =
+                previousEnd < 0 || gap.isParagraph || (gap.hasTerminal && (shape.upperFirst || shape.letterCount == 0))
+            if startsSentence && !tokens.isEmpty { sentence += 1 }
+            tokens.append(
+                RawToken(
+                    field: field, position: token.position, sourceRange: token.sourceRange, termStart: Int32(start),
+                    termLength: Int32(term.count), shape: shape, startsSentence: startsSentence,
+                    joins: previousEnd >= 0 && gap.joins, plain: previousEnd >= 0 && gap.plain, sentence: sentence))
+            previousEnd = token.sourceRange.upperBound
+            previousLetters = shape.letterCount
+        }
+        if field == .title { titleIsCapitals = lettered > 0 && capitals * 2 > lettered }
+        _ = first
+    }
+
+    func term(_ index: Int) -> ArraySlice<UInt8> {
+        let token = tokens[index]
+        return bytes[Int(token.termStart)..<Int(token.termStart + token.termLength)]
+    }
+
+    func termString(_ index: Int) -> String { String(decoding: term(index), as: UTF8.self) }
+
+    /// The alias word id of token `index`, if any alias has that word.
+    func word(_ index: Int, in matcher: AliasMatcher) -> Int? {
+        let token = tokens[index]
+        return matcher.word(bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
+    }
+}
+
+/// What separates two words.
+struct Gap {
+    var joins = false
+    var plain = false
+    var hasTerminal = false
+    var isParagraph = false
+
+    init() {}
+
+    init(_ bytes: Span<UInt8>, afterInitial: Bool) {
+        var newlines = 0
+        var onlyJoiners = true
+        var onlySpaces = true
+        var hyphens = 0
+        var periods = 0
+        var i = 0
+        var lastNewline = -1
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case 0x0A:
+                newlines += 1
+                if lastNewline >= 0 { isParagraph = true }
+                lastNewline = i
+            case 0x20, 0x09, 0x0D:
+                break
+            case UInt8(ascii: "-"):
+                hyphens += 1
+                onlySpaces = false
+            case UInt8(ascii: "."):
+                periods += 1
+                hasTerminal = true
+                onlySpaces = false
+            case UInt8(ascii: "'"):
+                onlySpaces = false
+            case UInt8(ascii: "!"), UInt8(ascii: "?"):
+                hasTerminal = true
+                onlyJoiners = false
+                onlySpaces = false
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x99:
+                // ’
+                onlySpaces = false
+                i += 2
+            default:
+                onlyJoiners = false
+                onlySpaces = false
+            }
+            if byte != 0x0A && byte != 0x20 && byte != 0x09 && byte != 0x0D { lastNewline = -1 }
+            i += 1
+        }
+        // A line break followed by an indent starts a paragraph (wire copy).
+        if !isParagraph, let newline = Self.lastNewline(bytes), bytes.count - newline - 1 >= 2 {
+            isParagraph = true
+        }
+        if isParagraph { return }
+        joins = onlyJoiners && newlines <= 1 && bytes.count <= 4
+        plain =
+            (onlySpaces && newlines <= 1)
+            || (hyphens == 1 && bytes.count == 1)
+            || (afterInitial && periods == 1 && hyphens == 0 && onlyJoiners && newlines == 0 && bytes.count <= 2)
+        if afterInitial && periods == 1 && plain { hasTerminal = false }
+    }
+
+    /// The offset of the last line break when only blanks follow it.
+    static func lastNewline(_ bytes: Span<UInt8>) -> Int? {
+        var i = bytes.count - 1
+        while i >= 0 {
+            let byte = bytes[i]
+            if byte == 0x0A { return i }
+            if byte != 0x20 && byte != 0x09 { return nil }
+            i -= 1
+        }
+        return nil
+    }
+}
+
+/// Finds the actors of one article. The rules, and their limits:
+///
+/// 1. **Gazetteer aliases.** At every capitalised word (and at the few
+///    lower-case words that start an alias), walk the alias trie word by word;
+///    the longest alias whose words meet their case demands wins ("US" and
+///    "U.S." are the United States, "us" is not; "TEHRAN, March 3" counts,
+///    because a capitalised alias word accepts capitals). Blockers ("New Jersey")
+///    win like aliases and name nobody. An alias of two actors names nobody.
+///    - `ambiguous` aliases ("Chad", "Jordan") count only when neither neighbour
+///      in the sentence is another capitalised word that is not a common word
+///      ("Michael Jordan" is not Jordan; "In Jordan," is).
+///    - `dateline` aliases (cities) count only as the body's first words,
+///      followed by a comma, a bracket or a dash ("NEW YORK, March 3 -").
+/// 2. **Learned names.** Runs of two to five capitalised words (with particles
+///    such as "al", "bin", "von", "of" inside) that no alias covers become
+///    actors: an organisation when a word says so ("Corp", "Ministry",
+///    "Resistance", …), otherwise a person. Sentence-initial common words and
+///    titles ("President", "Foreign Minister") are stripped from the front;
+///    runs of only such words, runs naming a place ("Persian Gulf") and runs in
+///    a title written in capitals are ignored. Their ID is the kind's letter
+///    and the folded words: `p:nasser-kanaani`. Limit: a name written once,
+///    alone ("Kanaani said"), in an article that never gives the full name, is
+///    not learned.
+/// 3. **Surnames.** A capitalised word equal to the last word of a learned
+///    person's name, anywhere in the same article (the title too), is that
+///    person; two learned people with one surname make it name nobody.
+/// 4. **Acronyms defined in the text.** "Islamic Revolutionary Guard Corps
+///    (IRGC)": a word in capitals in brackets right after an actor's name or a
+///    capitalised run, whose letters are the initials of its capitalised words,
+///    means that actor everywhere in the article, over any gazetteer meaning.
+struct ActorRecognizer {
+    let gazetteer: Gazetteer
+    let matcher: AliasMatcher
+    let title: [UInt8]
+    let body: [UInt8]
+
+    init(gazetteer: Gazetteer, title: [UInt8], body: [UInt8]) {
+        self.gazetteer = gazetteer
+        self.matcher = gazetteer.matcher
+        self.title = title
+        self.body = body
+    }
+
+    func text(_ field: Field) -> [UInt8] { field == .title ? title : body }
+
+    /// A match of the gazetteer over tokens `range`.
+    struct Match {
+        var range: Range<Int>
+        /// nil: a blocker or an ambiguous alias (covers words, names nobody).
+        var actor: Int?
+        var rule: ActorRule
+    }
+
+    func recognize(_ scratch: inout RecognitionScratch, into result: inout DocumentAnalysis) {
+        let tokens = scratch.tokens
+        let count = tokens.count
+        guard count > 0 else { return }
+        let leadSentence = scratch.bodyStart < count ? tokens[scratch.bodyStart].sentence : UInt32.max
+
+        // 1. Gazetteer aliases.
+        var matches: [Match] = []
+        var coveredBy = [Int32](repeating: -1, count: count)
+        var i = 0
+        while i < count {
+            if let match = longestMatch(at: i, scratch) {
+                for k in match.range { coveredBy[k] = Int32(matches.count) }
+                matches.append(match)
+                i = match.range.upperBound
+            } else {
+                i += 1
+            }
+        }
+
+        // 2. Learned names and 4. acronyms defined in the text.
+        var learnedIDs: [String: Int] = [:]
+        var surnames: [String: Int] = [:]  // -1: two people share it
+        var acronyms: [String: DocumentAnalysis.ActorReference] = [:]
+        var runs: [(range: Range<Int>, learned: Int)] = []
+        i = 0
+        while i < count {
+            let token = tokens[i]
+            guard coveredBy[i] < 0, token.shape.upperFirst, !token.shape.isAllCapitals,
+                !(token.field == .title && scratch.titleIsCapitals)
+            else {
+                i += 1
+                continue
+            }
+            var end = i + 1
+            while end < count {
+                let next = tokens[end]
+                guard next.plain, coveredBy[end] < 0, next.field == token.field, !next.startsSentence else { break }
+                if next.shape.upperFirst && (!next.shape.isAllCapitals || next.shape.letterCount == 1) {
+                    end += 1
+                    continue
+                }
+                // Particles between two capitalised words ("al-", "von der").
+                var after = end
+                while after < count, after - end < 3, !tokens[after].shape.upperFirst, tokens[after].plain,
+                    tokens[after].field == token.field, WordLists.connectors.contains(scratch.termString(after))
+                {
+                    after += 1
+                }
+                if after > end, after < count, tokens[after].plain, coveredBy[after] < 0,
+                    tokens[after].shape.upperFirst, !tokens[after].shape.isAllCapitals
+                {
+                    end = after + 1
+                    continue
+                }
+                break
+            }
+            let run = trimmedRun(i..<end, scratch)
+            if let run, let actor = learnedActor(run, scratch, after: end < count ? end : nil) {
+                let index: Int
+                if let existing = learnedIDs[actor.id] {
+                    index = existing
+                } else {
+                    index = result.learned.count
+                    learnedIDs[actor.id] = index
+                    result.learned.append(actor)
+                    if actor.kind == .person {
+                        let surname = scratch.termString(run.upperBound - 1)
+                        if tokens[run.upperBound - 1].shape.letterCount >= 3 {
+                            if let other = surnames[surname], other != index {
+                                surnames[surname] = -1
+                            } else {
+                                surnames[surname] = index
+                            }
+                        }
+                    }
+                }
+                runs.append((run, index))
+                if let acronym = definedAcronym(after: run, scratch) { acronyms[acronym] = .learned(index) }
+            }
+            i = end
+        }
+        for match in matches {
+            if let actor = match.actor, match.range.count >= 2,
+                let acronym = definedAcronym(after: match.range, scratch)
+            {
+                acronyms[acronym] = .known(actor)
+            }
+        }
+
+        // Mentions: gazetteer matches (unless an acronym defined here overrides
+        // them), learned runs, surnames and acronyms.
+        func add(_ actor: DocumentAnalysis.ActorReference, _ range: Range<Int>, _ rule: ActorRule) {
+            let first = tokens[range.lowerBound]
+            let last = tokens[range.upperBound - 1]
+            let zone: DocumentAnalysis.Zone =
+                first.field == .title ? .title : (first.sentence == leadSentence ? .lead : .body)
+            result.mentions.append(
+                DocumentAnalysis.Mention(
+                    actor: actor, field: first.field, position: first.position,
+                    positionLength: last.position - first.position + 1,
+                    sourceRange: first.sourceRange.lowerBound..<last.sourceRange.upperBound, rule: rule,
+                    sentence: first.sentence, zone: zone))
+        }
+        var inRun = [Bool](repeating: false, count: count)
+        for run in runs {
+            for k in run.range { inRun[k] = true }
+            add(.learned(run.learned), run.range, .capitalisedName)
+        }
+        for (index, match) in matches.enumerated() {
+            if match.range.count == 1, tokens[match.range.lowerBound].shape.isAllCapitals,
+                let defined = acronyms[scratch.termString(match.range.lowerBound)]
+            {
+                add(defined, match.range, .learned)
+                coveredBy[match.range.lowerBound] = Int32(index)
+                continue
+            }
+            if let actor = match.actor { add(.known(actor), match.range, match.rule) }
+        }
+        if !acronyms.isEmpty || !surnames.isEmpty {
+            for k in 0..<count where coveredBy[k] < 0 && !inRun[k] {
+                let token = tokens[k]
+                guard token.shape.upperFirst else { continue }
+                let term = scratch.termString(k)
+                if token.shape.isAllCapitals, let defined = acronyms[term] {
+                    add(defined, k..<k + 1, .learned)
+                } else if let person = surnames[term], person >= 0 {
+                    add(.learned(person), k..<k + 1, .surname)
+                }
+            }
+        }
+        result.mentions.sort { $0.position < $1.position }
+    }
+
+    // MARK: - Gazetteer matching
+
+    func longestMatch(at start: Int, _ scratch: RecognitionScratch) -> Match? {
+        let tokens = scratch.tokens
+        guard let firstWord = scratch.word(start, in: matcher),
+            matcher.canStart(word: firstWord, shape: tokens[start].shape)
+        else { return nil }
+        var node: Int32 = 0
+        var best: Match? = nil
+        var j = start
+        var word = firstWord
+        while true {
+            guard let child = matcher.child(of: node, word: word) else { break }
+            node = child
+            if let entries = matcher.entries(at: node), let match = choose(entries, start..<j + 1, scratch) {
+                best = match
+            }
+            j += 1
+            guard j < tokens.count, j - start < matcher.longest, tokens[j].joins, tokens[j].field == tokens[start].field,
+                let next = scratch.word(j, in: matcher)
+            else { break }
+            word = next
+        }
+        return best
+    }
+
+    /// The actor that aliases ending here name, if their demands are met.
+    func choose(_ entries: [AliasMatcher.Entry], _ range: Range<Int>, _ scratch: RecognitionScratch) -> Match? {
+        var chosen: AliasMatcher.Entry? = nil
+        var blocked = false
+        var ambiguous = false
+        for entry in entries where meets(entry, range, scratch) {
+            if gazetteer.actors[Int(entry.actor)].kind == .none {
+                blocked = true
+            } else if let current = chosen {
+                if current.actor != entry.actor { ambiguous = true }
+            } else {
+                chosen = entry
+            }
+        }
+        if ambiguous || (blocked && chosen == nil) { return Match(range: range, actor: nil, rule: .alias) }
+        guard let chosen else { return nil }
+        return Match(range: range, actor: Int(chosen.actor), rule: chosen.rule)
+    }
+
+    func meets(_ entry: AliasMatcher.Entry, _ range: Range<Int>, _ scratch: RecognitionScratch) -> Bool {
+        let tokens = scratch.tokens
+        for (offset, demand) in entry.demands.enumerated() where !tokens[range.lowerBound + offset].shape.meets(demand) {
+            return false
+        }
+        if entry.rule == .dateline {
+            // The body's first words, then a comma, a bracket or a dash.
+            guard range.lowerBound == scratch.bodyStart, tokens[range.lowerBound].field == .body else { return false }
+            let end = tokens[range.upperBound - 1].sourceRange.upperBound
+            var k = end
+            while k < body.count && k < end + 3 && (body[k] == 0x20 || body[k] == 0x09) { k += 1 }
+            guard k < body.count else { return false }
+            let byte = body[k]
+            return byte == UInt8(ascii: ",") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "-") || byte == 0xE2
+        }
+        if entry.needsContext {
+            if isNamelikeNeighbour(range.lowerBound - 1, of: range.lowerBound, scratch)
+                || isNamelikeNeighbour(range.upperBound, of: range.upperBound - 1, scratch)
+            {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Whether token `index`, next to `anchor` in the same sentence, is a
+    /// capitalised word that is not a common word (so likely part of a name).
+    func isNamelikeNeighbour(_ index: Int, of anchor: Int, _ scratch: RecognitionScratch) -> Bool {
+        let tokens = scratch.tokens
+        guard index >= 0, index < tokens.count else { return false }
+        let later = max(index, anchor)
+        guard tokens[later].plain, tokens[index].field == tokens[anchor].field else { return false }
+        guard tokens[index].shape.upperFirst else { return false }
+        return !WordLists.common.contains(scratch.termString(index))
+    }
+
+    // MARK: - Learning
+
+    /// The run without sentence-initial common words and titles in front and
+    /// titles behind; nil when fewer than two words remain.
+    func trimmedRun(_ run: Range<Int>, _ scratch: RecognitionScratch) -> Range<Int>? {
+        var lower = run.lowerBound
+        var upper = run.upperBound
+        // "Shares of Acme Corp": a sentence's first word followed by a particle
+        // is a common noun, not the start of a name.
+        let tokens = scratch.tokens
+        if tokens[lower].startsSentence, lower + 1 < upper, scratch.termString(lower + 1) == "of" {
+            lower += 2
+        }
+        while lower < upper {
+            let term = scratch.termString(lower)
+            if WordLists.titles.contains(term) || WordLists.common.contains(term)
+                || WordLists.connectors.contains(term)
+            {
+                lower += 1
+            } else {
+                break
+            }
+        }
+        while upper > lower {
+            let term = scratch.termString(upper - 1)
+            if WordLists.titles.contains(term) || WordLists.connectors.contains(term)
+                || WordLists.common.contains(term)
+            {
+                upper -= 1
+            } else {
+                break
+            }
+        }
+        return upper - lower >= 2 ? lower..<upper : nil
+    }
+
+    /// The actor a trimmed run names, or nil when it names a place or nobody.
+    func learnedActor(_ run: Range<Int>, _ scratch: RecognitionScratch, after: Int?) -> Actor? {
+        var terms: [String] = []
+        var isOrganisation = false
+        var isPlace = false
+        var words = 0
+        for k in run {
+            let term = scratch.termString(k)
+            if WordLists.place.contains(term) { isPlace = true }
+            if WordLists.organisation.contains(term) { isOrganisation = true }
+            if !WordLists.connectors.contains(term) { words += 1 }
+            terms.append(term)
+        }
+        guard words >= 2, words <= 5 else { return nil }
+        // A word saying "organisation" wins ("Gulf Cooperation Council",
+        // "Northern Alliance"); otherwise a place word makes it a place
+        // ("Persian Gulf", "Middle East"), not an actor.
+        if isPlace && !isOrganisation { return nil }
+        // "Ain al-Asad air base": a run followed by a place noun is a place.
+        if var next = after {
+            let tokens = scratch.tokens
+            while next < tokens.count, next < after! + 2, tokens[next].plain, !tokens[next].shape.upperFirst {
+                if WordLists.place.contains(scratch.termString(next)) { return nil }
+                next += 1
+            }
+        }
+        let kind: ActorKind = isOrganisation ? .organisation : .person
+        if kind == .person && words > 4 { return nil }
+        let tokens = scratch.tokens
+        let text = text(tokens[run.lowerBound].field)
+        let source = text[tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound]
+        let id = kind.learnedPrefix + ":" + terms.joined(separator: "-")
+        return Actor(id: id, kind: kind, name: Self.collapsingSpaces(source), aliases: [])
+    }
+
+    /// The acronym in brackets right after `range` ("… Corps (IRGC)") when its
+    /// letters are the initials of the range's capitalised words.
+    func definedAcronym(after range: Range<Int>, _ scratch: RecognitionScratch) -> String? {
+        let tokens = scratch.tokens
+        let k = range.upperBound
+        guard k < tokens.count, tokens[k].shape.isAllCapitals, tokens[k].field == tokens[range.lowerBound].field else {
+            return nil
+        }
+        let text = text(tokens[k].field)
+        // The gap is " (" and the acronym is followed by ")".
+        let gapStart = tokens[k - 1].sourceRange.upperBound
+        let gapEnd = tokens[k].sourceRange.lowerBound
+        guard gapEnd - gapStart <= 3, gapEnd > 0, text[gapEnd - 1] == UInt8(ascii: "(") else { return nil }
+        let after = tokens[k].sourceRange.upperBound
+        guard after < text.count, text[after] == UInt8(ascii: ")") || text[after] == UInt8(ascii: ".") else {
+            return nil
+        }
+        var initials: [UInt8] = []
+        for j in range where tokens[j].shape.upperFirst {
+            initials.append(scratch.term(j).first!)
+        }
+        var letters: [UInt8] = []
+        let acronym = scratch.term(k)
+        for byte in acronym where byte != UInt8(ascii: ".") { letters.append(byte) }
+        guard letters.count >= 2, letters == initials else { return nil }
+        return String(decoding: acronym, as: UTF8.self)
+    }
+
+    static func collapsingSpaces(_ bytes: ArraySlice<UInt8>) -> String {
+        var out: [UInt8] = []
+        var space = false
+        for byte in bytes {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                space = !out.isEmpty
+                continue
+            }
+            if space { out.append(0x20) }
+            space = false
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,97 @@
+import NewsCore
+
+/// Everything analysis finds in one article: its word tokens (stemmed terms)
+/// and its actor mentions, with positions, byte ranges and sentences.
+///
+/// Reused from one article to the next (``Analyzer/analyze(title:body:into:)``
+/// clears it), so that indexing allocates little per article.
+public struct DocumentAnalysis: Sendable {
+    /// One word of the title or body.
+    public struct Word: Sendable {
+        public var field: Field
+        public var position: UInt32
+        /// Bytes of the word in its field's text.
+        public var sourceRange: Range<Int>
+        /// The sentence it belongs to, counted over the whole article (title first).
+        public var sentence: UInt32
+        var termStart: Int32
+        var termLength: Int32
+    }
+
+    /// One mention of an actor.
+    public struct Mention: Sendable {
+        public var actor: ActorReference
+        public var field: Field
+        /// The position of its first word, and how many positions it covers.
+        public var position: UInt32
+        public var positionLength: UInt32
+        /// Bytes of the mention in its field's text ("Iran's", "TEHRAN").
+        public var sourceRange: Range<Int>
+        public var rule: ActorRule
+        public var sentence: UInt32
+        public var zone: Zone
+    }
+
+    /// Where in the article a mention stands; ranking weighs the title and the
+    /// lead above the rest (``Analyzer/ZoneWeights``).
+    public enum Zone: UInt8, Sendable {
+        case title, lead, body
+    }
+
+    /// An actor: one of the gazetteer's, or one learned from this article.
+    public enum ActorReference: Sendable, Hashable {
+        case known(Int)
+        case learned(Int)
+    }
+
+    public internal(set) var words: [Word] = []
+    public internal(set) var mentions: [Mention] = []
+    /// Actors learned from this article's text (unknown capitalised names, and
+    /// unknown organisations named with a defined acronym).
+    public internal(set) var learned: [Actor] = []
+    /// The position after the last word.
+    public internal(set) var positionCount: UInt32 = 0
+    var termBytes: [UInt8] = []
+    /// The recogniser's working buffers, kept to be reused.
+    var scratch = RecognitionScratch()
+
+    public init() {}
+
+    /// The (stemmed) term of `word`.
+    public func term(of word: Word) -> ArraySlice<UInt8> {
+        termBytes[Int(word.termStart)..<Int(word.termStart + word.termLength)]
+    }
+
+    /// Calls `body` with each word and its term, in order.
+    public func forEachWord(_ body: (Word, Span<UInt8>) -> Void) {
+        let span = termBytes.span
+        for word in words {
+            body(word, span.extracting(Int(word.termStart)..<Int(word.termStart + word.termLength)))
+        }
+    }
+
+    mutating func clear() {
+        words.removeAll(keepingCapacity: true)
+        mentions.removeAll(keepingCapacity: true)
+        learned.removeAll(keepingCapacity: true)
+        termBytes.removeAll(keepingCapacity: true)
+        positionCount = 0
+    }
+}
+
+/// How actors become index terms: `@` and the actor's ID (`@IRN`,
+/// `@p:nasser-kanaani`). A word term never holds `@` (the tokenizer splits on
+/// it), so the two can never collide, and all actor terms sort together.
+public enum ActorTerm {
+    public static let prefix = UInt8(ascii: "@")
+
+    public static func bytes(id: String) -> [UInt8] {
+        [prefix] + Array(id.utf8)
+    }
+
+    /// The actor ID of an actor term, or nil for a word term.
+    public static func id(_ term: some Collection<UInt8>) -> String? {
+        guard term.first == prefix else { return nil }
+        return String(decoding: term.dropFirst(), as: UTF8.self)
+    }
+}
