@@ -15,6 +15,8 @@ public struct BM25: Sendable, Equatable {
     public var b: Double
 
     public static let lucene = BM25(k1: 1.2, b: 0.75)
+    /// For actor terms: Lucene's k1, no length normalisation (see `Searcher.actorSimilarity`).
+    public static let actors = BM25(k1: 1.2, b: 0)
 
     public init(k1: Double, b: Double) {
         self.k1 = k1

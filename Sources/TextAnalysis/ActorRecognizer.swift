@@ -31,6 +31,10 @@ struct RecognitionScratch: Sendable {
     /// Whether the title is written in capitals (most wire headlines), so its
     /// case says nothing about names.
     var titleIsCapitals = false
+    /// Fields written all in lower case (some wire copy is): their case says
+    /// nothing, so a capitalised alias word matches any case there, and no
+    /// names are learned from them.
+    var caselessFields: Set<Field> = []
 
     mutating func reset() {
         tokens.removeAll(keepingCapacity: true)
@@ -39,6 +43,7 @@ struct RecognitionScratch: Sendable {
         sentence = 0
         bodyStart = 0
         titleIsCapitals = false
+        caselessFields = []
     }
 
     /// Tokenizes one field into `tokens`.
@@ -49,6 +54,7 @@ struct RecognitionScratch: Sendable {
         var previousEnd = -1
         var previousLetters = 0
         var capitals = 0
+        var capitalised = 0
         var lettered = 0
         nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
             let start = bytes.count
@@ -57,6 +63,7 @@ struct RecognitionScratch: Sendable {
             if shape.letterCount >= 2 {
                 lettered += 1
                 if shape.isAllCapitals { capitals += 1 }
+                if shape.upperFirst { capitalised += 1 }
             }
             var gap = Gap()
             if previousEnd >= 0 {
@@ -74,6 +81,8 @@ struct RecognitionScratch: Sendable {
             previousLetters = shape.letterCount
         }
         if field == .title { titleIsCapitals = lettered > 0 && capitals * 2 > lettered }
+        // Fewer than one word in 25 capitalised, over a dozen words or more.
+        if lettered >= 12 && capitalised * 25 < lettered { caselessFields.insert(field) }
         _ = first
     }
 
@@ -249,7 +258,8 @@ struct ActorRecognizer {
         while i < count {
             let token = tokens[i]
             guard coveredBy[i] < 0, token.shape.upperFirst, !token.shape.isAllCapitals,
-                !(token.field == .title && scratch.titleIsCapitals)
+                !(token.field == .title && scratch.titleIsCapitals),
+                scratch.caselessFields.isEmpty || !scratch.caselessFields.contains(token.field)
             else {
                 i += 1
                 continue
@@ -360,6 +370,7 @@ struct ActorRecognizer {
         let tokens = scratch.tokens
         guard let firstWord = scratch.word(start, in: matcher),
             matcher.canStart(word: firstWord, shape: tokens[start].shape)
+                || (!scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[start].field))
         else { return nil }
         var node: Int32 = 0
         var best: Match? = nil
@@ -385,7 +396,13 @@ struct ActorRecognizer {
         var chosen: AliasMatcher.Entry? = nil
         var blocked = false
         var ambiguous = false
-        for entry in entries where meets(entry, range, scratch) {
+        for entry in entries {
+            guard meets(entry, range, scratch) else {
+                // A dateline name outside a dateline still covers its words:
+                // "New Mexico" is never Mexico, "Quebec City" never Quebec.
+                if entry.rule == .dateline { blocked = true }
+                continue
+            }
             if gazetteer.actors[Int(entry.actor)].kind == .none {
                 blocked = true
             } else if let current = chosen {
@@ -401,18 +418,23 @@ struct ActorRecognizer {
 
     func meets(_ entry: AliasMatcher.Entry, _ range: Range<Int>, _ scratch: RecognitionScratch) -> Bool {
         let tokens = scratch.tokens
+        let caseless = !scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[range.lowerBound].field)
         for (offset, demand) in entry.demands.enumerated() where !tokens[range.lowerBound + offset].shape.meets(demand) {
+            if caseless && demand == .capitalised { continue }
             return false
         }
         if entry.rule == .dateline {
-            // The body's first words, then a comma, a bracket or a dash.
-            guard range.lowerBound == scratch.bodyStart, tokens[range.lowerBound].field == .body else { return false }
-            let end = tokens[range.upperBound - 1].sourceRange.upperBound
-            var k = end
-            while k < body.count && k < end + 3 && (body[k] == 0x20 || body[k] == 0x09) { k += 1 }
-            guard k < body.count else { return false }
-            let byte = body[k]
-            return byte == UInt8(ascii: ",") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "-") || byte == 0xE2
+            return isDateline(range, of: Int(entry.actor), scratch)
+        }
+        if entry.demands.count == 1 && entry.demands[0] == .capitals {
+            // A ticker in angle brackets ("UNION CARBIDE <UK>") is not the acronym.
+            let token = tokens[range.lowerBound]
+            let text = text(token.field)
+            let start = token.sourceRange.lowerBound
+            let end = token.sourceRange.upperBound
+            if start > 0, end < text.count, text[start - 1] == UInt8(ascii: "<"), text[end] == UInt8(ascii: ">") {
+                return false
+            }
         }
         if entry.needsContext {
             if isNamelikeNeighbour(range.lowerBound - 1, of: range.lowerBound, scratch)
@@ -422,6 +444,47 @@ struct ActorRecognizer {
             }
         }
         return true
+    }
+
+    /// Whether `range` is the place of a dateline: the body's first words
+    /// ("FRANKFURT, March 3 -", "TORONTO (Reuters) -"), or the region after
+    /// them ("DANBURY, Conn., March 5 -"). A place followed by a region that
+    /// names another actor is that actor's ("MANCHESTER, N.H." is not England's
+    /// Manchester); a region unknown to the gazetteer leaves the place as it is.
+    func isDateline(_ range: Range<Int>, of actor: Int, _ scratch: RecognitionScratch) -> Bool {
+        let tokens = scratch.tokens
+        let start = scratch.bodyStart
+        guard range.lowerBound >= start, tokens[range.lowerBound].field == .body else { return false }
+        if range.lowerBound > start {
+            // The region slot: a capitalised place of at most four words, a comma, then this.
+            guard range.lowerBound - start <= 4,
+                (start..<range.lowerBound).allSatisfy({ tokens[$0].shape.upperFirst }),
+                gapHasComma(before: range.lowerBound, scratch)
+            else { return false }
+            return true
+        }
+        let end = tokens[range.upperBound - 1].sourceRange.upperBound
+        var k = end
+        while k < body.count && k < end + 3 && (body[k] == 0x20 || body[k] == 0x09) { k += 1 }
+        guard k < body.count else { return false }
+        let byte = body[k]
+        if byte == UInt8(ascii: ",") {
+            let next = range.upperBound
+            guard next < tokens.count else { return false }
+            if WordLists.months.contains(scratch.termString(next)) { return true }
+            if let region = longestMatch(at: next, scratch), let other = region.actor, other != actor { return false }
+            return true
+        }
+        return byte == UInt8(ascii: "(") || byte == UInt8(ascii: "-") || byte == 0xE2
+    }
+
+    func gapHasComma(before index: Int, _ scratch: RecognitionScratch) -> Bool {
+        let tokens = scratch.tokens
+        guard index > 0 else { return false }
+        let from = tokens[index - 1].sourceRange.upperBound
+        let to = tokens[index].sourceRange.lowerBound
+        guard from <= to else { return false }
+        return body[from..<to].contains(UInt8(ascii: ","))
     }
 
     /// Whether token `index`, next to `anchor` in the same sentence, is a

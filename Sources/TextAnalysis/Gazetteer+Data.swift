@@ -268,6 +268,8 @@ extension Gazetteer {
       demonym: Canadian; Canadians
       capital: Ottawa
       dateline: Toronto; Montreal; Vancouver; Calgary; Edmonton; Winnipeg; Quebec City; Saskatoon
+      dateline: Ontario; Quebec; British Columbia; Alberta; Manitoba; Saskatchewan; Nova Scotia
+      dateline: New Brunswick; Newfoundland; Prince Edward Island; Ont.; Que.; B.C.; Alta.; Man.; Sask.
       source: iso-codes 4.15 ISO 3166-1 CA; CLDR 41 en; curated
 
     CCK territory Cocos (Keeling) Islands
@@ -1518,7 +1520,16 @@ extension Gazetteer {
       dateline: Tulsa; Fort Worth; San Antonio; Louisville; Newark; Cape Canaveral; Albuquerque; El Paso
       dateline: Tucson; Boise; Spokane; Armonk; Princeton; Rochester; Columbus; Austin; Charlotte
       dateline: Phoenix; Richmond; Buffalo; Memphis; Midland; Dearborn; Akron; Peoria; Winston-Salem
-      dateline: Bethesda
+      dateline: Bethesda; Alabama; Alaska; Arizona; Arkansas; California; Colorado; Connecticut
+      dateline: Delaware; Florida; Hawaii; Idaho; Illinois; Indiana; Iowa; Kansas; Kentucky; Louisiana
+      dateline: Maine; Maryland; Massachusetts; Michigan; Minnesota; Mississippi; Missouri; Montana
+      dateline: Nebraska; Nevada; New Hampshire; New Jersey; New Mexico; North Carolina; North Dakota
+      dateline: Ohio; Oklahoma; Oregon; Pennsylvania; Rhode Island; South Carolina; South Dakota
+      dateline: Tennessee; Texas; Utah; Vermont; Virginia; West Virginia; Wisconsin; Wyoming; Ala.
+      dateline: Ariz.; Ark.; Calif.; Colo.; Conn.; Fla.; Ga.; Ill.; Ind.; Kan.; Kans.; Ky.; La.; Md.
+      dateline: Mass.; Mich.; Minn.; Miss.; Mo.; Mont.; Neb.; Nebr.; Nev.; N.H.; N.J.; N.M.; N.Y.; N.C.
+      dateline: N.D.; Okla.; Ore.; Pa.; R.I.; S.C.; S.D.; Tenn.; Tex.; Vt.; Va.; Wash.; W.Va.; Wis.
+      dateline: Wyo.
       note: "America" is not an alias (the Americas, Bank of America, ...)
       source: iso-codes 4.15 ISO 3166-1 US; CLDR 41 en; curated
 
@@ -3185,15 +3196,15 @@ extension Gazetteer {
     # ============================================================================
     # Blockers: phrases that would otherwise be misread; they name nobody
 
-    NONE-US-PLACES none New Jersey
-      alias: Jersey City; New Mexico; Gulf of Mexico; Georgia Tech; University of Georgia
+    NONE-US-PLACES none Jersey City
+      alias: Gulf of Mexico; Georgia Tech; University of Georgia
       source: curated
 
     NONE-PLACES none Northern Ireland
-      alias: British Columbia; Northern Irish; New Guinea; Gulf of Guinea; Niger Delta; Indian Ocean
-      alias: West Indian; West Indians; North Pole; South Pole; Gulf of Oman; Sea of Japan
-      alias: South China Sea; East China Sea; Korean Peninsula; Philippine Sea; Irish Sea
-      alias: Northern Cyprus; Turkish Republic of Northern Cyprus
+      alias: Northern Irish; New Guinea; Gulf of Guinea; Niger Delta; Indian Ocean; West Indian
+      alias: West Indians; North Pole; South Pole; Gulf of Oman; Sea of Japan; South China Sea
+      alias: East China Sea; Korean Peninsula; Philippine Sea; Irish Sea; Northern Cyprus
+      alias: Turkish Republic of Northern Cyprus
       source: curated
 
     NONE-AMERICAN none Native American

@@ -63,6 +63,13 @@ enum WordLists {
         highway north south east west northern southern eastern western central middle upper lower greater
         """.split(whereSeparator: \.isWhitespace).map(String.init))
 
+    /// Month names and their abbreviations: what follows the comma of a dateline.
+    static let months: Set<String> = Set(
+        """
+        january february march april may june july august september october november december
+        jan feb mar apr jun jul aug sep sept oct nov dec
+        """.split(whereSeparator: \.isWhitespace).map(String.init))
+
     /// Lower-case particles inside names ("Abu Mahdi al-Muhandis", "Ursula von
     /// der Leyen", "Bank of Japan").
     static let connectors: Set<String> = Set(

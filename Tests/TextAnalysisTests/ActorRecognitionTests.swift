@@ -41,7 +41,13 @@ let testGazetteerText = """
       alias: Congo
 
     CAN country Canada
-      dateline: Toronto
+      dateline: Toronto; Vancouver; British Columbia
+
+    GBR country United Kingdom
+      acronym: UK
+      dateline: Manchester
+
+    MEX country Mexico
 
     AQ armed-group al-Qaeda
       alias: al Qaeda
@@ -123,6 +129,36 @@ struct ActorRecognitionTests {
         #expect(ids(try actors("TORONTO, March 3 - Shares rose.")) == ["CAN"])
         #expect(try actors("Shares rose in Toronto.").isEmpty)
         #expect(ids(try actors("Toronto (Reuters) - Shares rose.")) == ["CAN"])
+    }
+
+    @Test("a dateline's region names the country; a region of another country overrides the city")
+    func datelineRegions() throws {
+        #expect(ids(try actors("VANCOUVER, British Columbia, March 3 - Shares rose.")) == ["CAN", "CAN"])
+        #expect(ids(try actors("MANCHESTER, England, March 3 - Rain.")) == ["GBR"])
+        #expect(ids(try actors("MANCHESTER, March 3 - Rain.")) == ["GBR"])
+        let usa = try testGazetteer()
+        var user = usa
+        try user.merge(parsing: "USA\n  dateline: N.H.\n", path: "user")
+        #expect(ids(try actors("MANCHESTER, N.H., March 3 - Rain.", gazetteer: user)) == ["USA"])
+        // Outside a dateline a region still covers its words: New Mexico is not Mexico.
+        try user.merge(parsing: "USA\n  dateline: New Mexico\n", path: "user")
+        #expect(try actors("Rain fell in New Mexico and British Columbia.", gazetteer: user).isEmpty)
+        #expect(ids(try actors("Rain fell in Mexico.", gazetteer: user)) == ["MEX"])
+    }
+
+    @Test("a ticker in angle brackets is not an acronym")
+    func tickers() throws {
+        #expect(!ids(try actors("Shares of Union Carbide <UK> fell.")).contains("GBR"))
+        #expect(ids(try actors("Shares in the UK fell.")) == ["GBR"])
+    }
+
+    @Test("a field written in lower case matches aliases in any case, and learns no names")
+    func caseless() throws {
+        let body = "mexico city, march 18 - mexico's proven reserves of liquid hydrocarbons fell slightly "
+            + "in 1986, the state oil company said, and output will rise this year as new fields open."
+        #expect(ids(try actors(body)) == ["MEX", "MEX"])
+        // In ordinary text a lower-case "mexico" is not the country.
+        #expect(try actors("The mexico pattern is a word here, not a name, in this sentence.").isEmpty)
     }
 
     @Test("capitalised runs become people; a later surname is the same person")
