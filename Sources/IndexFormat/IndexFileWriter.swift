@@ -49,7 +49,7 @@ public final class IndexFileWriter {
     }
 
     public func write(_ bytes: Span<UInt8>) throws(IndexError) {
-        for k in bytes.indices { buffer.append(bytes[k]) }
+        buffer.append(bytes)
         offset += bytes.count
         if buffer.count >= 1 << 20 { try flush() }
     }

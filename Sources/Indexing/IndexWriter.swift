@@ -18,17 +18,11 @@ public final class IndexWriter {
     private let lock: WriteLock
     private let segment: SegmentWriter
     private let analyzer: Analyzer
-    private var terms = TermTable()
-    private var encoders: [PostingsEncoder] = []
-    private var lengths: [UInt32] = []
-    /// (term id << 32 | position) for the document being inverted; reused.
-    private var occurrences: [UInt64] = []
-    private var positionBuffer: [UInt32] = []
+    /// The in-memory postings. A struct mutated through one call per article,
+    /// so that its hot loops pay no dynamic exclusivity check per token (every
+    /// access to a class's stored property pays one).
+    private var inverter = Inverter()
     private var analysis = DocumentAnalysis()
-    /// Term id of each gazetteer actor's term, or -1 until first seen.
-    private var knownActorTerms: [Int] = []
-    /// Actors learned from the text so far, by ID (the first name seen is kept).
-    private var learnedActors: [String: AnalysisSettings.LearnedActor] = [:]
     /// Set when writing a document failed: the segment is then inconsistent
     /// and must not be committed.
     private var failure: IndexError? = nil
@@ -57,13 +51,13 @@ public final class IndexWriter {
         self.analyzer = analyzer
     }
 
-    public var documentCount: Int { lengths.count }
+    public var documentCount: Int { inverter.lengths.count }
 
     /// Adds an article as the next document.
     @discardableResult
     public func add(_ article: Article) throws(IndexError) -> DocumentID {
         if let failure { throw failure }
-        let document = UInt32(lengths.count)
+        let document = UInt32(inverter.lengths.count)
         // Store first: if that fails, nothing of this document is in memory.
         do {
             try segment.addDocument(article)
@@ -71,8 +65,62 @@ public final class IndexWriter {
             failure = error
             throw error
         }
-        occurrences.removeAll(keepingCapacity: true)
         analyzer.analyze(title: article.title, body: article.body, into: &analysis)
+        inverter.add(analysis, document: document, analyzer: analyzer)
+        return DocumentID(rawValue: document)
+    }
+
+    /// What a commit wrote.
+    public struct CommitSummary: Sendable {
+        public var documentCount: Int
+        public var termCount: Int
+        public var bytesOnDisk: UInt64
+        public var generation: UInt64
+        /// Distinct actors found in the text (gazetteer and learned).
+        public var actorTermCount: Int
+        public var learnedActorCount: Int
+    }
+
+    /// Writes the segment and makes it the index's current commit.
+    public func commit() throws(IndexError) -> CommitSummary {
+        if let failure { throw failure }
+        let order = inverter.terms.sortedIDs()
+        try segment.writeTerms(count: order.count) { index in
+            let id = order[index]
+            return (Array(inverter.terms.bytes(id)), inverter.encoders[id])
+        }
+        let weights = analyzer.zoneWeights
+        let settings = AnalysisSettings(
+            stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
+            zoneWeights: (weights.title, weights.lead, weights.body),
+            gazetteer: analyzer.gazetteer?.serialized() ?? "",
+            learned: inverter.learnedActors.values.sorted { $0.id < $1.id })
+        let manifest = try segment.commit(documentLengths: inverter.lengths, analysis: settings)
+        let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
+        return CommitSummary(
+            documentCount: inverter.lengths.count, termCount: order.count,
+            bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
+            generation: manifest.generation,
+            actorTermCount: order.count { inverter.terms.bytes($0).first == ActorTerm.prefix },
+            learnedActorCount: inverter.learnedActors.count)
+    }
+}
+
+/// Inverts analysed articles into in-memory postings, one encoder per term.
+struct Inverter {
+    var terms = TermTable()
+    var encoders: [PostingsEncoder] = []
+    var lengths: [UInt32] = []
+    /// (term id << 32 | position) for the document being inverted; reused.
+    private var occurrences: [UInt64] = []
+    private var positionBuffer: [UInt32] = []
+    /// Term id of each gazetteer actor's term, or -1 until first seen.
+    private var knownActorTerms: [Int] = []
+    /// Actors learned from the text so far, by ID (the first name seen is kept).
+    var learnedActors: [String: AnalysisSettings.LearnedActor] = [:]
+
+    mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
+        occurrences.removeAll(keepingCapacity: true)
         analysis.forEachWord { word, term in
             occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
         }
@@ -116,41 +164,5 @@ public final class IndexWriter {
             encoders[term].add(document: document, positions: positionBuffer[...])
         }
         lengths.append(UInt32(analysis.words.count))
-        return DocumentID(rawValue: document)
-    }
-
-    /// What a commit wrote.
-    public struct CommitSummary: Sendable {
-        public var documentCount: Int
-        public var termCount: Int
-        public var bytesOnDisk: UInt64
-        public var generation: UInt64
-        /// Distinct actors found in the text (gazetteer and learned).
-        public var actorTermCount: Int
-        public var learnedActorCount: Int
-    }
-
-    /// Writes the segment and makes it the index's current commit.
-    public func commit() throws(IndexError) -> CommitSummary {
-        if let failure { throw failure }
-        let order = terms.sortedIDs()
-        try segment.writeTerms(count: order.count) { index in
-            let id = order[index]
-            return (Array(terms.bytes(id)), encoders[id])
-        }
-        let weights = analyzer.zoneWeights
-        let settings = AnalysisSettings(
-            stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
-            zoneWeights: (weights.title, weights.lead, weights.body),
-            gazetteer: analyzer.gazetteer?.serialized() ?? "",
-            learned: learnedActors.values.sorted { $0.id < $1.id })
-        let manifest = try segment.commit(documentLengths: lengths, analysis: settings)
-        let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
-        return CommitSummary(
-            documentCount: lengths.count, termCount: order.count,
-            bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
-            generation: manifest.generation,
-            actorTermCount: order.count { terms.bytes($0).first == ActorTerm.prefix },
-            learnedActorCount: learnedActors.count)
     }
 }

@@ -12,3 +12,14 @@ extension Span<UInt8> {
         return bytes
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends the bytes of `span` in one copy (a loop of `append` checks
+    /// uniqueness once per byte).
+    @inline(__always)
+    public mutating func append(_ span: Span<UInt8>) {
+        // SAFETY: the buffer pointer is valid for the duration of the closure,
+        // and append(contentsOf:) copies out of it before returning.
+        unsafe span.withUnsafeBufferPointer { unsafe self.append(contentsOf: $0) }
+    }
+}

@@ -96,7 +96,32 @@ public enum SystemFiles {
         let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(SystemError(errno: errno, operation: "open")) }
         defer { close(fd) }
-        var result: [UInt8] = []
+        // Read straight into a buffer of the file's size (plus one byte, to see
+        // a file that grew), never zero-filling a scratch chunk per file: at
+        // 64 KiB a file that was a tenth of the time of indexing Reuters.
+        var status = stat()
+        let expected = unsafe fstat(fd, &status) == 0 ? max(0, Int(status.st_size)) : 0
+        if expected > limit { return .failure(SystemError(errno: EFBIG, operation: "read")) }
+        var failure: Int32 = 0
+        var result = unsafe [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
+            var total = 0
+            while total < buffer.count {
+                // SAFETY: the destination lies inside the uninitialised buffer.
+                let n = unsafe read(fd, buffer.baseAddress! + total, buffer.count - total)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                total += n
+            }
+            count = total
+        }
+        if failure != 0 { return .failure(SystemError(errno: failure, operation: "read")) }
+        if result.count <= expected { return .success(result) }
+        // The file grew while we read it: read the rest in chunks.
+        if result.count > limit { return .failure(SystemError(errno: EFBIG, operation: "read")) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = unsafe chunk.withUnsafeMutableBytes { unsafe read(fd, $0.baseAddress, $0.count) }

@@ -1,4 +1,5 @@
 import HeapModule
+import Synchronization
 import IndexFormat
 import NewsCore
 import TextAnalysis
@@ -92,14 +93,20 @@ public struct Searcher: Sendable {
     }
 
     /// The index's actors: its gazetteer and the names learned from its text.
+    /// Parsed on first use (a keyword search never pays for it) and kept.
     public func catalog() throws(SearchError) -> ActorCatalog {
         guard reader.analysis.recognisesActors else {
             throw SearchError(
                 .noActors, "this index was built without actors (gazette index --no-actors); rebuild it to search by actor",
                 query: "")
         }
-        return try ActorCatalog(settings: reader.analysis)
+        if let cached = catalogCache.value.withLock({ $0 }) { return cached }
+        let catalog = try ActorCatalog(settings: reader.analysis)
+        catalogCache.value.withLock { $0 = catalog }
+        return catalog
     }
+
+    private let catalogCache = CatalogCache()
 
     /// Parses and runs `text`, returning at most `limit` hits with snippets.
     public func search(_ text: String, limit: Int = 10) throws -> SearchResults {
@@ -212,4 +219,9 @@ public struct Searcher: Sendable {
         while let next = heap.popMax() { best.append(next) }
         return (total, best)
     }
+}
+
+/// Holds a searcher's parsed actor catalog once it exists.
+final class CatalogCache: Sendable {
+    let value = Mutex<ActorCatalog?>(nil)
 }

@@ -57,14 +57,6 @@ public enum ActorKind: String, Sendable, CaseIterable {
     /// A blocker: its aliases match (so the longest match wins) but name nobody.
     case none
 
-    /// The letter that starts a learned actor's ID.
-    var learnedPrefix: String {
-        switch self {
-        case .person: "p"
-        case .organisation: "o"
-        default: "x"
-        }
-    }
 
     /// A stable small number for the index's actor table.
     public var code: UInt8 {

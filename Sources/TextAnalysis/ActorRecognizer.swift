@@ -46,8 +46,25 @@ struct RecognitionScratch: Sendable {
         caselessFields = []
     }
 
-    /// Tokenizes one field into `tokens`.
-    mutating func collect(_ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer) {
+    /// Tokenizes one field into `tokens`. Without `details` (no recognition
+    /// to follow) the case shapes, gaps and sentences are not worked out.
+    mutating func collect(
+        _ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer, details: Bool = true
+    ) {
+        if !details {
+            if field == .title { reset() }
+            if field == .body { bodyStart = tokens.count }
+            nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
+                let start = bytes.count
+                bytes.append(term)
+                tokens.append(
+                    RawToken(
+                        field: field, position: token.position, sourceRange: token.sourceRange,
+                        termStart: Int32(start), termLength: Int32(term.count), shape: WordShape(),
+                        startsSentence: false, joins: false, plain: false, sentence: 0))
+            }
+            return
+        }
         if field == .title { reset() }
         let first = tokens.count
         if field == .body { bodyStart = first }
@@ -58,7 +75,7 @@ struct RecognitionScratch: Sendable {
         var lettered = 0
         nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
             let start = bytes.count
-            for k in term.indices { bytes.append(term[k]) }
+            bytes.append(term)
             let shape = WordShape(text.extracting(token.sourceRange))
             if shape.letterCount >= 2 {
                 lettered += 1
@@ -93,6 +110,36 @@ struct RecognitionScratch: Sendable {
 
     func termString(_ index: Int) -> String { String(decoding: term(index), as: UTF8.self) }
 
+    /// What the word lists say of token `index`.
+    @inline(__always)
+    func flags(_ index: Int, _ lists: WordTable) -> WordFlags {
+        let token = tokens[index]
+        return lists.flags(bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
+    }
+
+    /// Whether tokens `a` and `b` have the same term.
+    @inline(__always)
+    func sameTerm(_ a: Int, _ b: Int) -> Bool {
+        let x = tokens[a]
+        let y = tokens[b]
+        guard x.termLength == y.termLength else { return false }
+        var i = Int(x.termStart)
+        var j = Int(y.termStart)
+        let end = i + Int(x.termLength)
+        while i < end {
+            if bytes[i] != bytes[j] { return false }
+            i += 1
+            j += 1
+        }
+        return true
+    }
+
+    func startsLowercaseAlias(_ index: Int, _ matcher: AliasMatcher) -> Bool {
+        let token = tokens[index]
+        return matcher.startsLowercaseAlias(
+            bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
+    }
+
     /// The alias word id of token `index`, if any alias has that word.
     func word(_ index: Int, in matcher: AliasMatcher) -> Int? {
         let token = tokens[index]
@@ -110,6 +157,12 @@ struct Gap {
     init() {}
 
     init(_ bytes: Span<UInt8>, afterInitial: Bool) {
+        // Most gaps are one space.
+        if bytes.count == 1 && bytes[0] == 0x20 {
+            joins = true
+            plain = true
+            return
+        }
         var newlines = 0
         var onlyJoiners = true
         var onlySpaces = true
@@ -211,10 +264,12 @@ struct ActorRecognizer {
     let matcher: AliasMatcher
     let title: [UInt8]
     let body: [UInt8]
+    let lists: WordTable
 
-    init(gazetteer: Gazetteer, title: [UInt8], body: [UInt8]) {
+    init(gazetteer: Gazetteer, title: [UInt8], body: [UInt8], lists: WordTable) {
         self.gazetteer = gazetteer
         self.matcher = gazetteer.matcher
+        self.lists = lists
         self.title = title
         self.body = body
     }
@@ -238,8 +293,14 @@ struct ActorRecognizer {
         // 1. Gazetteer aliases.
         var matches: [Match] = []
         var coveredBy = [Int32](repeating: -1, count: count)
+        let caseless = !scratch.caselessFields.isEmpty
         var i = 0
         while i < count {
+            // Most words are lower-case and start no alias: skip them here, cheaply.
+            if !tokens[i].shape.upperFirst && !caseless && !scratch.startsLowercaseAlias(i, matcher) {
+                i += 1
+                continue
+            }
             if let match = longestMatch(at: i, scratch) {
                 for k in match.range { coveredBy[k] = Int32(matches.count) }
                 matches.append(match)
@@ -251,7 +312,8 @@ struct ActorRecognizer {
 
         // 2. Learned names and 4. acronyms defined in the text.
         var learnedIDs: [String: Int] = [:]
-        var surnames: [String: Int] = [:]  // -1: two people share it
+        // A learned person's last word, by the token that holds it; -1: two people share it.
+        var surnames: [(token: Int, person: Int)] = []
         var acronyms: [String: DocumentAnalysis.ActorReference] = [:]
         var runs: [(range: Range<Int>, learned: Int)] = []
         i = 0
@@ -275,7 +337,7 @@ struct ActorRecognizer {
                 // Particles between two capitalised words ("al-", "von der").
                 var after = end
                 while after < count, after - end < 3, !tokens[after].shape.upperFirst, tokens[after].plain,
-                    tokens[after].field == token.field, WordLists.connectors.contains(scratch.termString(after))
+                    tokens[after].field == token.field, scratch.flags(after, lists).contains(.connector)
                 {
                     after += 1
                 }
@@ -296,14 +358,12 @@ struct ActorRecognizer {
                     index = result.learned.count
                     learnedIDs[actor.id] = index
                     result.learned.append(actor)
-                    if actor.kind == .person {
-                        let surname = scratch.termString(run.upperBound - 1)
-                        if tokens[run.upperBound - 1].shape.letterCount >= 3 {
-                            if let other = surnames[surname], other != index {
-                                surnames[surname] = -1
-                            } else {
-                                surnames[surname] = index
-                            }
+                    let last = run.upperBound - 1
+                    if actor.kind == .person && tokens[last].shape.letterCount >= 3 {
+                        if let other = surnames.firstIndex(where: { scratch.sameTerm($0.token, last) }) {
+                            if surnames[other].person != index { surnames[other].person = -1 }
+                        } else {
+                            surnames.append((last, index))
                         }
                     }
                 }
@@ -340,7 +400,7 @@ struct ActorRecognizer {
             add(.learned(run.learned), run.range, .capitalisedName)
         }
         for (index, match) in matches.enumerated() {
-            if match.range.count == 1, tokens[match.range.lowerBound].shape.isAllCapitals,
+            if match.range.count == 1, !acronyms.isEmpty, tokens[match.range.lowerBound].shape.isAllCapitals,
                 let defined = acronyms[scratch.termString(match.range.lowerBound)]
             {
                 add(defined, match.range, .learned)
@@ -353,11 +413,10 @@ struct ActorRecognizer {
             for k in 0..<count where coveredBy[k] < 0 && !inRun[k] {
                 let token = tokens[k]
                 guard token.shape.upperFirst else { continue }
-                let term = scratch.termString(k)
-                if token.shape.isAllCapitals, let defined = acronyms[term] {
+                if token.shape.isAllCapitals, !acronyms.isEmpty, let defined = acronyms[scratch.termString(k)] {
                     add(defined, k..<k + 1, .learned)
-                } else if let person = surnames[term], person >= 0 {
-                    add(.learned(person), k..<k + 1, .surname)
+                } else if let surname = surnames.first(where: { scratch.sameTerm($0.token, k) }), surname.person >= 0 {
+                    add(.learned(surname.person), k..<k + 1, .surname)
                 }
             }
         }
@@ -368,6 +427,11 @@ struct ActorRecognizer {
 
     func longestMatch(at start: Int, _ scratch: RecognitionScratch) -> Match? {
         let tokens = scratch.tokens
+        if !tokens[start].shape.upperFirst && scratch.caselessFields.isEmpty
+            && !scratch.startsLowercaseAlias(start, matcher)
+        {
+            return nil
+        }
         guard let firstWord = scratch.word(start, in: matcher),
             matcher.canStart(word: firstWord, shape: tokens[start].shape)
                 || (!scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[start].field))
@@ -379,7 +443,7 @@ struct ActorRecognizer {
         while true {
             guard let child = matcher.child(of: node, word: word) else { break }
             node = child
-            if let entries = matcher.entries(at: node), let match = choose(entries, start..<j + 1, scratch) {
+            if matcher.hasEntries(at: node), let match = choose(matcher.entries(at: node), start..<j + 1, scratch) {
                 best = match
             }
             j += 1
@@ -471,7 +535,7 @@ struct ActorRecognizer {
         if byte == UInt8(ascii: ",") {
             let next = range.upperBound
             guard next < tokens.count else { return false }
-            if WordLists.months.contains(scratch.termString(next)) { return true }
+            if scratch.flags(next, lists).contains(.month) { return true }
             if let region = longestMatch(at: next, scratch), let other = region.actor, other != actor { return false }
             return true
         }
@@ -495,7 +559,7 @@ struct ActorRecognizer {
         let later = max(index, anchor)
         guard tokens[later].plain, tokens[index].field == tokens[anchor].field else { return false }
         guard tokens[index].shape.upperFirst else { return false }
-        return !WordLists.common.contains(scratch.termString(index))
+        return !scratch.flags(index, lists).contains(.common)
     }
 
     // MARK: - Learning
@@ -508,24 +572,18 @@ struct ActorRecognizer {
         // "Shares of Acme Corp": a sentence's first word followed by a particle
         // is a common noun, not the start of a name.
         let tokens = scratch.tokens
-        if tokens[lower].startsSentence, lower + 1 < upper, scratch.termString(lower + 1) == "of" {
+        if tokens[lower].startsSentence, lower + 1 < upper, scratch.term(lower + 1).elementsEqual("of".utf8) {
             lower += 2
         }
         while lower < upper {
-            let term = scratch.termString(lower)
-            if WordLists.titles.contains(term) || WordLists.common.contains(term)
-                || WordLists.connectors.contains(term)
-            {
+            if !scratch.flags(lower, lists).isDisjoint(with: [.title, .common, .connector]) {
                 lower += 1
             } else {
                 break
             }
         }
         while upper > lower {
-            let term = scratch.termString(upper - 1)
-            if WordLists.titles.contains(term) || WordLists.connectors.contains(term)
-                || WordLists.common.contains(term)
-            {
+            if !scratch.flags(upper - 1, lists).isDisjoint(with: [.title, .common, .connector]) {
                 upper -= 1
             } else {
                 break
@@ -536,16 +594,14 @@ struct ActorRecognizer {
 
     /// The actor a trimmed run names, or nil when it names a place or nobody.
     func learnedActor(_ run: Range<Int>, _ scratch: RecognitionScratch, after: Int?) -> Actor? {
-        var terms: [String] = []
         var isOrganisation = false
         var isPlace = false
         var words = 0
         for k in run {
-            let term = scratch.termString(k)
-            if WordLists.place.contains(term) { isPlace = true }
-            if WordLists.organisation.contains(term) { isOrganisation = true }
-            if !WordLists.connectors.contains(term) { words += 1 }
-            terms.append(term)
+            let flags = scratch.flags(k, lists)
+            if flags.contains(.place) { isPlace = true }
+            if flags.contains(.organisation) { isOrganisation = true }
+            if !flags.contains(.connector) { words += 1 }
         }
         guard words >= 2, words <= 5 else { return nil }
         // A word saying "organisation" wins ("Gulf Cooperation Council",
@@ -556,7 +612,7 @@ struct ActorRecognizer {
         if var next = after {
             let tokens = scratch.tokens
             while next < tokens.count, next < after! + 2, tokens[next].plain, !tokens[next].shape.upperFirst {
-                if WordLists.place.contains(scratch.termString(next)) { return nil }
+                if scratch.flags(next, lists).contains(.place) { return nil }
                 next += 1
             }
         }
@@ -565,8 +621,15 @@ struct ActorRecognizer {
         let tokens = scratch.tokens
         let text = text(tokens[run.lowerBound].field)
         let source = text[tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound]
-        let id = kind.learnedPrefix + ":" + terms.joined(separator: "-")
-        return Actor(id: id, kind: kind, name: Self.collapsingSpaces(source), aliases: [])
+        // The ID's bytes: the kind's letter, ":", the folded words joined by "-".
+        var id: [UInt8] = [kind == .person ? UInt8(ascii: "p") : UInt8(ascii: "o"), UInt8(ascii: ":")]
+        id.reserveCapacity(source.count + 2)
+        for k in run {
+            if k > run.lowerBound { id.append(UInt8(ascii: "-")) }
+            id.append(contentsOf: scratch.term(k))
+        }
+        return Actor(
+            id: String(decoding: id, as: UTF8.self), kind: kind, name: Self.collapsingSpaces(source), aliases: [])
     }
 
     /// The acronym in brackets right after `range` ("… Corps (IRGC)") when its
@@ -599,6 +662,7 @@ struct ActorRecognizer {
 
     static func collapsingSpaces(_ bytes: ArraySlice<UInt8>) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var space = false
         for byte in bytes {
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {

@@ -25,13 +25,14 @@ public struct AliasMatcher: Sendable {
     /// The words of all aliases, interned.
     private(set) var words = TermTable(capacity: 1 << 12)
     /// (node << 32 | word) → child node. Node 0 is the root.
-    private var children: [UInt64: Int32] = [:]
-    /// Aliases ending at a node.
-    private var entries: [Int32: [Entry]] = [:]
+    private var children = EdgeTable()
+    /// Aliases ending at a node, by node (empty for most).
+    private var entries: [[Entry]] = [[]]
     private var nodeCount: Int32 = 1
     /// Words that begin an alias with a lower-case first word ("al-Qaeda"):
-    /// only these are probed at a lower-case token.
+    /// only these are probed at a lower-case token. Few, so a list.
     private var lowercaseStarts: Set<Int> = []
+    private var lowercaseStartBytes: [[UInt8]] = []
     /// The most words in one alias.
     private(set) var longest = 0
 
@@ -50,14 +51,17 @@ public struct AliasMatcher: Sendable {
                 tokenizer.tokenize(bytes.span) { token, term in
                     let word = words.intern(term)
                     let demand = Self.demand(of: bytes.span.extracting(token.sourceRange))
-                    if first && demand == .any { lowercaseStarts.insert(word) }
+                    if first && demand == .any, lowercaseStarts.insert(word).inserted {
+                        lowercaseStartBytes.append(term.array)
+                    }
                     first = false
                     demands.append(demand)
                     let key = UInt64(UInt32(node)) << 32 | UInt64(word)
-                    if let child = children[key] {
+                    if let child = children.find(key) {
                         node = child
                     } else {
-                        children[key] = nodeCount
+                        children.insert(key, nodeCount)
+                        entries.append([])
                         node = nodeCount
                         nodeCount += 1
                     }
@@ -66,10 +70,10 @@ public struct AliasMatcher: Sendable {
                 longest = max(longest, demands.count)
                 let entry = Entry(actor: Int32(index), rule: alias.rule, needsContext: needsContext, demands: demands)
                 // The same alias twice for one actor (as name and alias) keeps the first.
-                if entries[node]?.contains(where: { $0.actor == entry.actor && $0.demands == entry.demands }) == true {
+                if entries[Int(node)].contains(where: { $0.actor == entry.actor && $0.demands == entry.demands }) {
                     continue
                 }
-                entries[node, default: []].append(entry)
+                entries[Int(node)].append(entry)
             }
         }
     }
@@ -85,6 +89,21 @@ public struct AliasMatcher: Sendable {
     @inline(__always)
     func word(_ term: Span<UInt8>) -> Int? { words.find(term) }
 
+    /// Whether some alias starts with the lower-case word `term`, without
+    /// hashing it: most words of a text are lower-case, and need no probe.
+    @inline(__always)
+    func startsLowercaseAlias(_ term: Span<UInt8>) -> Bool {
+        for start in lowercaseStartBytes where start.count == term.count {
+            var equal = true
+            for k in term.indices where start[k] != term[k] {
+                equal = false
+                break
+            }
+            if equal { return true }
+        }
+        return false
+    }
+
     @inline(__always)
     func canStart(word: Int, shape: WordShape) -> Bool {
         shape.upperFirst || lowercaseStarts.contains(word)
@@ -92,10 +111,65 @@ public struct AliasMatcher: Sendable {
 
     @inline(__always)
     func child(of node: Int32, word: Int) -> Int32? {
-        children[UInt64(UInt32(node)) << 32 | UInt64(word)]
+        children.find(UInt64(UInt32(node)) << 32 | UInt64(word))
     }
 
-    func entries(at node: Int32) -> [Entry]? { entries[node] }
+    @inline(__always)
+    func hasEntries(at node: Int32) -> Bool { !entries[Int(node)].isEmpty }
+
+    func entries(at node: Int32) -> [Entry] { entries[Int(node)] }
+}
+
+/// The trie's edges: an open-addressing table from (node, word) to child,
+/// with a multiplicative hash (a `Dictionary` would hash with SipHash, several
+/// times the cost, on the recogniser's hot path).
+struct EdgeTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private var mask: Int
+    private var count = 0
+    private static let empty = UInt64.max
+
+    init() {
+        keys = [UInt64](repeating: Self.empty, count: 1 << 12)
+        values = [Int32](repeating: 0, count: 1 << 12)
+        mask = (1 << 12) - 1
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    @inline(__always)
+    func find(_ key: UInt64) -> Int32? {
+        var slot = Self.slot(key, mask)
+        while true {
+            let stored = keys[slot]
+            if stored == key { return values[slot] }
+            if stored == Self.empty { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func insert(_ key: UInt64, _ value: Int32) {
+        if (count + 1) * 2 > keys.count { grow() }
+        var slot = Self.slot(key, mask)
+        while keys[slot] != Self.empty { slot = (slot + 1) & mask }
+        keys[slot] = key
+        values[slot] = value
+        count += 1
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys
+        let oldValues = values
+        keys = [UInt64](repeating: Self.empty, count: oldKeys.count * 2)
+        values = [Int32](repeating: 0, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        count = 0
+        for (index, key) in oldKeys.enumerated() where key != Self.empty { insert(key, oldValues[index]) }
+    }
 }
 
 /// The case shape of a word as written in the source text.
@@ -104,10 +178,21 @@ public struct WordShape: Sendable, Equatable {
     public var upperFirst = false
     /// Some letter is lower-case.
     public var hasLower = false
-    /// Letters seen.
+    /// Letters seen (for a word starting with a lower-case ASCII letter,
+    /// counted up to two).
     public var letterCount = 0
 
+    /// No letters.
+    public init() {}
+
     public init(_ word: Span<UInt8>) {
+        // Most words start with a lower-case ASCII letter: nothing more is
+        // needed of them than that (their letters are counted up to two).
+        if word.count > 0, word[0] &- UInt8(ascii: "a") < 26 {
+            hasLower = true
+            letterCount = word.count >= 2 && word[1] &- UInt8(ascii: "a") < 26 ? 2 : 1
+            return
+        }
         var i = 0
         while i < word.count {
             let byte = word[i]

@@ -20,6 +20,8 @@ public struct Analyzer: Sendable {
     public let gazetteer: Gazetteer?
     /// Term-frequency weights of a mention by where it stands.
     public var zoneWeights: ZoneWeights
+    /// The recogniser's word lists, held here so that no global is touched per article.
+    let wordLists: WordTable
 
     /// How much a mention counts by its zone: an actor named in the title or
     /// the lead (the dateline and first sentence) is what the story is about,
@@ -56,6 +58,7 @@ public struct Analyzer: Sendable {
         stemmer = stemming ? Stemmer(algorithm: "english") : nil
         self.gazetteer = gazetteer
         self.zoneWeights = zoneWeights
+        wordLists = gazetteer == nil ? WordTable.empty : WordLists.table
     }
 
     /// Analyses `text` into word tokens (no actors), calling `body` with each
@@ -93,13 +96,14 @@ public struct Analyzer: Sendable {
         let bodyBytes = Array(body.utf8)
         var scratch = RecognitionScratch()
         swap(&scratch, &result.scratch)
-        scratch.collect(titleBytes.span, field: .title, startPosition: 0, tokenizer: tokenizer)
+        let details = gazetteer != nil
+        scratch.collect(titleBytes.span, field: .title, startPosition: 0, tokenizer: tokenizer, details: details)
         scratch.collect(
             bodyBytes.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
-            tokenizer: tokenizer)
+            tokenizer: tokenizer, details: details)
         result.positionCount = scratch.nextPosition
         if let gazetteer {
-            ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes)
+            ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes, lists: wordLists)
                 .recognize(&scratch, into: &result)
         }
         emitWords(scratch, into: &result)
@@ -122,7 +126,7 @@ public struct Analyzer: Sendable {
         if let stemmer {
             stemmer.withState { state in emit { term, out in state.appendStem(of: term, to: &out) } }
         } else {
-            emit { term, out in for k in term.indices { out.append(term[k]) } }
+            emit { term, out in out.append(term) }
         }
     }
 }

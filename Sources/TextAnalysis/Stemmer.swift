@@ -88,7 +88,7 @@ import Synchronization
         /// been seen before; a term that is not stemmed is appended as it is.
         mutating func appendStem(of term: Span<UInt8>, to out: inout [UInt8]) {
             guard Self.isStemmable(term) else {
-                for k in term.indices { out.append(term[k]) }
+                out.append(term)
                 return
             }
             if cache.append(term, to: &out) { return }
@@ -107,7 +107,7 @@ import Synchronization
             }
             // A failed stem (out of memory in C) leaves the word as it is.
             if out.count == start {
-                for k in term.indices { out.append(term[k]) }
+                out.append(term)
             }
             cache.insert(term, value: out[start...])
         }

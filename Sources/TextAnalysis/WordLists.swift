@@ -1,6 +1,52 @@
+/// What the word lists say of a word.
+struct WordFlags: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let common = WordFlags(rawValue: 1)
+    static let title = WordFlags(rawValue: 2)
+    static let organisation = WordFlags(rawValue: 4)
+    static let place = WordFlags(rawValue: 8)
+    static let connector = WordFlags(rawValue: 16)
+    static let month = WordFlags(rawValue: 32)
+}
+
+/// The word lists as one table from term bytes to flags, so that the
+/// recogniser looks a token up without making a `String` of it.
+struct WordTable: Sendable {
+    private var terms = TermTable(capacity: 2048)
+    private var flags: [WordFlags] = []
+
+    static let empty = WordTable(empty: ())
+
+    private init(empty: ()) {}
+
+    init() {
+        let lists: [(Set<String>, WordFlags)] = [
+            (WordLists.common, .common), (WordLists.titles, .title), (WordLists.organisation, .organisation),
+            (WordLists.place, .place), (WordLists.connectors, .connector), (WordLists.months, .month),
+        ]
+        for (words, flag) in lists {
+            for word in words {
+                let bytes = Array(word.utf8)
+                let id = terms.intern(bytes.span)
+                if id == flags.count { flags.append([]) }
+                flags[id].insert(flag)
+            }
+        }
+    }
+
+    @inline(__always)
+    func flags(_ term: Span<UInt8>) -> WordFlags {
+        guard let id = terms.find(term) else { return [] }
+        return flags[id]
+    }
+}
+
 /// Closed word lists the actor recogniser consults, as folded terms. They are
 /// about English news prose; each list says what it is for.
 enum WordLists {
+    /// All of them, for lookups by bytes.
+    static let table = WordTable()
+
     /// Function words and frequent sentence openers: a capitalised one at the
     /// start of a sentence is just a sentence start, never a name.
     static let common: Set<String> = Set(
