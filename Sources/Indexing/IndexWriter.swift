@@ -116,11 +116,14 @@ struct Inverter {
     private var positionBuffer: [UInt32] = []
     /// Term id of each gazetteer actor's term, or -1 until first seen.
     private var knownActorTerms: [Int] = []
+    /// Term id of each of this article's learned actors, or -1 until first met.
+    private var learnedTerms: [Int] = []
     /// Actors learned from the text so far, by ID (the first name seen is kept).
     var learnedActors: [String: AnalysisSettings.LearnedActor] = [:]
 
     mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
         occurrences.removeAll(keepingCapacity: true)
+        learnedTerms.removeAll(keepingCapacity: true)
         analysis.forEachWord { word, term in
             occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
         }
@@ -139,13 +142,17 @@ struct Inverter {
                 }
                 term = knownActorTerms[index]
             case .learned(let index):
-                let actor = analysis.learned[index]
-                let bytes = ActorTerm.bytes(id: actor.id)
-                term = terms.intern(bytes.span)
-                if learnedActors[actor.id] == nil {
-                    learnedActors[actor.id] = AnalysisSettings.LearnedActor(
-                        id: actor.id, kind: actor.kind.code, name: actor.name)
+                // Once per learned actor and article, not per mention.
+                while learnedTerms.count <= index { learnedTerms.append(-1) }
+                if learnedTerms[index] < 0 {
+                    let actor = analysis.learned[index]
+                    learnedTerms[index] = terms.intern(ActorTerm.bytes(id: actor.id).span)
+                    if learnedActors[actor.id] == nil {
+                        learnedActors[actor.id] = AnalysisSettings.LearnedActor(
+                            id: actor.id, kind: actor.kind.code, name: actor.name)
+                    }
                 }
+                term = learnedTerms[index]
             }
             let occurrence = UInt64(term) << 32 | UInt64(mention.position)
             for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { occurrences.append(occurrence) }

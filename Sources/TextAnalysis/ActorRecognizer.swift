@@ -35,6 +35,10 @@ struct RecognitionScratch: Sendable {
     /// nothing, so a capitalised alias word matches any case there, and no
     /// names are learned from them.
     var caselessFields: Set<Field> = []
+    /// The tokens recognition must look at: capitalised words, the few
+    /// lower-case words that start an alias, and every word of a caseless
+    /// field. Most words of a text are none of these, and are never visited.
+    var candidates: [Int32] = []
 
     mutating func reset() {
         tokens.removeAll(keepingCapacity: true)
@@ -44,14 +48,15 @@ struct RecognitionScratch: Sendable {
         bodyStart = 0
         titleIsCapitals = false
         caselessFields = []
+        candidates.removeAll(keepingCapacity: true)
     }
 
     /// Tokenizes one field into `tokens`. Without `details` (no recognition
     /// to follow) the case shapes, gaps and sentences are not worked out.
     mutating func collect(
-        _ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer, details: Bool = true
+        _ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer, matcher: AliasMatcher?
     ) {
-        if !details {
+        guard let matcher else {
             if field == .title { reset() }
             if field == .body { bodyStart = tokens.count }
             nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
@@ -89,6 +94,7 @@ struct RecognitionScratch: Sendable {
             let startsSentence =
                 previousEnd < 0 || gap.isParagraph || (gap.hasTerminal && (shape.upperFirst || shape.letterCount == 0))
             if startsSentence && !tokens.isEmpty { sentence += 1 }
+            if shape.upperFirst || matcher.startsLowercaseAlias(term) { candidates.append(Int32(tokens.count)) }
             tokens.append(
                 RawToken(
                     field: field, position: token.position, sourceRange: token.sourceRange, termStart: Int32(start),
@@ -99,8 +105,12 @@ struct RecognitionScratch: Sendable {
         }
         if field == .title { titleIsCapitals = lettered > 0 && capitals * 2 > lettered }
         // Fewer than one word in 25 capitalised, over a dozen words or more.
-        if lettered >= 12 && capitalised * 25 < lettered { caselessFields.insert(field) }
-        _ = first
+        if lettered >= 12 && capitalised * 25 < lettered {
+            caselessFields.insert(field)
+            // Every word of the field may start an alias: they all become candidates.
+            let before = candidates.filter { $0 < Int32(first) }
+            candidates = before + (first..<tokens.count).map { Int32($0) }
+        }
     }
 
     func term(_ index: Int) -> ArraySlice<UInt8> {
@@ -115,6 +125,13 @@ struct RecognitionScratch: Sendable {
     func flags(_ index: Int, _ lists: WordTable) -> WordFlags {
         let token = tokens[index]
         return lists.flags(bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
+    }
+
+    /// Whether the token ranges `a` and `b` hold the same terms.
+    func sameTerms(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where !sameTerm(x, y) { return false }
+        return true
     }
 
     /// Whether tokens `a` and `b` have the same term.
@@ -293,20 +310,12 @@ struct ActorRecognizer {
         // 1. Gazetteer aliases.
         var matches: [Match] = []
         var coveredBy = [Int32](repeating: -1, count: count)
-        let caseless = !scratch.caselessFields.isEmpty
-        var i = 0
-        while i < count {
-            // Most words are lower-case and start no alias: skip them here, cheaply.
-            if !tokens[i].shape.upperFirst && !caseless && !scratch.startsLowercaseAlias(i, matcher) {
-                i += 1
-                continue
-            }
-            if let match = longestMatch(at: i, scratch) {
+        var nextFree = 0
+        for candidate in scratch.candidates where Int(candidate) >= nextFree {
+            if let match = longestMatch(at: Int(candidate), scratch) {
                 for k in match.range { coveredBy[k] = Int32(matches.count) }
                 matches.append(match)
-                i = match.range.upperBound
-            } else {
-                i += 1
+                nextFree = match.range.upperBound
             }
         }
 
@@ -316,14 +325,15 @@ struct ActorRecognizer {
         var surnames: [(token: Int, person: Int)] = []
         var acronyms: [String: DocumentAnalysis.ActorReference] = [:]
         var runs: [(range: Range<Int>, learned: Int)] = []
-        i = 0
-        while i < count {
+        var seenRuns: [(range: Range<Int>, learned: Int)] = []
+        nextFree = 0
+        for candidate in scratch.candidates where Int(candidate) >= nextFree {
+            let i = Int(candidate)
             let token = tokens[i]
             guard coveredBy[i] < 0, token.shape.upperFirst, !token.shape.isAllCapitals,
                 !(token.field == .title && scratch.titleIsCapitals),
                 scratch.caselessFields.isEmpty || !scratch.caselessFields.contains(token.field)
             else {
-                i += 1
                 continue
             }
             var end = i + 1
@@ -350,6 +360,13 @@ struct ActorRecognizer {
                 break
             }
             let run = trimmedRun(i..<end, scratch)
+            // A run seen before in this article answers as it did then.
+            nextFree = end
+            if let run, let seen = seenRuns.first(where: { scratch.sameTerms($0.range, run) }) {
+                if seen.learned >= 0 { runs.append((run, seen.learned)) }
+                continue
+            }
+            if let run { seenRuns.append((run, -1)) }
             if let run, let actor = learnedActor(run, scratch, after: end < count ? end : nil) {
                 let index: Int
                 if let existing = learnedIDs[actor.id] {
@@ -368,9 +385,9 @@ struct ActorRecognizer {
                     }
                 }
                 runs.append((run, index))
+                seenRuns[seenRuns.count - 1].learned = index
                 if let acronym = definedAcronym(after: run, scratch) { acronyms[acronym] = .learned(index) }
             }
-            i = end
         }
         for match in matches {
             if let actor = match.actor, match.range.count >= 2,
@@ -410,7 +427,8 @@ struct ActorRecognizer {
             if let actor = match.actor { add(.known(actor), match.range, match.rule) }
         }
         if !acronyms.isEmpty || !surnames.isEmpty {
-            for k in 0..<count where coveredBy[k] < 0 && !inRun[k] {
+            for candidate in scratch.candidates where coveredBy[Int(candidate)] < 0 && !inRun[Int(candidate)] {
+                let k = Int(candidate)
                 let token = tokens[k]
                 guard token.shape.upperFirst else { continue }
                 if token.shape.isAllCapitals, !acronyms.isEmpty, let defined = acronyms[scratch.termString(k)] {

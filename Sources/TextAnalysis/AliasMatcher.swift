@@ -33,6 +33,10 @@ public struct AliasMatcher: Sendable {
     /// only these are probed at a lower-case token. Few, so a list.
     private var lowercaseStarts: Set<Int> = []
     private var lowercaseStartBytes: [[UInt8]] = []
+    /// Their first bytes, as a 256-bit set, and their lengths, as a 64-bit
+    /// set: most lower-case words fail one of these two tests at once.
+    private var lowercaseFirstBytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var lowercaseLengths: UInt64 = 0
     /// The most words in one alias.
     private(set) var longest = 0
 
@@ -53,6 +57,14 @@ public struct AliasMatcher: Sendable {
                     let demand = Self.demand(of: bytes.span.extracting(token.sourceRange))
                     if first && demand == .any, lowercaseStarts.insert(word).inserted {
                         lowercaseStartBytes.append(term.array)
+                        let byte = term[0]
+                        switch byte >> 6 {
+                        case 0: lowercaseFirstBytes.0 |= 1 << UInt64(byte & 63)
+                        case 1: lowercaseFirstBytes.1 |= 1 << UInt64(byte & 63)
+                        case 2: lowercaseFirstBytes.2 |= 1 << UInt64(byte & 63)
+                        default: lowercaseFirstBytes.3 |= 1 << UInt64(byte & 63)
+                        }
+                        lowercaseLengths |= 1 << UInt64(min(term.count, 63))
                     }
                     first = false
                     demands.append(demand)
@@ -93,6 +105,16 @@ public struct AliasMatcher: Sendable {
     /// hashing it: most words of a text are lower-case, and need no probe.
     @inline(__always)
     func startsLowercaseAlias(_ term: Span<UInt8>) -> Bool {
+        guard term.count > 0, lowercaseLengths & (1 << UInt64(min(term.count, 63))) != 0 else { return false }
+        let byte = term[0]
+        let bits: UInt64
+        switch byte >> 6 {
+        case 0: bits = lowercaseFirstBytes.0
+        case 1: bits = lowercaseFirstBytes.1
+        case 2: bits = lowercaseFirstBytes.2
+        default: bits = lowercaseFirstBytes.3
+        }
+        guard bits & (1 << UInt64(byte & 63)) != 0 else { return false }
         for start in lowercaseStartBytes where start.count == term.count {
             var equal = true
             for k in term.indices where start[k] != term[k] {

@@ -96,11 +96,11 @@ public struct Analyzer: Sendable {
         let bodyBytes = Array(body.utf8)
         var scratch = RecognitionScratch()
         swap(&scratch, &result.scratch)
-        let details = gazetteer != nil
-        scratch.collect(titleBytes.span, field: .title, startPosition: 0, tokenizer: tokenizer, details: details)
+        let matcher = gazetteer?.matcher
+        scratch.collect(titleBytes.span, field: .title, startPosition: 0, tokenizer: tokenizer, matcher: matcher)
         scratch.collect(
             bodyBytes.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
-            tokenizer: tokenizer, details: details)
+            tokenizer: tokenizer, matcher: matcher)
         result.positionCount = scratch.nextPosition
         if let gazetteer {
             ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes, lists: wordLists)
