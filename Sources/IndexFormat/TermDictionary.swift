@@ -120,19 +120,24 @@ public struct TermDictionary: Sendable {
             positionsLength: Int(truncatingIfNeeded: try file.uint64(at: entry + 40)))
     }
 
+    /// Compares term number `index` with `key`, bytewise: -1, 0 or 1.
+    private func compare(term index: Int, with key: Span<UInt8>) throws(IndexError) -> Int {
+        let entry = entryOffset(index)
+        let start = Int(try file.uint32(at: entry))
+        let length = Int(try file.uint32(at: entry + 4))
+        guard start + length <= entriesStart - termBytesStart else {
+            throw IndexError.corrupt("term \(index) points outside the term bytes", path: file.path, offset: entry)
+        }
+        return try file.compare(at: termBytesStart + start, count: length, with: key)
+    }
+
     /// Finds `term` by binary search; nil if the index does not contain it.
     public func lookup(_ term: Span<UInt8>) throws(IndexError) -> TermInfo? {
         var low = 0
         var high = count - 1
         while low <= high {
             let middle = (low + high) / 2
-            let entry = entryOffset(middle)
-            let start = Int(try file.uint32(at: entry))
-            let length = Int(try file.uint32(at: entry + 4))
-            guard start + length <= entriesStart - termBytesStart else {
-                throw IndexError.corrupt("term \(middle) points outside the term bytes", path: file.path, offset: entry)
-            }
-            let order = try file.compare(at: termBytesStart + start, count: length, with: term)
+            let order = try compare(term: middle, with: term)
             if order == 0 { return try info(at: middle) }
             if order < 0 { low = middle + 1 } else { high = middle - 1 }
         }
@@ -146,13 +151,7 @@ public struct TermDictionary: Sendable {
         var high = count
         while low < high {
             let middle = (low + high) / 2
-            let entry = entryOffset(middle)
-            let start = Int(try file.uint32(at: entry))
-            let length = Int(try file.uint32(at: entry + 4))
-            guard start + length <= entriesStart - termBytesStart else {
-                throw IndexError.corrupt("term \(middle) points outside the term bytes", path: file.path, offset: entry)
-            }
-            if try file.compare(at: termBytesStart + start, count: length, with: term.span) < 0 {
+            if try compare(term: middle, with: term.span) < 0 {
                 low = middle + 1
             } else {
                 high = middle

@@ -23,3 +23,13 @@ extension Array where Element == UInt8 {
         unsafe span.withUnsafeBufferPointer { unsafe self.append(contentsOf: $0) }
     }
 }
+
+extension String {
+    /// The string without leading and trailing white space.
+    public var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,3 +1,4 @@
+import NewsCore
 import TextAnalysis
 
 /// A parsed query: keyword terms, and the actors it names.
@@ -70,14 +71,5 @@ public struct Query: Sendable, Equatable {
             keywords.append(rest.removeFirst())
         }
         return (keywords, actors)
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

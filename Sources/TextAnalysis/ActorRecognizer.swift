@@ -51,37 +51,48 @@ struct RecognitionScratch: Sendable {
         candidates.removeAll(keepingCapacity: true)
     }
 
-    /// Tokenizes one field into `tokens`. Without `details` (no recognition
-    /// to follow) the case shapes, gaps and sentences are not worked out.
+    /// Tokenizes one field into `tokens`; with a `matcher` (recognition to
+    /// follow), then works out each word's case shape, the gap before it, its
+    /// sentence, and whether recognition must look at it. The second pass is a
+    /// plain loop over the tokens just made: the tokenizer's loop stays the
+    /// same, and as fast, with recognition on or off.
     mutating func collect(
         _ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer, matcher: AliasMatcher?
     ) {
-        guard let matcher else {
-            if field == .title { reset() }
-            if field == .body { bodyStart = tokens.count }
-            nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
-                let start = bytes.count
-                bytes.append(term)
-                tokens.append(
-                    RawToken(
-                        field: field, position: token.position, sourceRange: token.sourceRange,
-                        termStart: Int32(start), termLength: Int32(term.count), shape: WordShape(),
-                        startsSentence: false, joins: false, plain: false, sentence: 0))
-            }
-            return
-        }
         if field == .title { reset() }
         let first = tokens.count
         if field == .body { bodyStart = first }
+        nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
+            let start = bytes.count
+            bytes.append(term)
+            tokens.append(
+                RawToken(
+                    field: field, position: token.position, sourceRange: token.sourceRange,
+                    termStart: Int32(start), termLength: Int32(term.count), shape: WordShape(),
+                    startsSentence: false, joins: false, plain: false, sentence: 0))
+        }
+        if let matcher { addDetails(text, field: field, from: first, matcher: matcher) }
+    }
+
+    private mutating func addDetails(_ text: Span<UInt8>, field: Field, from first: Int, matcher: AliasMatcher) {
         var previousEnd = -1
         var previousLetters = 0
         var capitals = 0
         var capitalised = 0
         var lettered = 0
-        nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
-            let start = bytes.count
-            bytes.append(term)
-            let shape = WordShape(text.extracting(token.sourceRange))
+        for index in first..<tokens.count {
+            let range = tokens[index].sourceRange
+            let termLength = Int(tokens[index].termLength)
+            // Fast paths: most words start with a lower-case ASCII letter, and
+            // most gaps are one space.
+            let lowerBound = range.lowerBound
+            let shape: WordShape
+            if text[lowerBound] &- UInt8(ascii: "a") < 26 {
+                // Letters counted up to two: all that recognition asks of such words.
+                shape = WordShape(upperFirst: false, hasLower: true, letterCount: termLength >= 2 ? 2 : 1)
+            } else {
+                shape = WordShape(text.extracting(range))
+            }
             if shape.letterCount >= 2 {
                 lettered += 1
                 if shape.isAllCapitals { capitals += 1 }
@@ -89,18 +100,22 @@ struct RecognitionScratch: Sendable {
             }
             var gap = Gap()
             if previousEnd >= 0 {
-                gap = Gap(text.extracting(previousEnd..<token.sourceRange.lowerBound), afterInitial: previousLetters == 1)
+                if lowerBound == previousEnd + 1 && text[previousEnd] == 0x20 {
+                    gap = Gap(joins: true, plain: true)
+                } else {
+                    gap = Gap(text.extracting(previousEnd..<lowerBound), afterInitial: previousLetters == 1)
+                }
             }
             let startsSentence =
                 previousEnd < 0 || gap.isParagraph || (gap.hasTerminal && (shape.upperFirst || shape.letterCount == 0))
-            if startsSentence && !tokens.isEmpty { sentence += 1 }
-            if shape.upperFirst || matcher.startsLowercaseAlias(term) { candidates.append(Int32(tokens.count)) }
-            tokens.append(
-                RawToken(
-                    field: field, position: token.position, sourceRange: token.sourceRange, termStart: Int32(start),
-                    termLength: Int32(term.count), shape: shape, startsSentence: startsSentence,
-                    joins: previousEnd >= 0 && gap.joins, plain: previousEnd >= 0 && gap.plain, sentence: sentence))
-            previousEnd = token.sourceRange.upperBound
+            if startsSentence && index > 0 { sentence += 1 }
+            if shape.upperFirst || startsLowercaseAlias(index, matcher) { candidates.append(Int32(index)) }
+            tokens[index].shape = shape
+            tokens[index].startsSentence = startsSentence
+            tokens[index].joins = previousEnd >= 0 && gap.joins
+            tokens[index].plain = previousEnd >= 0 && gap.plain
+            tokens[index].sentence = sentence
+            previousEnd = range.upperBound
             previousLetters = shape.letterCount
         }
         if field == .title { titleIsCapitals = lettered > 0 && capitals * 2 > lettered }
@@ -172,6 +187,13 @@ struct Gap {
     var isParagraph = false
 
     init() {}
+
+    /// One space (built inline: a static would cost a lazy-init check per use).
+    @inline(__always)
+    init(joins: Bool, plain: Bool) {
+        self.joins = joins
+        self.plain = plain
+    }
 
     init(_ bytes: Span<UInt8>, afterInitial: Bool) {
         // Most gaps are one space.

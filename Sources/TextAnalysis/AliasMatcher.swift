@@ -207,6 +207,13 @@ public struct WordShape: Sendable, Equatable {
     /// No letters.
     public init() {}
 
+    @inline(__always)
+    init(upperFirst: Bool, hasLower: Bool, letterCount: Int) {
+        self.upperFirst = upperFirst
+        self.hasLower = hasLower
+        self.letterCount = letterCount
+    }
+
     public init(_ word: Span<UInt8>) {
         // Most words start with a lower-case ASCII letter: nothing more is
         // needed of them than that (their letters are counted up to two).

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// The actors Gazette knows and every name they go by: the bundled gazetteer,
 /// optionally merged with a user's actors file (format: the article "The actors file").
 ///
@@ -137,7 +139,7 @@ public struct Gazetteer: Sendable {
     /// alias, compared word by word without regard to case ("tehran", "Iran's",
     /// "IRANIAN"). Blockers never answer.
     public func resolve(_ name: String) -> [Int] {
-        let trimmed = name.trimmingSpaces
+        let trimmed = name.trimmingWhitespace
         if let index = indexByID[trimmed] ?? indexByID[trimmed.uppercased()], actors[index].kind != .none {
             return [index]
         }
@@ -176,15 +178,6 @@ struct AliasKey: Hashable {
     var terms: [String]
     init(_ text: String) {
         terms = Tokenizer().terms(text)
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }
 
@@ -272,7 +265,7 @@ enum ActorsFileParser {
                     guard parts.count > 2 else {
                         throw AnalysisError(.badActorsFile, "actor \(id) has no display name", path: path, line: number)
                     }
-                    block.name = String(parts[2]).trimmingSpaces
+                    block.name = String(parts[2]).trimmingWhitespace
                 }
                 blocks.append(block)
                 continue
@@ -283,10 +276,10 @@ enum ActorsFileParser {
             guard let colon = content.firstIndex(of: ":") else {
                 throw AnalysisError(.badActorsFile, "expected \"key: value\"", path: path, line: number)
             }
-            let key = String(content[..<colon]).trimmingSpaces
-            let values = content[content.index(after: colon)...].split(separator: ";").map { String($0).trimmingSpaces }
+            let key = String(content[..<colon]).trimmingWhitespace
+            let values = content[content.index(after: colon)...].split(separator: ";").map { String($0).trimmingWhitespace }
                 .filter { !$0.isEmpty }
-            let joined = String(content[content.index(after: colon)...]).trimmingSpaces
+            let joined = String(content[content.index(after: colon)...]).trimmingWhitespace
             if let (rule, needsContext) = rule(forKey: key) {
                 for value in values {
                     guard !Tokenizer().terms(value).isEmpty else {
