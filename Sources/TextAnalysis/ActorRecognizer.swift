@@ -39,6 +39,12 @@ struct RecognitionScratch: Sendable {
     /// lower-case words that start an alias, and every word of a caseless
     /// field. Most words of a text are none of these, and are never visited.
     var candidates: [Int32] = []
+    /// The recogniser's per-article buffers, kept here to be reused.
+    var coveredBy: [Int32] = []
+    var inRun: [Bool] = []
+    var matches: [ActorRecognizer.Match] = []
+    var runs: [(range: Range<Int>, learned: Int)] = []
+    var seenRuns: [(range: Range<Int>, learned: Int)] = []
 
     mutating func reset() {
         tokens.removeAll(keepingCapacity: true)
@@ -87,9 +93,13 @@ struct RecognitionScratch: Sendable {
             // most gaps are one space.
             let lowerBound = range.lowerBound
             let shape: WordShape
-            if text[lowerBound] &- UInt8(ascii: "a") < 26 {
+            let firstByte = text[lowerBound]
+            if firstByte &- UInt8(ascii: "a") < 26 {
                 // Letters counted up to two: all that recognition asks of such words.
                 shape = WordShape(upperFirst: false, hasLower: true, letterCount: termLength >= 2 ? 2 : 1)
+            } else if firstByte &- UInt8(ascii: "0") < 10 {
+                // A number ("1987", "155,221"): its letters, if any, say nothing.
+                shape = WordShape()
             } else {
                 shape = WordShape(text.extracting(range))
             }
@@ -109,7 +119,12 @@ struct RecognitionScratch: Sendable {
             let startsSentence =
                 previousEnd < 0 || gap.isParagraph || (gap.hasTerminal && (shape.upperFirst || shape.letterCount == 0))
             if startsSentence && index > 0 { sentence += 1 }
-            if shape.upperFirst || startsLowercaseAlias(index, matcher) { candidates.append(Int32(index)) }
+            if shape.upperFirst
+                || (matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength)
+                    && startsLowercaseAlias(index, matcher))
+            {
+                candidates.append(Int32(index))
+            }
             tokens[index].shape = shape
             tokens[index].startsSentence = startsSentence
             tokens[index].joins = previousEnd >= 0 && gap.joins
@@ -330,8 +345,31 @@ struct ActorRecognizer {
         let leadSentence = scratch.bodyStart < count ? tokens[scratch.bodyStart].sentence : UInt32.max
 
         // 1. Gazetteer aliases.
-        var matches: [Match] = []
-        var coveredBy = [Int32](repeating: -1, count: count)
+        // Buffers from the scratch, returned to it at the end.
+        var matches = scratch.matches
+        var coveredBy = scratch.coveredBy
+        var inRun = scratch.inRun
+        var runs = scratch.runs
+        var seenRuns = scratch.seenRuns
+        scratch.matches = []
+        scratch.coveredBy = []
+        scratch.inRun = []
+        scratch.runs = []
+        scratch.seenRuns = []
+        defer {
+            scratch.matches = matches
+            scratch.coveredBy = coveredBy
+            scratch.inRun = inRun
+            scratch.runs = runs
+            scratch.seenRuns = seenRuns
+        }
+        matches.removeAll(keepingCapacity: true)
+        runs.removeAll(keepingCapacity: true)
+        seenRuns.removeAll(keepingCapacity: true)
+        coveredBy.removeAll(keepingCapacity: true)
+        coveredBy.append(contentsOf: repeatElement(-1, count: count))
+        inRun.removeAll(keepingCapacity: true)
+        inRun.append(contentsOf: repeatElement(false, count: count))
         var nextFree = 0
         for candidate in scratch.candidates where Int(candidate) >= nextFree {
             if let match = longestMatch(at: Int(candidate), scratch) {
@@ -346,8 +384,6 @@ struct ActorRecognizer {
         // A learned person's last word, by the token that holds it; -1: two people share it.
         var surnames: [(token: Int, person: Int)] = []
         var acronyms: [String: DocumentAnalysis.ActorReference] = [:]
-        var runs: [(range: Range<Int>, learned: Int)] = []
-        var seenRuns: [(range: Range<Int>, learned: Int)] = []
         nextFree = 0
         for candidate in scratch.candidates where Int(candidate) >= nextFree {
             let i = Int(candidate)
@@ -433,7 +469,6 @@ struct ActorRecognizer {
                     sourceRange: first.sourceRange.lowerBound..<last.sourceRange.upperBound, rule: rule,
                     sentence: first.sentence, zone: zone))
         }
-        var inRun = [Bool](repeating: false, count: count)
         for run in runs {
             for k in run.range { inRun[k] = true }
             add(.learned(run.learned), run.range, .capitalisedName)

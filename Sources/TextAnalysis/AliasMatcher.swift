@@ -101,12 +101,11 @@ public struct AliasMatcher: Sendable {
     @inline(__always)
     func word(_ term: Span<UInt8>) -> Int? { words.find(term) }
 
-    /// Whether some alias starts with the lower-case word `term`, without
-    /// hashing it: most words of a text are lower-case, and need no probe.
+    /// False when no lower-case alias start has this first byte and length (the
+    /// source's first byte serves: the term's is the same letter, lower-cased).
     @inline(__always)
-    func startsLowercaseAlias(_ term: Span<UInt8>) -> Bool {
-        guard term.count > 0, lowercaseLengths & (1 << UInt64(min(term.count, 63))) != 0 else { return false }
-        let byte = term[0]
+    func mayStartLowercaseAlias(firstByte byte: UInt8, length: Int) -> Bool {
+        guard lowercaseLengths & (1 << UInt64(min(length, 63))) != 0 else { return false }
         let bits: UInt64
         switch byte >> 6 {
         case 0: bits = lowercaseFirstBytes.0
@@ -114,7 +113,14 @@ public struct AliasMatcher: Sendable {
         case 2: bits = lowercaseFirstBytes.2
         default: bits = lowercaseFirstBytes.3
         }
-        guard bits & (1 << UInt64(byte & 63)) != 0 else { return false }
+        return bits & (1 << UInt64(byte & 63)) != 0
+    }
+
+    /// Whether some alias starts with the lower-case word `term`, without
+    /// hashing it: most words of a text are lower-case, and need no probe.
+    @inline(__always)
+    func startsLowercaseAlias(_ term: Span<UInt8>) -> Bool {
+        guard term.count > 0, mayStartLowercaseAlias(firstByte: term[0], length: term.count) else { return false }
         for start in lowercaseStartBytes where start.count == term.count {
             var equal = true
             for k in term.indices where start[k] != term[k] {
