@@ -229,20 +229,47 @@ enum ActorsFileParser {
         }
     }
 
+    /// Parses on UTF-8 bytes (lines, ":" and ";" are ASCII): the bundled file
+    /// is parsed at every start of a process that recognises actors, and
+    /// `Character`-level splitting made that several times slower.
     static func parse(_ text: String, path: String) throws(AnalysisError) -> [Block] {
+        let bytes = Array(text.utf8)
         var blocks: [Block] = []
         var number = 0
         var seen = Set<String>()
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        let tokenizer = Tokenizer()
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[trimmed(range)], as: UTF8.self) }
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound
+            var upper = range.upperBound
+            while lower < upper, isBlank(bytes[lower]) { lower += 1 }
+            while upper > lower, isBlank(bytes[upper - 1]) { upper -= 1 }
+            return lower..<upper
+        }
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
             number += 1
-            var line = Substring(rawLine)
-            if line.last == "\r" { line.removeLast() }
-            let content = line.drop { $0 == " " || $0 == "\t" }
-            if content.isEmpty || content.first == "#" { continue }
-            if content.count == line.count {
+            var end = lineEnd
+            if end > lineStart && bytes[end - 1] == 0x0D { end -= 1 }
+            var content = lineStart
+            while content < end && (bytes[content] == 0x20 || bytes[content] == 0x09) { content += 1 }
+            if content == end || bytes[content] == UInt8(ascii: "#") { continue }
+            if content == lineStart {
                 // A block header: ID KIND NAME…, or ID alone in an override.
-                let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-                let id = String(parts[0])
+                var parts: [Range<Int>] = []
+                var k = lineStart
+                while k < end && parts.count < 2 {
+                    while k < end && bytes[k] == 0x20 { k += 1 }
+                    let start = k
+                    while k < end && bytes[k] != 0x20 { k += 1 }
+                    if k > start { parts.append(start..<k) }
+                }
+                while k < end && bytes[k] == 0x20 { k += 1 }
+                if k < end { parts.append(k..<end) }
+                let id = string(parts[0])
                 guard isValidID(id) else {
                     throw AnalysisError(
                         .badActorsFile,
@@ -254,10 +281,11 @@ enum ActorsFileParser {
                 }
                 var block = Block(id: id, line: number)
                 if parts.count > 1 {
-                    guard let kind = ActorKind(rawValue: String(parts[1])) else {
+                    let kindName = string(parts[1])
+                    guard let kind = ActorKind(rawValue: kindName) else {
                         throw AnalysisError(
                             .badActorsFile,
-                            "unknown kind \"\(parts[1])\" (expected "
+                            "unknown kind \"\(kindName)\" (expected "
                                 + ActorKind.allCases.map(\.rawValue).joined(separator: ", ") + ")",
                             path: path, line: number)
                     }
@@ -265,7 +293,7 @@ enum ActorsFileParser {
                     guard parts.count > 2 else {
                         throw AnalysisError(.badActorsFile, "actor \(id) has no display name", path: path, line: number)
                     }
-                    block.name = String(parts[2]).trimmingWhitespace
+                    block.name = string(parts[2])
                 }
                 blocks.append(block)
                 continue
@@ -273,22 +301,31 @@ enum ActorsFileParser {
             guard !blocks.isEmpty else {
                 throw AnalysisError(.badActorsFile, "an indented line before any actor", path: path, line: number)
             }
-            guard let colon = content.firstIndex(of: ":") else {
+            guard let colon = bytes[content..<end].firstIndex(of: UInt8(ascii: ":")) else {
                 throw AnalysisError(.badActorsFile, "expected \"key: value\"", path: path, line: number)
             }
-            let key = String(content[..<colon]).trimmingWhitespace
-            let values = content[content.index(after: colon)...].split(separator: ";").map { String($0).trimmingWhitespace }
-                .filter { !$0.isEmpty }
-            let joined = String(content[content.index(after: colon)...]).trimmingWhitespace
+            let key = string(content..<colon)
+            let valueRange = colon + 1..<end
+            var values: [String] = []
+            var start = valueRange.lowerBound
+            for k in valueRange where bytes[k] == UInt8(ascii: ";") {
+                if !trimmed(start..<k).isEmpty { values.append(string(start..<k)) }
+                start = k + 1
+            }
+            if !trimmed(start..<end).isEmpty { values.append(string(start..<end)) }
             if let (rule, needsContext) = rule(forKey: key) {
                 for value in values {
-                    guard !Tokenizer().terms(value).isEmpty else {
+                    var hasWord = false
+                    let utf8 = Array(value.utf8)
+                    tokenizer.tokenize(utf8.span) { _, _ in hasWord = true }
+                    guard hasWord else {
                         throw AnalysisError(.badActorsFile, "alias \"\(value)\" has no words", path: path, line: number)
                     }
                     blocks[blocks.count - 1].aliases.append(Alias(value, rule: rule, needsContext: needsContext))
                 }
                 continue
             }
+            let joined = string(valueRange)
             switch key {
             case "parent":
                 guard joined.isEmpty || isValidID(joined) else {
@@ -308,6 +345,9 @@ enum ActorsFileParser {
         }
         return blocks
     }
+
+    @inline(__always)
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
 
     static func isValidID(_ id: String) -> Bool {
         let bytes = Array(id.utf8)
