@@ -94,7 +94,7 @@ public final class IndexWriter {
             stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
             zoneWeights: (weights.title, weights.lead, weights.body),
             gazetteer: analyzer.gazetteer?.serialized() ?? "",
-            learned: inverter.learnedActors.values.sorted { $0.id < $1.id })
+            learned: inverter.learnedActors.sorted { $0.id < $1.id })
         let manifest = try segment.commit(documentLengths: inverter.lengths, analysis: settings)
         let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
         return CommitSummary(
@@ -118,8 +118,9 @@ struct Inverter {
     private var knownActorTerms: [Int] = []
     /// Term id of each of this article's learned actors, or -1 until first met.
     private var learnedTerms: [Int] = []
-    /// Actors learned from the text so far, by ID (the first name seen is kept).
-    var learnedActors: [String: AnalysisSettings.LearnedActor] = [:]
+    /// Actors learned from the text so far, each once (the first name seen is kept).
+    var learnedActors: [AnalysisSettings.LearnedActor] = []
+    private var termBuffer: [UInt8] = []
 
     mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
         occurrences.removeAll(keepingCapacity: true)
@@ -145,11 +146,17 @@ struct Inverter {
                 // Once per learned actor and article, not per mention.
                 while learnedTerms.count <= index { learnedTerms.append(-1) }
                 if learnedTerms[index] < 0 {
-                    let actor = analysis.learned[index]
-                    learnedTerms[index] = terms.intern(ActorTerm.bytes(id: actor.id).span)
-                    if learnedActors[actor.id] == nil {
-                        learnedActors[actor.id] = AnalysisSettings.LearnedActor(
-                            id: actor.id, kind: actor.kind.code, name: actor.name)
+                    termBuffer.removeAll(keepingCapacity: true)
+                    termBuffer.append(ActorTerm.prefix)
+                    termBuffer.append(contentsOf: analysis.learnedIDBytes(index))
+                    let before = terms.count
+                    let key = termBuffer
+                    learnedTerms[index] = terms.intern(key.span)
+                    // A new term is an actor never learned before: only then make its strings.
+                    if terms.count > before {
+                        let actor = analysis.learnedActor(index)
+                        learnedActors.append(
+                            AnalysisSettings.LearnedActor(id: actor.id, kind: actor.kind.code, name: actor.name))
                     }
                 }
                 term = learnedTerms[index]

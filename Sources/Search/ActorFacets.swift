@@ -137,7 +137,7 @@ extension Searcher {
             func id(_ mention: DocumentAnalysis.Mention) -> String {
                 switch mention.actor {
                 case .known(let index): catalog.gazetteer.actors[index].id
-                case .learned(let index): analysis.learned[index].id
+                case .learned(let index): analysis.learnedID(index)
                 }
             }
             var anchorSentences = Set<UInt32>()

@@ -49,7 +49,7 @@ public struct SnippetBuilder: Sendable {
             let id: String
             switch mention.actor {
             case .known(let index): id = gazetteer.actors[index].id
-            case .learned(let index): id = analysis.learned[index].id
+            case .learned(let index): id = analysis.learnedID(index)
             }
             if let slot = actorIDs.firstIndex(of: id) {
                 mentions.append((mention.sourceRange, queryTerms.count + slot))

@@ -380,7 +380,6 @@ struct ActorRecognizer {
         }
 
         // 2. Learned names and 4. acronyms defined in the text.
-        var learnedIDs: [String: Int] = [:]
         // A learned person's last word, by the token that holds it; -1: two people share it.
         var surnames: [(token: Int, person: Int)] = []
         var acronyms: [String: DocumentAnalysis.ActorReference] = [:]
@@ -425,21 +424,16 @@ struct ActorRecognizer {
                 continue
             }
             if let run { seenRuns.append((run, -1)) }
-            if let run, let actor = learnedActor(run, scratch, after: end < count ? end : nil) {
-                let index: Int
-                if let existing = learnedIDs[actor.id] {
-                    index = existing
-                } else {
-                    index = result.learned.count
-                    learnedIDs[actor.id] = index
-                    result.learned.append(actor)
-                    let last = run.upperBound - 1
-                    if actor.kind == .person && tokens[last].shape.letterCount >= 3 {
-                        if let other = surnames.firstIndex(where: { scratch.sameTerm($0.token, last) }) {
-                            if surnames[other].person != index { surnames[other].person = -1 }
-                        } else {
-                            surnames.append((last, index))
-                        }
+            // Runs with the same words were answered above, so a new one is a new actor.
+            if let run, let kind = learnedKind(run, scratch, after: end < count ? end : nil) {
+                let index = result.learnedNames.count
+                result.appendLearned(kind: kind, run: run, scratch: scratch, text: text(tokens[run.lowerBound].field))
+                let last = run.upperBound - 1
+                if kind == .person && tokens[last].shape.letterCount >= 3 {
+                    if let other = surnames.firstIndex(where: { scratch.sameTerm($0.token, last) }) {
+                        if surnames[other].person != index { surnames[other].person = -1 }
+                    } else {
+                        surnames.append((last, index))
                     }
                 }
                 runs.append((run, index))
@@ -667,8 +661,8 @@ struct ActorRecognizer {
         return upper - lower >= 2 ? lower..<upper : nil
     }
 
-    /// The actor a trimmed run names, or nil when it names a place or nobody.
-    func learnedActor(_ run: Range<Int>, _ scratch: RecognitionScratch, after: Int?) -> Actor? {
+    /// The kind of actor a trimmed run names, or nil when it names a place or nobody.
+    func learnedKind(_ run: Range<Int>, _ scratch: RecognitionScratch, after: Int?) -> ActorKind? {
         var isOrganisation = false
         var isPlace = false
         var words = 0
@@ -693,18 +687,7 @@ struct ActorRecognizer {
         }
         let kind: ActorKind = isOrganisation ? .organisation : .person
         if kind == .person && words > 4 { return nil }
-        let tokens = scratch.tokens
-        let text = text(tokens[run.lowerBound].field)
-        let source = text[tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound]
-        // The ID's bytes: the kind's letter, ":", the folded words joined by "-".
-        var id: [UInt8] = [kind == .person ? UInt8(ascii: "p") : UInt8(ascii: "o"), UInt8(ascii: ":")]
-        id.reserveCapacity(source.count + 2)
-        for k in run {
-            if k > run.lowerBound { id.append(UInt8(ascii: "-")) }
-            id.append(contentsOf: scratch.term(k))
-        }
-        return Actor(
-            id: String(decoding: id, as: UTF8.self), kind: kind, name: Self.collapsingSpaces(source), aliases: [])
+        return kind
     }
 
     /// The acronym in brackets right after `range` ("… Corps (IRGC)") when its
@@ -735,19 +718,5 @@ struct ActorRecognizer {
         return String(decoding: acronym, as: UTF8.self)
     }
 
-    static func collapsingSpaces(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var space = false
-        for byte in bytes {
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                space = !out.isEmpty
-                continue
-            }
-            if space { out.append(0x20) }
-            space = false
-            out.append(byte)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+
 }

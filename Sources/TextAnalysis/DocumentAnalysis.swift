@@ -44,11 +44,21 @@ public struct DocumentAnalysis: Sendable {
         case learned(Int)
     }
 
+    /// An actor learned from this article's text (an unknown capitalised name,
+    /// or an unknown organisation named with a defined acronym). Its ID and
+    /// name are kept as bytes, and made into strings only when asked for:
+    /// indexing needs the strings only for names it has never seen.
+    public struct LearnedName: Sendable {
+        public var kind: ActorKind
+        var id: Range<Int>
+        var name: Range<Int>
+    }
+
     public internal(set) var words: [Word] = []
     public internal(set) var mentions: [Mention] = []
-    /// Actors learned from this article's text (unknown capitalised names, and
-    /// unknown organisations named with a defined acronym).
-    public internal(set) var learned: [Actor] = []
+    public internal(set) var learnedNames: [LearnedName] = []
+    /// The learned names' IDs and display names, back to back.
+    var learnedBytes: [UInt8] = []
     /// The position after the last word.
     public internal(set) var positionCount: UInt32 = 0
     var termBytes: [UInt8] = []
@@ -70,10 +80,56 @@ public struct DocumentAnalysis: Sendable {
         }
     }
 
+    /// Learned actor `index`'s ID ("p:nasser-kanaani").
+    public func learnedID(_ index: Int) -> String {
+        String(decoding: learnedBytes[learnedNames[index].id], as: UTF8.self)
+    }
+
+    /// The bytes of learned actor `index`'s ID.
+    public func learnedIDBytes(_ index: Int) -> ArraySlice<UInt8> { learnedBytes[learnedNames[index].id] }
+
+    /// Learned actor `index` as an ``Actor`` (its name as first written here).
+    public func learnedActor(_ index: Int) -> Actor {
+        let learned = learnedNames[index]
+        return Actor(
+            id: learnedID(index), kind: learned.kind,
+            name: String(decoding: learnedBytes[learned.name], as: UTF8.self))
+    }
+
+    /// Every learned actor, as ``Actor`` values.
+    public var learned: [Actor] { learnedNames.indices.map(learnedActor) }
+
+    /// Adds the actor a run of words names: its ID (the kind's letter, ":", the
+    /// run's folded words joined by "-") and its name (the words as written,
+    /// white space collapsed).
+    mutating func appendLearned(kind: ActorKind, run: Range<Int>, scratch: RecognitionScratch, text: [UInt8]) {
+        let idStart = learnedBytes.count
+        learnedBytes.append(kind == .person ? UInt8(ascii: "p") : UInt8(ascii: "o"))
+        learnedBytes.append(UInt8(ascii: ":"))
+        for k in run {
+            if k > run.lowerBound { learnedBytes.append(UInt8(ascii: "-")) }
+            learnedBytes.append(contentsOf: scratch.term(k))
+        }
+        let nameStart = learnedBytes.count
+        let tokens = scratch.tokens
+        var space = false
+        for byte in text[tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound] {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                space = learnedBytes.count > nameStart
+                continue
+            }
+            if space { learnedBytes.append(0x20) }
+            space = false
+            learnedBytes.append(byte)
+        }
+        learnedNames.append(LearnedName(kind: kind, id: idStart..<nameStart, name: nameStart..<learnedBytes.count))
+    }
+
     mutating func clear() {
         words.removeAll(keepingCapacity: true)
         mentions.removeAll(keepingCapacity: true)
-        learned.removeAll(keepingCapacity: true)
+        learnedNames.removeAll(keepingCapacity: true)
+        learnedBytes.removeAll(keepingCapacity: true)
         termBytes.removeAll(keepingCapacity: true)
         positionCount = 0
     }

@@ -89,7 +89,7 @@ struct AnalyzeCommand: ParsableCommand {
             let actor: Actor
             switch mention.actor {
             case .known(let index): actor = gazetteer.actors[index]
-            case .learned(let index): actor = analysis.learned[index]
+            case .learned(let index): actor = analysis.learnedActor(index)
             }
             let source = texts[mention.field]![mention.sourceRange]
             return ActorRow(

@@ -70,7 +70,7 @@ func actors(_ body: String, title: String = "", gazetteer: Gazetteer? = nil) thr
         let id: String
         switch mention.actor {
         case .known(let index): id = gazetteer.actors[index].id
-        case .learned(let index): id = analysis.learned[index].id
+        case .learned(let index): id = analysis.learnedID(index)
         }
         return (String(decoding: texts[mention.field]![mention.sourceRange], as: UTF8.self), id, mention.rule.rawValue)
     }
