@@ -70,57 +70,117 @@ public struct AnalysisSettings: Sendable, Equatable {
         return try file.finish()
     }
 
-    /// Reads and checks the whole analysis file (it is small, and checksummed in full).
+    /// The settings every query needs: stemmer, actors on or off, zone weights.
+    public var header: AnalysisHeader {
+        AnalysisHeader(stemmer: stemmer, recognisesActors: recognisesActors, zoneWeights: zoneWeights)
+    }
+}
+
+/// The start of the analysis file: what every query needs to analyse its words.
+public struct AnalysisHeader: Sendable {
+    public var stemmer: String
+    public var recognisesActors: Bool
+    public var zoneWeights: (title: UInt32, lead: UInt32, body: UInt32)
+}
+
+/// Reads a segment's analysis file. Opening reads only the header fields
+/// (a keyword query needs nothing else); the gazetteer and the learned actors,
+/// tens of thousands of names on a large index, are read, and the whole file
+/// checksummed, only when an actor query asks for them (`settings()`).
+public struct AnalysisFileReader: Sendable {
+    public let file: MappedFile
+    public let header: AnalysisHeader
+    /// Where the gazetteer's length starts.
+    private let actorsOffset: Int
+
     public init(file: MappedFile, segmentID: SegmentID) throws(IndexError) {
-        try IndexFileFooter.verify(file)
-        let (header, start) = try IndexFileHeader.read(from: file, expecting: .analysis)
-        try checkSegment(header, segmentID, file)
-        let limit = file.count - IndexFileFooter.length
-        var offset = start
-        func count(_ what: String, maximum: Int) throws(IndexError) -> Int {
-            let value = try file.vint(at: &offset, limit: limit)
-            guard value <= UInt64(maximum), value <= UInt64(limit - offset) else {
-                throw IndexError.corrupt("\(what) runs past the end of the file", path: file.path, offset: offset)
-            }
-            return Int(value)
+        self.file = file
+        let (fileHeader, start) = try IndexFileHeader.read(from: file, expecting: .analysis)
+        try checkSegment(fileHeader, segmentID, file)
+        var cursor = AnalysisCursor(file: file, offset: start)
+        guard cursor.offset < cursor.limit else { throw IndexError.corrupt("analysis file is empty", path: file.path) }
+        let flags = try file.byte(at: cursor.offset)
+        cursor.offset += 1
+        guard flags & ~3 == 0 else {
+            throw IndexError.corrupt("unknown analysis flags", path: file.path, offset: cursor.offset)
         }
-        func string(_ what: String) throws(IndexError) -> String {
-            let length = try count(what, maximum: limit)
-            let bytes = try file.bytes(at: offset, count: length)
-            offset += length
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        func weight() throws(IndexError) -> UInt32 {
-            let value = try file.vint(at: &offset, limit: limit)
-            guard value >= 1, value <= 100 else {
-                throw IndexError.corrupt("zone weight \(value) out of range", path: file.path, offset: offset)
-            }
-            return UInt32(value)
-        }
-        guard offset < limit else { throw IndexError.corrupt("analysis file is empty", path: file.path) }
-        let flags = try file.byte(at: offset)
-        offset += 1
-        guard flags & ~3 == 0 else { throw IndexError.corrupt("unknown analysis flags", path: file.path, offset: offset) }
-        stemmer = try string("the stemmer name")
+        let stemmer = try cursor.string("the stemmer name")
         guard (flags & 1 == 1) == !stemmer.isEmpty else {
-            throw IndexError.corrupt("stemming flag disagrees with the stemmer name", path: file.path, offset: offset)
+            throw IndexError.corrupt("stemming flag disagrees with the stemmer name", path: file.path, offset: cursor.offset)
         }
-        recognisesActors = flags & 2 == 2
-        zoneWeights = (try weight(), try weight(), try weight())
-        gazetteer = try string("the gazetteer")
-        let learnedCount = try count("the learned actors", maximum: limit)
-        var learned: [LearnedActor] = []
+        let weights = (try cursor.weight(), try cursor.weight(), try cursor.weight())
+        header = AnalysisHeader(stemmer: stemmer, recognisesActors: flags & 2 == 2, zoneWeights: weights)
+        actorsOffset = cursor.offset
+    }
+
+    /// Everything in the file, checksummed in full first.
+    public func settings() throws(IndexError) -> AnalysisSettings {
+        let (gazetteer, learnedOffset) = try gazetteerText()
+        return AnalysisSettings(
+            stemmer: header.stemmer, recognisesActors: header.recognisesActors, zoneWeights: header.zoneWeights,
+            gazetteer: gazetteer, learned: try learnedActors(at: learnedOffset))
+    }
+
+    /// The gazetteer text (the file checksummed in full first), and where the
+    /// learned actors start.
+    public func gazetteerText() throws(IndexError) -> (text: String, learnedOffset: Int) {
+        try IndexFileFooter.verify(file)
+        var cursor = AnalysisCursor(file: file, offset: actorsOffset)
+        return (try cursor.string("the gazetteer"), cursor.offset)
+    }
+
+    /// The learned actors, read from `offset` (from ``gazetteerText()``).
+    public func learnedActors(at offset: Int) throws(IndexError) -> [AnalysisSettings.LearnedActor] {
+        var cursor = AnalysisCursor(file: file, offset: offset)
+        let learnedCount = try cursor.count("the learned actors", maximum: cursor.limit)
+        var learned: [AnalysisSettings.LearnedActor] = []
         learned.reserveCapacity(learnedCount)
         for _ in 0..<learnedCount {
-            let id = try string("an actor ID")
-            guard offset < limit else { throw IndexError.corrupt("learned actor cut short", path: file.path) }
-            let kind = try file.byte(at: offset)
-            offset += 1
-            learned.append(LearnedActor(id: id, kind: kind, name: try string("an actor name")))
+            let id = try cursor.string("an actor ID")
+            guard cursor.offset < cursor.limit else { throw IndexError.corrupt("learned actor cut short", path: file.path) }
+            let kind = try file.byte(at: cursor.offset)
+            cursor.offset += 1
+            learned.append(AnalysisSettings.LearnedActor(id: id, kind: kind, name: try cursor.string("an actor name")))
         }
-        self.learned = learned
-        guard offset == limit else {
-            throw IndexError.corrupt("unexpected bytes after the learned actors", path: file.path, offset: offset)
+        guard cursor.offset == cursor.limit else {
+            throw IndexError.corrupt("unexpected bytes after the learned actors", path: file.path, offset: cursor.offset)
         }
+        return learned
+    }
+}
+
+/// Reads the analysis file's fields in order, every length checked against the file.
+struct AnalysisCursor {
+    let file: MappedFile
+    var offset: Int
+    let limit: Int
+
+    init(file: MappedFile, offset: Int) {
+        self.file = file
+        self.offset = offset
+        limit = file.count - IndexFileFooter.length
+    }
+
+    mutating func count(_ what: String, maximum: Int) throws(IndexError) -> Int {
+        let value = try file.vint(at: &offset, limit: limit)
+        guard value <= UInt64(maximum), value <= UInt64(limit - offset) else {
+            throw IndexError.corrupt("\(what) runs past the end of the file", path: file.path, offset: offset)
+        }
+        return Int(value)
+    }
+
+    mutating func string(_ what: String) throws(IndexError) -> String {
+        let length = try count(what, maximum: limit)
+        let bytes = try file.bytes(at: offset, count: length)
+        offset += length
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    mutating func weight() throws(IndexError) -> UInt32 {
+        let value = try file.vint(at: &offset, limit: limit)
+        guard value >= 1, value <= 100 else {
+            throw IndexError.corrupt("zone weight \(value) out of range", path: file.path, offset: offset)
+        }
+        return UInt32(value)
     }
 }

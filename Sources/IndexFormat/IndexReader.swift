@@ -18,8 +18,10 @@ public struct IndexReader: Sendable {
     public let positions: MappedFile
     public let lengths: DocumentLengths
     public let documents: DocumentStore
-    /// How the text was analysed, and the actors the index knows.
-    public let analysis: AnalysisSettings
+    /// How the text was analysed (the gazetteer and learned actors load on
+    /// demand, through `analysisFile.settings()`).
+    public var analysis: AnalysisHeader { analysisFile.header }
+    public let analysisFile: AnalysisFileReader
 
     /// Opens the index's current commit.
     ///
@@ -74,15 +76,12 @@ public struct IndexReader: Sendable {
         }
         lengths = try DocumentLengths(file: open(.norms), segmentID: manifest.segmentID)
         documents = try DocumentStore(file: open(.documents), segmentID: manifest.segmentID)
-        analysisFile = try open(.analysis)
-        analysis = try AnalysisSettings(file: analysisFile, segmentID: manifest.segmentID)
+        analysisFile = try AnalysisFileReader(file: open(.analysis), segmentID: manifest.segmentID)
         guard lengths.documentCount == manifest.documentCount, documents.count == Int(manifest.documentCount)
         else {
             throw IndexError.corrupt("segment files disagree on the number of documents", path: directory)
         }
     }
-
-    private let analysisFile: MappedFile
 
     public var documentCount: UInt32 { manifest.documentCount }
 
@@ -94,7 +93,7 @@ public struct IndexReader: Sendable {
     /// Reads every byte of every file and compares checksums with the footers
     /// and the manifest (`gazette check`).
     public func verifyChecksums() throws(IndexError) {
-        for file in [terms.file, postings, positions, lengths.file, documents.file, analysisFile] {
+        for file in [terms.file, postings, positions, lengths.file, documents.file, analysisFile.file] {
             try IndexFileFooter.verify(file)
         }
     }

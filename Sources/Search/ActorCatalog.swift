@@ -1,12 +1,15 @@
 import IndexFormat
+import Synchronization
 import TextAnalysis
 
 /// The actors an index knows: the gazetteer it was built with and the actors
 /// it learned from the text. Resolves the names users type.
 public struct ActorCatalog: Sendable {
     public let gazetteer: Gazetteer
-    public let learned: [Actor]
-    private let learnedByID: [String: Int]
+    /// The actors learned from the text, read on first use: a name the
+    /// gazetteer answers never needs them, and a large index learns tens of
+    /// thousands.
+    private let learnedStore: LearnedStore
 
     /// One actor, as results show it.
     public struct Entry: Sendable, Equatable {
@@ -16,27 +19,38 @@ public struct ActorCatalog: Sendable {
         public var parent: String?
     }
 
-    public init(settings: AnalysisSettings) throws(SearchError) {
-        do {
-            gazetteer = try Gazetteer(parsing: settings.gazetteer, path: "the index's gazetteer")
-        } catch {
-            throw SearchError(.badQuery, "the index's gazetteer cannot be read: \(error)", query: "")
-        }
-        learned = settings.learned.map { actor in
-            Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name)
-        }
-        var byID: [String: Int] = [:]
-        for (index, actor) in learned.enumerated() { byID[actor.id] = index }
-        learnedByID = byID
+    public init(settings: AnalysisSettings) throws {
+        try self.init(gazetteer: settings.gazetteer) { settings.learned }
     }
 
+    /// A catalog over an index's analysis file, reading its learned actors lazily.
+    public init(file: AnalysisFileReader) throws {
+        let (text, learnedOffset) = try file.gazetteerText()
+        try self.init(gazetteer: text) { () throws(IndexError) in try file.learnedActors(at: learnedOffset) }
+    }
+
+    init(gazetteer text: String, learned: @escaping @Sendable () throws(IndexError) -> [AnalysisSettings.LearnedActor])
+        throws
+    {
+        do {
+            gazetteer = try Gazetteer(parsing: text, path: "the index's gazetteer")
+        } catch {
+            throw IndexError(.corruptIndex, "the index's gazetteer cannot be read: \(error)")
+        }
+        learnedStore = LearnedStore(load: learned)
+    }
+
+    /// The actors learned from the text.
+    public func learned() throws -> [Actor] { try learnedStore.value().actors }
+
     /// The display entry of an actor ID (gazetteer or learned).
-    public func entry(id: String) -> Entry? {
+    public func entry(id: String) throws -> Entry? {
         if let actor = gazetteer.actor(id: id) {
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
         }
-        if let index = learnedByID[id] {
-            let actor = learned[index]
+        let learned = try learnedStore.value()
+        if let index = learned.byID[id] {
+            let actor = learned.actors[index]
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
         }
         return nil
@@ -49,7 +63,7 @@ public struct ActorCatalog: Sendable {
     /// Iran). Otherwise the actors learned from the text answer, by their full
     /// name or their last word ("Kanaani"). Several candidates make the name
     /// ambiguous; the error lists them.
-    public func resolve(_ name: String) throws(SearchError) -> Entry {
+    public func resolve(_ name: String) throws -> Entry {
         let candidates = gazetteer.resolve(name).map { index in
             let actor = gazetteer.actors[index]
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
@@ -60,13 +74,14 @@ public struct ActorCatalog: Sendable {
         guard !words.isEmpty else {
             throw SearchError(.emptyQuery, "an actor name needs a word", query: name)
         }
-        if let index = learnedByID[name] {
-            let actor = learned[index]
+        let learned = try learnedStore.value()
+        if let index = learned.byID[name] {
+            let actor = learned.actors[index]
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
         }
         let key = words.joined(separator: "-")
         var found: [Entry] = []
-        for actor in learned {
+        for actor in learned.actors {
             // The ID's words, after the kind letter: "p:nasser-kanaani".
             let idWords = actor.id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
             if idWords == key || (words.count == 1 && idWords.hasSuffix("-" + key)) {
@@ -94,5 +109,32 @@ public struct ActorCatalog: Sendable {
     public func withMembers(_ id: String) -> [String] {
         guard let index = gazetteer.index(ofID: id) else { return [id] }
         return gazetteer.withMembers(index).map { gazetteer.actors[$0].id }
+    }
+}
+
+/// Loads the learned actors once, on first use, and keeps them.
+final class LearnedStore: Sendable {
+    struct Loaded: Sendable {
+        var actors: [Actor]
+        var byID: [String: Int]
+    }
+
+    private let load: @Sendable () throws(IndexError) -> [AnalysisSettings.LearnedActor]
+    private let loaded = Mutex<Loaded?>(nil)
+
+    init(load: @escaping @Sendable () throws(IndexError) -> [AnalysisSettings.LearnedActor]) {
+        self.load = load
+    }
+
+    func value() throws(IndexError) -> Loaded {
+        if let loaded = loaded.withLock({ $0 }) { return loaded }
+        let actors = try load().map { actor in
+            Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name)
+        }
+        var byID: [String: Int] = [:]
+        for (index, actor) in actors.enumerated() { byID[actor.id] = index }
+        let value = Loaded(actors: actors, byID: byID)
+        loaded.withLock { $0 = value }
+        return value
     }
 }

@@ -60,7 +60,7 @@ extension Searcher {
         var queried: [ResolvedActor] = []
         if text.trimmingWhitespace.isEmpty && options.actors.isEmpty {
             for (id, info) in terms {
-                guard let entry = catalog.entry(id: id) else { continue }
+                guard let entry = try catalog.entry(id: id) else { continue }
                 counts.append(ActorCount(actor: entry, articles: Int(info.documentFrequency)))
             }
         } else {
@@ -79,7 +79,7 @@ extension Searcher {
                 var cursor = try reader.postings(for: info)
                 var articles = 0
                 while try cursor.next() { if inSet[Int(cursor.document)] { articles += 1 } }
-                if articles > 0, let entry = catalog.entry(id: id) {
+                if articles > 0, let entry = try catalog.entry(id: id) {
                     counts.append(ActorCount(actor: entry, articles: articles))
                 }
             }
@@ -153,16 +153,16 @@ extension Searcher {
                 if inArticle.insert(other).inserted { sentenceArticles[other, default: 0] += 1 }
             }
         }
-        func entries(_ counts: [String: Int], sentences: [String: Int]) -> [ActorCount] {
-            counts.compactMap { id, articles in
-                catalog.entry(id: id).map { ActorCount(actor: $0, articles: articles, sentences: sentences[id] ?? 0) }
+        func entries(_ counts: [String: Int], sentences: [String: Int]) throws -> [ActorCount] {
+            try counts.compactMap { id, articles in
+                try catalog.entry(id: id).map { ActorCount(actor: $0, articles: articles, sentences: sentences[id] ?? 0) }
             }
         }
-        var sentence = entries(sentenceArticles, sentences: sentenceCounts)
+        var sentence = try entries(sentenceArticles, sentences: sentenceCounts)
         sentence.sort {
             ($0.sentences, $0.articles, $1.actor.id) > ($1.sentences, $1.articles, $0.actor.id)
         }
-        var article = entries(articleCounts, sentences: sentenceCounts)
+        var article = try entries(articleCounts, sentences: sentenceCounts)
         article.sort { ($0.articles, $1.actor.id) > ($1.articles, $0.actor.id) }
         return CoMentions(
             anchor: anchor, documents: anchorDocuments.count,

@@ -94,14 +94,15 @@ public struct Searcher: Sendable {
 
     /// The index's actors: its gazetteer and the names learned from its text.
     /// Parsed on first use (a keyword search never pays for it) and kept.
-    public func catalog() throws(SearchError) -> ActorCatalog {
+    public func catalog() throws -> ActorCatalog {
         guard reader.analysis.recognisesActors else {
             throw SearchError(
                 .noActors, "this index was built without actors (gazette index --no-actors); rebuild it to search by actor",
                 query: "")
         }
         if let cached = catalogCache.value.withLock({ $0 }) { return cached }
-        let catalog = try ActorCatalog(settings: reader.analysis)
+        // Damage here is an IndexError, reported as a damaged index.
+        let catalog = try ActorCatalog(file: reader.analysisFile)
         catalogCache.value.withLock { $0 = catalog }
         return catalog
     }

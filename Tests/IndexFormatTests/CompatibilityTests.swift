@@ -21,7 +21,7 @@ struct CompatibilityTests {
         #expect(reader.analysis.stemmer == "english")
         #expect(reader.analysis.recognisesActors)
         #expect(reader.analysis.zoneWeights == (3, 3, 1))
-        #expect(reader.analysis.gazetteer.contains("IRN country Iran"))
+        #expect(try reader.analysisFile.settings().gazetteer.contains("IRN country Iran"))
         // Stemmed words: "forces" is stored as "forc".
         #expect(try reader.terms.lookup(Array("forc".utf8)) != nil)
         #expect(try reader.terms.lookup(Array("forces".utf8)) == nil)

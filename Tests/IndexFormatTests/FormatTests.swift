@@ -78,7 +78,7 @@ struct FormatTests {
         #expect(reader.lengths.sumOfLengths == 324)
         #expect(reader.lengths.averageLength == 108)
 
-        #expect(reader.analysis == sampleAnalysis)
+        #expect(try reader.analysisFile.settings() == sampleAnalysis)
 
         let second = try reader.documents.article(1)
         #expect(

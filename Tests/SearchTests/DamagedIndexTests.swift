@@ -9,7 +9,7 @@ import Testing
 /// Queries over an index whose large files were damaged after the commit.
 ///
 /// Opening an index checksums only the small files; postings, positions, the
-/// dictionary and the stored documents are read lazily. So a query can meet
+/// dictionary, the stored documents and the analysis file's actors are read lazily. So a query can meet
 /// damaged bytes there, and it must then either answer or throw: never trap,
 /// never read out of bounds. (`gazette check` finds every one of these by CRC.)
 @Suite("Damaged index")
@@ -24,7 +24,7 @@ struct DamagedIndexTests {
 
     @Test(
         "random damage to a lazily read file never crashes a query",
-        arguments: [IndexFileKind.terms, .postings, .positions, .documents])
+        arguments: [IndexFileKind.terms, .postings, .positions, .documents, .analysis])
     func randomDamage(kind: IndexFileKind) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -52,6 +52,8 @@ struct DamagedIndexTests {
                 for query in ["foreign forces", "iran", "oil prices opec", "fourth"] {
                     _ = try searcher.search(query, limit: 3)
                 }
+                // Actor queries read the analysis file's gazetteer and learned actors.
+                _ = try searcher.search("", SearchOptions(limit: 3, actors: ["Iran"]))
                 answered += 1
             } catch let error as IndexError {
                 #expect(error.code == .corruptIndex, "\(error)")
