@@ -7,14 +7,16 @@ import TestSupport
 import Testing
 import TextAnalysis
 
-/// Corpus/ indexed once with the bundled gazetteer, shared by the suite.
+/// Corpus/ indexed once with the bundled gazetteer, shared by the suite. The
+/// directory is removed as soon as the reader has mapped its files (a mapping
+/// outlives the unlinked file), so nothing is left behind.
 final class CorpusIndex: Sendable {
     static let shared = try! CorpusIndex()
-    let directory: TemporaryDirectory
     let searcher: Searcher
 
     init() throws {
-        directory = try TemporaryDirectory("actor-search")
+        let directory = try TemporaryDirectory("actor-search")
+        defer { directory.remove() }
         let writer = try IndexWriter(directory: directory.path)
         _ = try CorpusReader(root: Repository.corpus).read { try writer.add($0) }
         _ = try writer.commit()
