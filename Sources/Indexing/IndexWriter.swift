@@ -84,10 +84,10 @@ public final class IndexWriter {
     /// Writes the segment and makes it the index's current commit.
     public func commit() throws(IndexError) -> CommitSummary {
         if let failure { throw failure }
-        let order = inverter.terms.sortedIDs()
+        let order = inverter.sortedTerms()
         try segment.writeTerms(count: order.count) { index in
             let id = order[index]
-            return (Array(inverter.terms.bytes(id)), inverter.encoders[id])
+            return inverter.term(id)
         }
         let weights = analyzer.zoneWeights
         let settings = AnalysisSettings(
@@ -101,7 +101,7 @@ public final class IndexWriter {
             documentCount: inverter.lengths.count, termCount: order.count,
             bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
             generation: manifest.generation,
-            actorTermCount: order.count { inverter.terms.bytes($0).first == ActorTerm.prefix },
+            actorTermCount: inverter.actorTerms.count,
             learnedActorCount: inverter.learnedActors.count)
     }
 }
@@ -110,6 +110,12 @@ public final class IndexWriter {
 struct Inverter {
     var terms = TermTable()
     var encoders: [PostingsEncoder] = []
+    /// Actor terms live in a table of their own, so that the word table, probed
+    /// for every token, stays as small as it is with actors off.
+    var actorTerms = TermTable(capacity: 1 << 12)
+    var actorEncoders: [PostingsEncoder] = []
+    /// Marks an actor term's id in `occurrences`.
+    static let actorBit = 1 << 31
     var lengths: [UInt32] = []
     /// (term id << 32 | position) for the document being inverted; reused.
     private var occurrences: [UInt64] = []
@@ -139,7 +145,7 @@ struct Inverter {
                 while knownActorTerms.count <= index { knownActorTerms.append(-1) }
                 if knownActorTerms[index] < 0, let gazetteer = analyzer.gazetteer {
                     let bytes = ActorTerm.bytes(id: gazetteer.actors[index].id)
-                    knownActorTerms[index] = terms.intern(bytes.span)
+                    knownActorTerms[index] = actorTerms.intern(bytes.span) | Self.actorBit
                 }
                 term = knownActorTerms[index]
             case .learned(let index):
@@ -149,11 +155,11 @@ struct Inverter {
                     termBuffer.removeAll(keepingCapacity: true)
                     termBuffer.append(ActorTerm.prefix)
                     termBuffer.append(contentsOf: analysis.learnedIDBytes(index))
-                    let before = terms.count
+                    let before = actorTerms.count
                     let key = termBuffer
-                    learnedTerms[index] = terms.intern(key.span)
+                    learnedTerms[index] = actorTerms.intern(key.span) | Self.actorBit
                     // A new term is an actor never learned before: only then make its strings.
-                    if terms.count > before {
+                    if actorTerms.count > before {
                         let actor = analysis.learnedActor(index)
                         learnedActors.append(
                             AnalysisSettings.LearnedActor(id: actor.id, kind: actor.kind.code, name: actor.name))
@@ -165,6 +171,7 @@ struct Inverter {
             for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { occurrences.append(occurrence) }
         }
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
+        while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
         // Sorting by (term, position) groups each term's positions in order.
         occurrences.sort()
         var i = 0
@@ -175,8 +182,40 @@ struct Inverter {
                 positionBuffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
                 i += 1
             }
-            encoders[term].add(document: document, positions: positionBuffer[...])
+            if term & Self.actorBit == 0 {
+                encoders[term].add(document: document, positions: positionBuffer[...])
+            } else {
+                actorEncoders[term & ~Self.actorBit].add(document: document, positions: positionBuffer[...])
+            }
         }
         lengths.append(UInt32(analysis.words.count))
+    }
+
+    /// Every term, words and actors, in increasing bytewise order: (is an actor term, id).
+    func sortedTerms() -> [(actor: Bool, id: Int)] {
+        let words = terms.sortedIDs()
+        let actors = actorTerms.sortedIDs()
+        var merged: [(actor: Bool, id: Int)] = []
+        merged.reserveCapacity(words.count + actors.count)
+        var w = 0
+        var a = 0
+        while w < words.count || a < actors.count {
+            if a == actors.count
+                || (w < words.count && terms.bytes(words[w]).lexicographicallyPrecedes(actorTerms.bytes(actors[a])))
+            {
+                merged.append((false, words[w]))
+                w += 1
+            } else {
+                merged.append((true, actors[a]))
+                a += 1
+            }
+        }
+        return merged
+    }
+
+    func term(_ entry: (actor: Bool, id: Int)) -> (bytes: [UInt8], encoder: PostingsEncoder) {
+        entry.actor
+            ? (Array(actorTerms.bytes(entry.id)), actorEncoders[entry.id])
+            : (Array(terms.bytes(entry.id)), encoders[entry.id])
     }
 }
