@@ -80,7 +80,8 @@ struct Queries: Benchmark {
     init(_ queries: [String], actors: [String] = []) {
         self.queries = queries
         self.actors = actors
-        name = actors.isEmpty
+        name =
+            actors.isEmpty
             ? "search \(queries.count) queries (top 10 with snippets)"
             : "search \(actors.count) actor queries (top 10 with snippets)"
     }
@@ -123,5 +124,6 @@ var queries = Queries([
 ])
 try measure(&queries, runs: max(runs, 20))
 var actorQueries = Queries(
-    [], actors: ["Iran", "Japan", "West Germany", "OPEC", "United Kingdom", "Brazil", "USSR", "Canada", "China", "Iraq"])
+    [],
+    actors: ["Iran", "Japan", "West Germany", "OPEC", "United Kingdom", "Brazil", "USSR", "Canada", "China", "Iraq"])
 try measure(&actorQueries, runs: max(runs, 20))

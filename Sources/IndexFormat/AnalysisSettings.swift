@@ -106,7 +106,8 @@ public struct AnalysisFileReader: Sendable {
         }
         let stemmer = try cursor.string("the stemmer name")
         guard (flags & 1 == 1) == !stemmer.isEmpty else {
-            throw IndexError.corrupt("stemming flag disagrees with the stemmer name", path: file.path, offset: cursor.offset)
+            throw IndexError.corrupt(
+                "stemming flag disagrees with the stemmer name", path: file.path, offset: cursor.offset)
         }
         let weights = (try cursor.weight(), try cursor.weight(), try cursor.weight())
         header = AnalysisHeader(stemmer: stemmer, recognisesActors: flags & 2 == 2, zoneWeights: weights)
@@ -137,13 +138,16 @@ public struct AnalysisFileReader: Sendable {
         learned.reserveCapacity(learnedCount)
         for _ in 0..<learnedCount {
             let id = try cursor.string("an actor ID")
-            guard cursor.offset < cursor.limit else { throw IndexError.corrupt("learned actor cut short", path: file.path) }
+            guard cursor.offset < cursor.limit else {
+                throw IndexError.corrupt("learned actor cut short", path: file.path)
+            }
             let kind = try file.byte(at: cursor.offset)
             cursor.offset += 1
             learned.append(AnalysisSettings.LearnedActor(id: id, kind: kind, name: try cursor.string("an actor name")))
         }
         guard cursor.offset == cursor.limit else {
-            throw IndexError.corrupt("unexpected bytes after the learned actors", path: file.path, offset: cursor.offset)
+            throw IndexError.corrupt(
+                "unexpected bytes after the learned actors", path: file.path, offset: cursor.offset)
         }
         return learned
     }

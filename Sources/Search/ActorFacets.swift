@@ -155,7 +155,9 @@ extension Searcher {
         }
         func entries(_ counts: [String: Int], sentences: [String: Int]) throws -> [ActorCount] {
             try counts.compactMap { id, articles in
-                try catalog.entry(id: id).map { ActorCount(actor: $0, articles: articles, sentences: sentences[id] ?? 0) }
+                try catalog.entry(id: id).map {
+                    ActorCount(actor: $0, articles: articles, sentences: sentences[id] ?? 0)
+                }
             }
         }
         var sentence = try entries(sentenceArticles, sentences: sentenceCounts)

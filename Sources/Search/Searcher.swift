@@ -1,7 +1,7 @@
 import HeapModule
-import Synchronization
 import IndexFormat
 import NewsCore
+import Synchronization
 import TextAnalysis
 
 /// One ranked result.
@@ -97,7 +97,8 @@ public struct Searcher: Sendable {
     public func catalog() throws -> ActorCatalog {
         guard reader.analysis.recognisesActors else {
             throw SearchError(
-                .noActors, "this index was built without actors (gazette index --no-actors); rebuild it to search by actor",
+                .noActors,
+                "this index was built without actors (gazette index --no-actors); rebuild it to search by actor",
                 query: "")
         }
         if let cached = catalogCache.value.withLock({ $0 }) { return cached }

@@ -57,7 +57,6 @@ public enum ActorKind: String, Sendable, CaseIterable {
     /// A blocker: its aliases match (so the longest match wins) but name nobody.
     case none
 
-
     /// A stable small number for the index's actor table.
     public var code: UInt8 {
         UInt8(Self.allCases.firstIndex(of: self)!)

@@ -516,7 +516,8 @@ struct ActorRecognizer {
                 best = match
             }
             j += 1
-            guard j < tokens.count, j - start < matcher.longest, tokens[j].joins, tokens[j].field == tokens[start].field,
+            guard j < tokens.count, j - start < matcher.longest, tokens[j].joins,
+                tokens[j].field == tokens[start].field,
                 let next = scratch.word(j, in: matcher)
             else { break }
             word = next
@@ -551,8 +552,10 @@ struct ActorRecognizer {
 
     func meets(_ entry: AliasMatcher.Entry, _ range: Range<Int>, _ scratch: RecognitionScratch) -> Bool {
         let tokens = scratch.tokens
-        let caseless = !scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[range.lowerBound].field)
-        for (offset, demand) in entry.demands.enumerated() where !tokens[range.lowerBound + offset].shape.meets(demand) {
+        let caseless =
+            !scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[range.lowerBound].field)
+        for (offset, demand) in entry.demands.enumerated() where !tokens[range.lowerBound + offset].shape.meets(demand)
+        {
             if caseless && demand == .capitalised { continue }
             return false
         }
@@ -717,6 +720,5 @@ struct ActorRecognizer {
         guard letters.count >= 2, letters == initials else { return nil }
         return String(decoding: acronym, as: UTF8.self)
     }
-
 
 }

@@ -47,7 +47,8 @@ public struct AliasMatcher: Sendable {
             // it (the display name "Jordan" as much as `ambiguous: Jordan`).
             let needingContext = Set(actor.aliases.filter(\.needsContext).map { AliasKey($0.text) })
             for alias in actor.aliases {
-                let needsContext = alias.needsContext || (!needingContext.isEmpty && needingContext.contains(AliasKey(alias.text)))
+                let needsContext =
+                    alias.needsContext || (!needingContext.isEmpty && needingContext.contains(AliasKey(alias.text)))
                 let bytes = Array(alias.text.utf8)
                 var node: Int32 = 0
                 var demands: [CaseDemand] = []

@@ -115,7 +115,8 @@ public struct Analyzer: Sendable {
         func emit(_ appendTerm: (Span<UInt8>, inout [UInt8]) -> Void) {
             for token in scratch.tokens {
                 let start = result.termBytes.count
-                appendTerm(raw.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)), &result.termBytes)
+                appendTerm(
+                    raw.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)), &result.termBytes)
                 result.words.append(
                     DocumentAnalysis.Word(
                         field: token.field, position: token.position, sourceRange: token.sourceRange,

@@ -113,7 +113,9 @@ public struct DocumentAnalysis: Sendable {
         let nameStart = learnedBytes.count
         let tokens = scratch.tokens
         var space = false
-        for byte in text[tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound] {
+        for byte in text[
+            tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound]
+        {
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
                 space = learnedBytes.count > nameStart
                 continue

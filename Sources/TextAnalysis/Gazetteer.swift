@@ -57,7 +57,8 @@ public struct Gazetteer: Sendable {
         for block in blocks {
             if let existing = indexByID[block.id] {
                 guard isOverride else {
-                    throw AnalysisError(.badActorsFile, "actor \(block.id) is defined twice", path: path, line: block.line)
+                    throw AnalysisError(
+                        .badActorsFile, "actor \(block.id) is defined twice", path: path, line: block.line)
                 }
                 var actor = actors[existing]
                 if let kind = block.kind { actor.kind = kind }
@@ -77,7 +78,8 @@ public struct Gazetteer: Sendable {
             } else {
                 guard let kind = block.kind, let name = block.name else {
                     throw AnalysisError(
-                        .badActorsFile, "a new actor needs a kind and a name: ID KIND NAME", path: path, line: block.line)
+                        .badActorsFile, "a new actor needs a kind and a name: ID KIND NAME", path: path,
+                        line: block.line)
                 }
                 var aliases = [Alias(name, rule: .name)]
                 for alias in block.aliases {
@@ -111,7 +113,8 @@ public struct Gazetteer: Sendable {
                     throw AnalysisError(.badActorsFile, "actor \(actor.id) names an unknown parent \(id)", path: path)
                 }
                 guard seen.insert(id).inserted else {
-                    throw AnalysisError(.badActorsFile, "actor \(actor.id) is its own ancestor through \(id)", path: path)
+                    throw AnalysisError(
+                        .badActorsFile, "actor \(actor.id) is its own ancestor through \(id)", path: path)
                 }
                 next = actors[parent].parent
             }

@@ -119,5 +119,6 @@ enum WordLists {
     /// Lower-case particles inside names ("Abu Mahdi al-Muhandis", "Ursula von
     /// der Leyen", "Bank of Japan").
     static let connectors: Set<String> = Set(
-        "al el bin ibn bint de da del della der den van von la le du dos das di of".split(separator: " ").map(String.init))
+        "al el bin ibn bint de da del della der den van von la le du dos das di of".split(separator: " ").map(
+            String.init))
 }

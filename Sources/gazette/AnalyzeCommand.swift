@@ -130,14 +130,18 @@ struct AnalyzeCommand: ParsableCommand {
         analysis.forEachWord { word, term in
             let source = String(decoding: texts[word.field]![word.sourceRange], as: UTF8.self)
             let field = showsTitle ? "\(fieldName(word.field)) " : ""
-            print("  \(word.position)\t\(field)\(word.sourceRange.lowerBound)-\(word.sourceRange.upperBound)\t\(source) → \(term.string)")
+            print(
+                "  \(word.position)\t\(field)\(word.sourceRange.lowerBound)-\(word.sourceRange.upperBound)\t\(source) → \(term.string)"
+            )
         }
         let found = rows(analysis, gazetteer, texts)
         print("")
         print(found.isEmpty ? "Actors: none" : "Actors (bytes, text → actor, kind, rule):")
         for row in found {
             let field = showsTitle ? "\(fieldName(row.field)) " : ""
-            print("  \(field)\(row.range.lowerBound)-\(row.range.upperBound)\t\(row.text) → \(row.name) (\(row.id)), \(row.kind), \(row.rule)")
+            print(
+                "  \(field)\(row.range.lowerBound)-\(row.range.upperBound)\t\(row.text) → \(row.name) (\(row.id)), \(row.kind), \(row.rule)"
+            )
         }
     }
 }

@@ -128,7 +128,8 @@ struct IndexBuilder {
             print("  actors: off (--no-actors)")
         } else {
             let learned = summary.learnedActorCount
-            var line = "  actors: \(format(summary.actorTermCount)) recognised (\(format(learned)) learned from the text)"
+            var line =
+                "  actors: \(format(summary.actorTermCount)) recognised (\(format(learned)) learned from the text)"
             if let actorsFile { line += "; \(actorsFile.path) merged (\(actorsFile.actors) entries)" }
             print(line)
         }

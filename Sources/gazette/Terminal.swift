@@ -1,9 +1,9 @@
 import ArgumentParser
-import TextAnalysis
 import IndexFormat
 import NewsCore
 import NewsIngest
 import Search
+import TextAnalysis
 
 #if canImport(Glibc)
     import Glibc

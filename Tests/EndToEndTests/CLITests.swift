@@ -233,7 +233,8 @@ struct ActorCLITests {
     func searchActor() throws {
         let checkout = try freshCheckout()
         defer { checkout.remove() }
-        let result = try CLI.run(["search", "--actor", "Tehran", "--limit", "2", "--color", "never"], in: checkout.path)
+        let result = try CLI.run(
+            ["search", "--actor", "Tehran", "--limit", "2", "--color", "never"], in: checkout.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("actor Iran (IRN)"), "\(result.stdout)")
         let json = try CLI.run(["search", "--actor", "Quds Force", "--all", "--json"], in: checkout.path)
@@ -283,7 +284,8 @@ struct ActorCLITests {
     func userActors() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        _ = try directory.write("news/a.txt", "Widgetland protests\n\nThe Widgetland Liberation Front marched in Gadgetville.\n")
+        _ = try directory.write(
+            "news/a.txt", "Widgetland protests\n\nThe Widgetland Liberation Front marched in Gadgetville.\n")
         _ = try directory.write("news/b.txt", "Weather\n\nRain fell on Tuesday.\n")
         let actors = try directory.write(
             "mine.actors", "WLF armed-group Widgetland Liberation Front\n  capital: Gadgetville\n")

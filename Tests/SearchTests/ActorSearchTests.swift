@@ -11,7 +11,7 @@ import TextAnalysis
 /// directory is removed as soon as the reader has mapped its files (a mapping
 /// outlives the unlinked file), so nothing is left behind.
 final class CorpusIndex: Sendable {
-    static let shared = try! CorpusIndex()
+    static let shared = Result { try CorpusIndex() }
     let searcher: Searcher
 
     init() throws {
@@ -36,7 +36,11 @@ func marked(_ hit: Hit) -> [String] {
 
 @Suite("Actor search on Corpus/")
 struct ActorSearchTests {
-    let searcher = CorpusIndex.shared.searcher
+    let searcher: Searcher
+
+    init() throws {
+        searcher = try CorpusIndex.shared.get().searcher
+    }
 
     func search(_ text: String = "", actors: [String], members: Bool = false, limit: Int = 0) throws -> SearchResults {
         try searcher.search(text, SearchOptions(limit: limit, actors: actors, includeMembers: members))
@@ -65,7 +69,8 @@ struct ActorSearchTests {
         #expect(results.actors.first?.actor.id == "IRN")
     }
 
-    @Test("Quds Force, Soleimani, Kanaani, Israel and US find the sample article; China does not",
+    @Test(
+        "Quds Force, Soleimani, Kanaani, Israel and US find the sample article; China does not",
         arguments: ["Quds Force", "Soleimani", "Kanaani", "Israel", "US"])
     func findsSample(name: String) throws {
         let results = try search(actors: [name])

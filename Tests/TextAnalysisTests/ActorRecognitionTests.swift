@@ -104,7 +104,8 @@ struct ActorRecognitionTests {
     @Test("the longest alias wins; blockers name nobody")
     func longestMatch() throws {
         #expect(ids(try actors("Papua New Guinea and Guinea signed.")) == ["PNG", "GIN"])
-        #expect(ids(try actors("The Islamic Revolutionary Guard Corps and the Revolutionary Guards.")) == ["IRGC", "IRGC"])
+        #expect(
+            ids(try actors("The Islamic Revolutionary Guard Corps and the Revolutionary Guards.")) == ["IRGC", "IRGC"])
         #expect(try actors("The Washington Post reported it.").isEmpty)
         #expect(ids(try actors("Washington reported it.")) == ["USA"])
         #expect(ids(try actors("Fighters of al-Qaeda and al Qaeda.")) == ["AQ", "AQ"])
@@ -154,7 +155,8 @@ struct ActorRecognitionTests {
 
     @Test("a field written in lower case matches aliases in any case, and learns no names")
     func caseless() throws {
-        let body = "mexico city, march 18 - mexico's proven reserves of liquid hydrocarbons fell slightly "
+        let body =
+            "mexico city, march 18 - mexico's proven reserves of liquid hydrocarbons fell slightly "
             + "in 1986, the state oil company said, and output will rise this year as new fields open."
         #expect(ids(try actors(body)) == ["MEX", "MEX"])
         // In ordinary text a lower-case "mexico" is not the country.
@@ -200,7 +202,8 @@ struct ActorRecognitionTests {
         #expect(found.map(\.2) == ["name", "learned", "learned"])
 
         let unknown = try actors("The Northern Widget Alliance (NWA) met. Later the NWA voted.")
-        #expect(ids(unknown) == ["o:northern-widget-alliance", "o:northern-widget-alliance", "o:northern-widget-alliance"])
+        #expect(
+            ids(unknown) == ["o:northern-widget-alliance", "o:northern-widget-alliance", "o:northern-widget-alliance"])
         #expect(unknown.map(\.2) == ["capitalised-name", "learned", "learned"])
     }
 
@@ -218,7 +221,9 @@ struct ActorRecognitionTests {
         let words = analysis.words.map { String(decoding: analysis.term(of: $0), as: UTF8.self) }
         // Stemmed words, actor words kept: "revolutionari" is the Snowball stem.
         #expect(words.contains("revolutionari") && words.contains("guard") && words.contains("corp"))
-        #expect(analysis.words.first { $0.position == irgc.position }.map { analysis.term(of: $0) } == Array("islam".utf8)[...])
+        #expect(
+            analysis.words.first { $0.position == irgc.position }.map { analysis.term(of: $0) }
+                == Array("islam".utf8)[...])
     }
 
     @Test("without a gazetteer nothing is recognised and words are the same")
@@ -295,15 +300,17 @@ struct GazetteerTests {
         #expect(ids(try actors("Kataib Hezbollah fired.", gazetteer: gazetteer)) == ["KH"])
     }
 
-    @Test("errors name the file and line", arguments: [
-        ("IRN countree Iran", 1, "unknown kind"),
-        ("IRN country Iran\n  capitol: Tehran", 2, "unknown key"),
-        ("  alias: Iran", 1, "before any actor"),
-        ("IRN country Iran\nIRN country Iran", 2, "defined twice"),
-        ("1RN country Iran", 1, "not an actor ID"),
-        ("IRN country Iran\n  parent: NOPE", nil, "unknown parent"),
-        ("A country A\n  parent: B\nB country B\n  parent: A", nil, "its own ancestor"),
-    ] as [(String, Int?, String)])
+    @Test(
+        "errors name the file and line",
+        arguments: [
+            ("IRN countree Iran", 1, "unknown kind"),
+            ("IRN country Iran\n  capitol: Tehran", 2, "unknown key"),
+            ("  alias: Iran", 1, "before any actor"),
+            ("IRN country Iran\nIRN country Iran", 2, "defined twice"),
+            ("1RN country Iran", 1, "not an actor ID"),
+            ("IRN country Iran\n  parent: NOPE", nil, "unknown parent"),
+            ("A country A\n  parent: B\nB country B\n  parent: A", nil, "its own ancestor"),
+        ] as [(String, Int?, String)])
     func errors(text: String, line: Int?, message: String) throws {
         do {
             _ = try Gazetteer(parsing: text, path: "bad.txt")
