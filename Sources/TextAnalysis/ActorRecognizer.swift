@@ -110,8 +110,13 @@ struct RecognitionScratch: Sendable {
             }
             var gap = Gap()
             if previousEnd >= 0 {
-                if lowerBound == previousEnd + 1 && text[previousEnd] == 0x20 {
+                if lowerBound == previousEnd + 1 && (text[previousEnd] == 0x20 || text[previousEnd] == 0x0A) {
+                    // One space or one line break.
                     gap = Gap(joins: true, plain: true)
+                } else if lowerBound == previousEnd + 2 && text[previousEnd] == UInt8(ascii: ",")
+                    && text[previousEnd + 1] == 0x20
+                {
+                    gap = Gap()  // ", ": neither joins nor ends anything
                 } else {
                     gap = Gap(text.extracting(previousEnd..<lowerBound), afterInitial: previousLetters == 1)
                 }

@@ -207,8 +207,8 @@ public struct WordShape: Sendable, Equatable {
     public var upperFirst = false
     /// Some letter is lower-case.
     public var hasLower = false
-    /// Letters seen (for a word starting with a lower-case ASCII letter,
-    /// counted up to two).
+    /// Letters seen: for a word with a lower-case letter, counted up to three
+    /// (up to two for one starting with a lower-case ASCII letter).
     public var letterCount = 0
 
     /// No letters.
@@ -241,6 +241,9 @@ public struct WordShape: Sendable, Equatable {
                     letterCount += 1
                 }
                 i += 1
+                // Nothing asks more of a word with a lower-case letter than
+                // whether it has three letters ("Kanaani" as a surname).
+                if hasLower && letterCount >= 3 { return }
                 continue
             }
             guard let (scalar, length) = Tokenizer.decode(word, at: i), let value = Unicode.Scalar(scalar) else {
