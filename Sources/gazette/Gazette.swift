@@ -9,9 +9,10 @@ struct Gazette: ParsableCommand {
             With no --index, every command uses ./Index, and `gazette search` (or `actors`) \
             builds it from ./Corpus first if it does not exist yet.
 
-            Exit status: 0 results found (or command done), 1 no results, 64 bad usage or \
-            empty query, 65 damaged index, 66 missing corpus or index (or nothing to index), \
-            73 --index names a folder of other files, 74 I/O error, 75 index locked by another writer.
+            Exit status: 0 results found (or command done), 1 no results (or no actor of that \
+            name), 64 bad usage, empty query or ambiguous actor name, 65 damaged index or \
+            malformed actors file, 66 missing corpus or index (or nothing to index), 73 --index \
+            names a folder of other files, 74 I/O error, 75 index locked by another writer.
             """,
         version: "0.1.0",
         subcommands: [
