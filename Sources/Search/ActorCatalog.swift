@@ -19,10 +19,6 @@ public struct ActorCatalog: Sendable {
         public var parent: String?
     }
 
-    public init(settings: AnalysisSettings) throws {
-        try self.init(gazetteer: settings.gazetteer) { settings.learned }
-    }
-
     /// A catalog over an index's analysis file, reading its learned actors lazily.
     public init(file: AnalysisFileReader) throws {
         let (text, learnedOffset) = try file.gazetteerText()

@@ -26,11 +26,6 @@ public struct Actor: Sendable, Equatable {
         self.sources = sources
         self.notes = notes
     }
-
-    /// Whether this actor came from the text rather than a gazetteer.
-    public var isLearned: Bool { Self.isLearnedID(id) }
-
-    static func isLearnedID(_ id: String) -> Bool { id.utf8.dropFirst().first == UInt8(ascii: ":") }
 }
 
 /// One name of an actor and the rule it matches by.

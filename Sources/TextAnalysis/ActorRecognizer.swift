@@ -216,12 +216,6 @@ struct Gap {
     }
 
     init(_ bytes: Span<UInt8>, afterInitial: Bool) {
-        // Most gaps are one space.
-        if bytes.count == 1 && bytes[0] == 0x20 {
-            joins = true
-            plain = true
-            return
-        }
         var newlines = 0
         var onlyJoiners = true
         var onlySpaces = true
@@ -501,11 +495,6 @@ struct ActorRecognizer {
 
     func longestMatch(at start: Int, _ scratch: RecognitionScratch) -> Match? {
         let tokens = scratch.tokens
-        if !tokens[start].shape.upperFirst && scratch.caselessFields.isEmpty
-            && !scratch.startsLowercaseAlias(start, matcher)
-        {
-            return nil
-        }
         guard let firstWord = scratch.word(start, in: matcher),
             matcher.canStart(word: firstWord, shape: tokens[start].shape)
                 || (!scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[start].field))

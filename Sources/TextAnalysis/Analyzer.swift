@@ -101,7 +101,6 @@ public struct Analyzer: Sendable {
         scratch.collect(
             bodyBytes.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
             tokenizer: tokenizer, matcher: matcher)
-        result.positionCount = scratch.nextPosition
         if let gazetteer {
             ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes, lists: wordLists)
                 .recognize(&scratch, into: &result)

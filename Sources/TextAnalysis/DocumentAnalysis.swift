@@ -59,8 +59,6 @@ public struct DocumentAnalysis: Sendable {
     public internal(set) var learnedNames: [LearnedName] = []
     /// The learned names' IDs and display names, back to back.
     var learnedBytes: [UInt8] = []
-    /// The position after the last word.
-    public internal(set) var positionCount: UInt32 = 0
     var termBytes: [UInt8] = []
     /// The recogniser's working buffers, kept to be reused.
     var scratch = RecognitionScratch()
@@ -96,9 +94,6 @@ public struct DocumentAnalysis: Sendable {
             name: String(decoding: learnedBytes[learned.name], as: UTF8.self))
     }
 
-    /// Every learned actor, as ``Actor`` values.
-    public var learned: [Actor] { learnedNames.indices.map(learnedActor) }
-
     /// Adds the actor a run of words names: its ID (the kind's letter, ":", the
     /// run's folded words joined by "-") and its name (the words as written,
     /// white space collapsed).
@@ -133,7 +128,6 @@ public struct DocumentAnalysis: Sendable {
         learnedNames.removeAll(keepingCapacity: true)
         learnedBytes.removeAll(keepingCapacity: true)
         termBytes.removeAll(keepingCapacity: true)
-        positionCount = 0
     }
 }
 
