@@ -146,6 +146,25 @@ public struct AliasMatcher: Sendable {
     @inline(__always)
     func hasEntries(at node: Int32) -> Bool { !entries[Int(node)].isEmpty }
 
+    /// The actors with an alias of exactly the words of `name`, whatever their
+    /// case ("tehran", "IRANIAN", "Iran's"), in gazetteer order.
+    func actors(named name: String) -> [Int] {
+        let bytes = Array(name.utf8)
+        var node: Int32 = 0
+        var found = true
+        var any = false
+        Tokenizer().tokenize(bytes.span) { _, term in
+            any = true
+            guard found, let word = words.find(term), let next = child(of: node, word: word) else {
+                found = false
+                return
+            }
+            node = next
+        }
+        guard found && any else { return [] }
+        return Set(entries[Int(node)].map { Int($0.actor) }).sorted()
+    }
+
     func entries(at node: Int32) -> [Entry] { entries[Int(node)] }
 }
 

@@ -146,13 +146,8 @@ public struct Gazetteer: Sendable {
         if let index = indexByID[trimmed] ?? indexByID[trimmed.uppercased()], actors[index].kind != .none {
             return [index]
         }
-        let key = AliasKey(trimmed)
-        guard !key.terms.isEmpty else { return [] }
-        var found: [Int] = []
-        for (index, actor) in actors.enumerated() where actor.kind != .none {
-            if actor.aliases.contains(where: { AliasKey($0.text) == key }) { found.append(index) }
-        }
-        return found
+        // The alias trie recognition walks answers this too, one probe a word.
+        return matcher.actors(named: trimmed).filter { actors[$0].kind != .none }
     }
 
     /// The file, in the actors-file format (the index stores it so that a query
