@@ -1,5 +1,4 @@
 import IndexFormat
-import Synchronization
 import TextAnalysis
 
 /// The actors an index knows: the gazetteer it was built with and the actors
@@ -9,7 +8,14 @@ public struct ActorCatalog: Sendable {
     /// The actors learned from the text, read on first use: a name the
     /// gazetteer answers never needs them, and a large index learns tens of
     /// thousands.
-    private let learnedStore: LearnedStore
+    private let file: AnalysisFileReader
+    private let learnedOffset: Int
+    private let learnedActors = Memo<LearnedActors>()
+
+    struct LearnedActors: Sendable {
+        var actors: [Actor]
+        var byID: [String: Int]
+    }
 
     /// One actor, as results show it.
     public struct Entry: Sendable, Equatable {
@@ -19,32 +25,36 @@ public struct ActorCatalog: Sendable {
         public var parent: String?
     }
 
-    /// A catalog over an index's analysis file, reading its learned actors lazily.
+    /// A catalog over an index's analysis file: its gazetteer now, its learned
+    /// actors when first needed.
     public init(file: AnalysisFileReader) throws {
         let (text, learnedOffset) = try file.gazetteerText()
-        try self.init(gazetteer: text) { () throws(IndexError) in try file.learnedActors(at: learnedOffset) }
-    }
-
-    init(gazetteer text: String, learned: @escaping @Sendable () throws(IndexError) -> [AnalysisSettings.LearnedActor])
-        throws
-    {
         do {
             gazetteer = try Gazetteer(parsing: text, path: "the index's gazetteer")
         } catch {
             throw IndexError(.corruptIndex, "the index's gazetteer cannot be read: \(error)")
         }
-        learnedStore = LearnedStore(load: learned)
+        self.file = file
+        self.learnedOffset = learnedOffset
     }
 
-    /// The actors learned from the text.
-    public func learned() throws -> [Actor] { try learnedStore.value().actors }
+    private func learned() throws(IndexError) -> LearnedActors {
+        try learnedActors.get { () throws(IndexError) in
+            let actors = try file.learnedActors(at: learnedOffset).map { actor in
+                Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name)
+            }
+            var byID: [String: Int] = [:]
+            for (index, actor) in actors.enumerated() { byID[actor.id] = index }
+            return LearnedActors(actors: actors, byID: byID)
+        }
+    }
 
     /// The display entry of an actor ID (gazetteer or learned).
     public func entry(id: String) throws -> Entry? {
         if let actor = gazetteer.actor(id: id) {
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
         }
-        let learned = try learnedStore.value()
+        let learned = try learned()
         if let index = learned.byID[id] {
             let actor = learned.actors[index]
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
@@ -70,7 +80,7 @@ public struct ActorCatalog: Sendable {
         guard !words.isEmpty else {
             throw SearchError(.emptyQuery, "an actor name needs a word", query: name)
         }
-        let learned = try learnedStore.value()
+        let learned = try learned()
         if let index = learned.byID[name] {
             let actor = learned.actors[index]
             return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
@@ -101,36 +111,18 @@ public struct ActorCatalog: Sendable {
             query: name)
     }
 
+    /// Resolves each name (``resolve(_:)``), with its members' IDs when asked.
+    public func resolve(_ names: [String], includeMembers: Bool) throws -> [ResolvedActor] {
+        try names.map { name in
+            let entry = try resolve(name)
+            return ResolvedActor(
+                name: name, actor: entry, ids: includeMembers ? withMembers(entry.id) : [entry.id])
+        }
+    }
+
     /// The IDs of an actor and all its members (Iran → IRGC → Quds Force).
     public func withMembers(_ id: String) -> [String] {
         guard let index = gazetteer.index(ofID: id) else { return [id] }
         return gazetteer.withMembers(index).map { gazetteer.actors[$0].id }
-    }
-}
-
-/// Loads the learned actors once, on first use, and keeps them.
-final class LearnedStore: Sendable {
-    struct Loaded: Sendable {
-        var actors: [Actor]
-        var byID: [String: Int]
-    }
-
-    private let load: @Sendable () throws(IndexError) -> [AnalysisSettings.LearnedActor]
-    private let loaded = Mutex<Loaded?>(nil)
-
-    init(load: @escaping @Sendable () throws(IndexError) -> [AnalysisSettings.LearnedActor]) {
-        self.load = load
-    }
-
-    func value() throws(IndexError) -> Loaded {
-        if let loaded = loaded.withLock({ $0 }) { return loaded }
-        let actors = try load().map { actor in
-            Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name)
-        }
-        var byID: [String: Int] = [:]
-        for (index, actor) in actors.enumerated() { byID[actor.id] = index }
-        let value = Loaded(actors: actors, byID: byID)
-        loaded.withLock { $0 = value }
-        return value
     }
 }

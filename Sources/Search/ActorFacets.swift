@@ -50,6 +50,16 @@ extension Searcher {
         return result
     }
 
+    /// How many documents of `set` the term's postings hold.
+    func count(_ info: TermInfo, in set: [Bool]) throws(IndexError) -> Int {
+        var cursor = try reader.postings(for: info)
+        var articles = 0
+        while try cursor.next() {
+            if set[Int(cursor.document)] { articles += 1 }
+        }
+        return articles
+    }
+
     /// The actors most mentioned in the whole index (no query, no actors), or
     /// in the articles matching `text` and `options.actors`.
     public func actorFacets(_ text: String, _ options: SearchOptions, limit: Int) throws -> ActorFacets {
@@ -65,20 +75,14 @@ extension Searcher {
             }
         } else {
             let query = try Query(text, actors: options.actors, analyzer: analyzer)
-            for name in query.actorNames {
-                let entry = try catalog.resolve(name)
-                let ids = options.includeMembers ? catalog.withMembers(entry.id) : [entry.id]
-                queried.append(ResolvedActor(name: name, actor: entry, ids: ids))
-            }
+            queried = try catalog.resolve(query.actorNames, includeMembers: options.includeMembers)
             let (total, matching) = try topDocuments(query, actors: queried, limit: 0)
             documents = total
             var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
             for scored in matching { inSet[Int(scored.document)] = true }
             let skip = Set(queried.flatMap(\.ids))
             for (id, info) in terms where !skip.contains(id) {
-                var cursor = try reader.postings(for: info)
-                var articles = 0
-                while try cursor.next() { if inSet[Int(cursor.document)] { articles += 1 } }
+                let articles = try count(info, in: inSet)
                 if articles > 0, let entry = try catalog.entry(id: id) {
                     counts.append(ActorCount(actor: entry, articles: articles))
                 }
@@ -95,10 +99,8 @@ extension Searcher {
     /// gazetteer) and in the same article (from the postings).
     public func coMentions(with name: String, includeMembers: Bool = false, limit: Int) throws -> CoMentions {
         let catalog = try catalog()
-        let entry = try catalog.resolve(name)
-        let ids = includeMembers ? catalog.withMembers(entry.id) : [entry.id]
-        let anchor = ResolvedActor(name: name, actor: entry, ids: ids)
-        let anchorIDs = Set(ids)
+        let anchor = try catalog.resolve([name], includeMembers: includeMembers)[0]
+        let anchorIDs = Set(anchor.ids)
         let terms = try actorTerms()
 
         // The anchor's articles.
@@ -117,17 +119,12 @@ extension Searcher {
         // Same article: postings intersected with the anchor's articles.
         var articleCounts: [String: Int] = [:]
         for (id, info) in terms where !anchorIDs.contains(id) {
-            var cursor = try reader.postings(for: info)
-            var articles = 0
-            while try cursor.next() { if inSet[Int(cursor.document)] { articles += 1 } }
+            let articles = try count(info, in: inSet)
             if articles > 0 { articleCounts[id] = articles }
         }
 
         // Same sentence: analyse each article again.
-        let weights = reader.analysis.zoneWeights
-        let analyzer = Analyzer(
-            stemming: false, gazetteer: catalog.gazetteer,
-            zoneWeights: .init(title: weights.title, lead: weights.lead, body: weights.body))
+        let analyzer = actorAnalyzer(catalog, stemming: false)
         var analysis = DocumentAnalysis()
         var sentenceCounts: [String: Int] = [:]
         var sentenceArticles: [String: Int] = [:]
@@ -135,10 +132,7 @@ extension Searcher {
             let article = try reader.documents.article(document)
             analyzer.analyze(title: article.title, body: article.body, into: &analysis)
             func id(_ mention: DocumentAnalysis.Mention) -> String {
-                switch mention.actor {
-                case .known(let index): catalog.gazetteer.actors[index].id
-                case .learned(let index): analysis.learnedID(index)
-                }
+                analysis.id(of: mention.actor, in: catalog.gazetteer)
             }
             var anchorSentences = Set<UInt32>()
             for mention in analysis.mentions where anchorIDs.contains(id(mention)) {

@@ -1,7 +1,6 @@
 import HeapModule
 import IndexFormat
 import NewsCore
-import Synchronization
 import TextAnalysis
 
 /// One ranked result.
@@ -101,14 +100,20 @@ public struct Searcher: Sendable {
                 "this index was built without actors (gazette index --no-actors); rebuild it to search by actor",
                 query: "")
         }
-        if let cached = catalogCache.value.withLock({ $0 }) { return cached }
         // Damage here is an IndexError, reported as a damaged index.
-        let catalog = try ActorCatalog(file: reader.analysisFile)
-        catalogCache.value.withLock { $0 = catalog }
-        return catalog
+        return try catalogMemo.get { try ActorCatalog(file: reader.analysisFile) }
     }
 
-    private let catalogCache = CatalogCache()
+    private let catalogMemo = Memo<ActorCatalog>()
+
+    /// The searcher's analyser, recognising actors with the index's gazetteer and
+    /// zone weights (for snippets and co-mentions, which re-analyse stored text).
+    func actorAnalyzer(_ catalog: ActorCatalog, stemming: Bool = true) -> Analyzer {
+        let weights = reader.analysis.zoneWeights
+        return analyzer.recognising(
+            catalog.gazetteer, zoneWeights: .init(title: weights.title, lead: weights.lead, body: weights.body),
+            stemming: stemming)
+    }
 
     /// Parses and runs `text`, returning at most `limit` hits with snippets.
     public func search(_ text: String, limit: Int = 10) throws -> SearchResults {
@@ -122,15 +127,8 @@ public struct Searcher: Sendable {
         var snippetAnalyzer = analyzer
         if !query.actorNames.isEmpty {
             let catalog = try catalog()
-            for name in query.actorNames {
-                let entry = try catalog.resolve(name)
-                let ids = options.includeMembers ? catalog.withMembers(entry.id) : [entry.id]
-                resolved.append(ResolvedActor(name: name, actor: entry, ids: ids))
-            }
-            let weights = reader.analysis.zoneWeights
-            snippetAnalyzer = Analyzer(
-                stemming: analyzer.stemmer != nil, gazetteer: catalog.gazetteer,
-                zoneWeights: .init(title: weights.title, lead: weights.lead, body: weights.body))
+            resolved = try catalog.resolve(query.actorNames, includeMembers: options.includeMembers)
+            snippetAnalyzer = actorAnalyzer(catalog)
         }
         let (total, top) = try topDocuments(query, actors: resolved, limit: options.limit)
         let snippets = SnippetBuilder(
@@ -221,9 +219,4 @@ public struct Searcher: Sendable {
         while let next = heap.popMax() { best.append(next) }
         return (total, best)
     }
-}
-
-/// Holds a searcher's parsed actor catalog once it exists.
-final class CatalogCache: Sendable {
-    let value = Mutex<ActorCatalog?>(nil)
 }

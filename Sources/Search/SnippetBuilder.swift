@@ -46,12 +46,7 @@ public struct SnippetBuilder: Sendable {
     func words(_ analysis: DocumentAnalysis, _ field: Field, _ gazetteer: Gazetteer) -> [Word] {
         var mentions: [(range: Range<Int>, term: Int)] = []
         for mention in analysis.mentions where mention.field == field {
-            let id: String
-            switch mention.actor {
-            case .known(let index): id = gazetteer.actors[index].id
-            case .learned(let index): id = analysis.learnedID(index)
-            }
-            if let slot = actorIDs.firstIndex(of: id) {
+            if let slot = actorIDs.firstIndex(of: analysis.id(of: mention.actor, in: gazetteer)) {
                 mentions.append((mention.sourceRange, queryTerms.count + slot))
             }
         }

@@ -61,6 +61,21 @@ public struct Analyzer: Sendable {
         wordLists = gazetteer == nil ? WordTable.empty : WordLists.table
     }
 
+    /// This analyser recognising `gazetteer`'s actors, sharing its stemmer (and
+    /// so its cache); without `stemming` when only the actors are wanted.
+    public func recognising(_ gazetteer: Gazetteer, zoneWeights: ZoneWeights, stemming: Bool = true) -> Analyzer {
+        Analyzer(
+            tokenizer: tokenizer, stemmer: stemming ? stemmer : nil, gazetteer: gazetteer, zoneWeights: zoneWeights)
+    }
+
+    private init(tokenizer: Tokenizer, stemmer: Stemmer?, gazetteer: Gazetteer, zoneWeights: ZoneWeights) {
+        self.tokenizer = tokenizer
+        self.stemmer = stemmer
+        self.gazetteer = gazetteer
+        self.zoneWeights = zoneWeights
+        wordLists = WordLists.table
+    }
+
     /// Analyses `text` into word tokens (no actors), calling `body` with each
     /// token and its (stemmed) term bytes. For queries and snippets.
     /// - Returns: the position after the last token.

@@ -78,6 +78,23 @@ public struct DocumentAnalysis: Sendable {
         }
     }
 
+    /// The ID of the actor `reference` names: a gazetteer actor of `gazetteer`
+    /// (the one this analysis was made with) or one learned here.
+    public func id(of reference: ActorReference, in gazetteer: Gazetteer) -> String {
+        switch reference {
+        case .known(let index): gazetteer.actors[index].id
+        case .learned(let index): learnedID(index)
+        }
+    }
+
+    /// The actor `reference` names, as ``id(of:in:)``.
+    public func actor(of reference: ActorReference, in gazetteer: Gazetteer) -> Actor {
+        switch reference {
+        case .known(let index): gazetteer.actors[index]
+        case .learned(let index): learnedActor(index)
+        }
+    }
+
     /// Learned actor `index`'s ID ("p:nasser-kanaani").
     public func learnedID(_ index: Int) -> String {
         String(decoding: learnedBytes[learnedNames[index].id], as: UTF8.self)

@@ -86,11 +86,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func rows(_ analysis: DocumentAnalysis, _ gazetteer: Gazetteer, _ texts: [Field: [UInt8]]) -> [ActorRow] {
         analysis.mentions.map { mention in
-            let actor: Actor
-            switch mention.actor {
-            case .known(let index): actor = gazetteer.actors[index]
-            case .learned(let index): actor = analysis.learnedActor(index)
-            }
+            let actor = analysis.actor(of: mention.actor, in: gazetteer)
             let source = texts[mention.field]![mention.sourceRange]
             return ActorRow(
                 field: mention.field, range: mention.sourceRange, text: String(decoding: source, as: UTF8.self),

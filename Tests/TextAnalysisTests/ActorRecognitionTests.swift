@@ -67,11 +67,7 @@ func actors(_ body: String, title: String = "", gazetteer: Gazetteer? = nil) thr
     Analyzer(gazetteer: gazetteer).analyze(title: title, body: body, into: &analysis)
     let texts: [Field: [UInt8]] = [.title: Array(title.utf8), .body: Array(body.utf8)]
     return analysis.mentions.map { mention in
-        let id: String
-        switch mention.actor {
-        case .known(let index): id = gazetteer.actors[index].id
-        case .learned(let index): id = analysis.learnedID(index)
-        }
+        let id = analysis.id(of: mention.actor, in: gazetteer)
         return (String(decoding: texts[mention.field]![mention.sourceRange], as: UTF8.self), id, mention.rule.rawValue)
     }
 }
