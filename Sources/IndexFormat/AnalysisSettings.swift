@@ -1,3 +1,5 @@
+import NewsCore
+
 /// How a segment's text was analysed, and the actors it knows
 /// (IndexFileFormat.md, "Analysis"): a query must analyse its words exactly as
 /// indexing did, and resolve actor names through the same gazetteer, even when
@@ -8,12 +10,8 @@
 ///                 LearnedCount VInt, Learned^LearnedCount, Footer
 /// Learned := IDLength VInt, ID, Kind u8, NameLength VInt, Name
 public struct AnalysisSettings: Sendable, Equatable {
-    /// The Snowball algorithm ("english"), or "" for no stemming.
-    public var stemmer: String
-    /// Whether actors were recognised.
-    public var recognisesActors: Bool
-    /// Term-frequency weights of actor mentions in the title, the lead and the rest.
-    public var zoneWeights: (title: UInt32, lead: UInt32, body: UInt32)
+    /// What every query needs to analyse its words.
+    public var header: AnalysisHeader
     /// The effective gazetteer, in the actors-file format (bundled merged with the user's).
     public var gazetteer: String
     /// Actors learned from the text: ID, kind code (`ActorKind.code`), display name.
@@ -31,35 +29,25 @@ public struct AnalysisSettings: Sendable, Equatable {
         }
     }
 
-    public init(
-        stemmer: String, recognisesActors: Bool, zoneWeights: (title: UInt32, lead: UInt32, body: UInt32),
-        gazetteer: String, learned: [LearnedActor]
-    ) {
-        self.stemmer = stemmer
-        self.recognisesActors = recognisesActors
-        self.zoneWeights = zoneWeights
+    public init(header: AnalysisHeader, gazetteer: String, learned: [LearnedActor]) {
+        self.header = header
         self.gazetteer = gazetteer
         self.learned = learned
-    }
-
-    public static func == (a: AnalysisSettings, b: AnalysisSettings) -> Bool {
-        a.stemmer == b.stemmer && a.recognisesActors == b.recognisesActors && a.zoneWeights == b.zoneWeights
-            && a.gazetteer == b.gazetteer && a.learned == b.learned
     }
 
     /// Writes the analysis file of a segment.
     public func write(path: String, segmentID: SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32) {
         let file = try IndexFileWriter(path: path, kind: .analysis, segmentID: segmentID)
-        try file.write(recognisesActors ? 2 | (stemmer.isEmpty ? 0 : 1) : (stemmer.isEmpty ? 0 : 1))
+        try file.write((header.recognisesActors ? 2 : 0) | (header.stemmer.isEmpty ? 0 : 1))
         func string(_ value: String) throws(IndexError) {
             let bytes = Array(value.utf8)
             try file.writeVInt(UInt64(bytes.count))
             try file.write(bytes)
         }
-        try string(stemmer)
-        try file.writeVInt(UInt64(zoneWeights.title))
-        try file.writeVInt(UInt64(zoneWeights.lead))
-        try file.writeVInt(UInt64(zoneWeights.body))
+        try string(header.stemmer)
+        try file.writeVInt(UInt64(header.zoneWeights.title))
+        try file.writeVInt(UInt64(header.zoneWeights.lead))
+        try file.writeVInt(UInt64(header.zoneWeights.body))
         try string(gazetteer)
         try file.writeVInt(UInt64(learned.count))
         for actor in learned {
@@ -69,18 +57,22 @@ public struct AnalysisSettings: Sendable, Equatable {
         }
         return try file.finish()
     }
-
-    /// The settings every query needs: stemmer, actors on or off, zone weights.
-    public var header: AnalysisHeader {
-        AnalysisHeader(stemmer: stemmer, recognisesActors: recognisesActors, zoneWeights: zoneWeights)
-    }
 }
 
 /// The start of the analysis file: what every query needs to analyse its words.
-public struct AnalysisHeader: Sendable {
+public struct AnalysisHeader: Sendable, Equatable {
+    /// The Snowball algorithm ("english"), or "" for no stemming.
     public var stemmer: String
+    /// Whether actors were recognised.
     public var recognisesActors: Bool
-    public var zoneWeights: (title: UInt32, lead: UInt32, body: UInt32)
+    /// Term-frequency weights of actor mentions in the title, the lead and the rest.
+    public var zoneWeights: ZoneWeights
+
+    public init(stemmer: String, recognisesActors: Bool, zoneWeights: ZoneWeights) {
+        self.stemmer = stemmer
+        self.recognisesActors = recognisesActors
+        self.zoneWeights = zoneWeights
+    }
 }
 
 /// Reads a segment's analysis file. Opening reads only the header fields
@@ -109,7 +101,7 @@ public struct AnalysisFileReader: Sendable {
             throw IndexError.corrupt(
                 "stemming flag disagrees with the stemmer name", path: file.path, offset: cursor.offset)
         }
-        let weights = (try cursor.weight(), try cursor.weight(), try cursor.weight())
+        let weights = ZoneWeights(title: try cursor.weight(), lead: try cursor.weight(), body: try cursor.weight())
         header = AnalysisHeader(stemmer: stemmer, recognisesActors: flags & 2 == 2, zoneWeights: weights)
         actorsOffset = cursor.offset
     }
@@ -117,9 +109,7 @@ public struct AnalysisFileReader: Sendable {
     /// Everything in the file, checksummed in full first.
     public func settings() throws(IndexError) -> AnalysisSettings {
         let (gazetteer, learnedOffset) = try gazetteerText()
-        return AnalysisSettings(
-            stemmer: header.stemmer, recognisesActors: header.recognisesActors, zoneWeights: header.zoneWeights,
-            gazetteer: gazetteer, learned: try learnedActors(at: learnedOffset))
+        return AnalysisSettings(header: header, gazetteer: gazetteer, learned: try learnedActors(at: learnedOffset))
     }
 
     /// The gazetteer text (the file checksummed in full first), and where the

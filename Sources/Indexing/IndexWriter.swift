@@ -89,10 +89,10 @@ public final class IndexWriter {
             let id = order[index]
             return inverter.term(id)
         }
-        let weights = analyzer.zoneWeights
         let settings = AnalysisSettings(
-            stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
-            zoneWeights: (weights.title, weights.lead, weights.body),
+            header: AnalysisHeader(
+                stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
+                zoneWeights: analyzer.zoneWeights),
             gazetteer: analyzer.gazetteer?.serialized() ?? "",
             learned: inverter.learnedActors.sorted { $0.id < $1.id })
         let manifest = try segment.commit(documentLengths: inverter.lengths, analysis: settings)
@@ -135,7 +135,7 @@ struct Inverter {
             occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
         }
         // An actor term sits at its first word's position, once per unit of its
-        // zone's weight (the title and lead count more: see Analyzer.ZoneWeights).
+        // zone's weight (the title and lead count more: see ZoneWeights).
         // Like Lucene's discountOverlaps, these overlapping tokens do not add to
         // the document's length.
         for mention in analysis.mentions {

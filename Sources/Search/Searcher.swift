@@ -66,7 +66,7 @@ public struct ResolvedActor: Sendable, Equatable {
 /// a document matches when it holds every actor named (any of an actor's IDs
 /// when members are included) and, if the query has keywords, at least one of
 /// them; its score is the BM25 sum over the cursors positioned on it. Actor
-/// terms carry their zone weights in their frequencies (`Analyzer.ZoneWeights`),
+/// terms carry their zone weights in their frequencies (`ZoneWeights`),
 /// so an article about Iran outranks one that names it once. A min-heap of size
 /// `limit` keeps the best so far (O(n log k), not a full sort). Block-max
 /// pruning comes with issue "Query engine".
@@ -109,10 +109,7 @@ public struct Searcher: Sendable {
     /// The searcher's analyser, recognising actors with the index's gazetteer and
     /// zone weights (for snippets and co-mentions, which re-analyse stored text).
     func actorAnalyzer(_ catalog: ActorCatalog, stemming: Bool = true) -> Analyzer {
-        let weights = reader.analysis.zoneWeights
-        return analyzer.recognising(
-            catalog.gazetteer, zoneWeights: .init(title: weights.title, lead: weights.lead, body: weights.body),
-            stemming: stemming)
+        analyzer.recognising(catalog.gazetteer, zoneWeights: reader.analysis.zoneWeights, stemming: stemming)
     }
 
     /// Parses and runs `text`, returning at most `limit` hits with snippets.

@@ -453,7 +453,7 @@ struct ActorRecognizer {
         func add(_ actor: DocumentAnalysis.ActorReference, _ range: Range<Int>, _ rule: ActorRule) {
             let first = tokens[range.lowerBound]
             let last = tokens[range.upperBound - 1]
-            let zone: DocumentAnalysis.Zone =
+            let zone: Zone =
                 first.field == .title ? .title : (first.sentence == leadSentence ? .lead : .body)
             result.mentions.append(
                 DocumentAnalysis.Mention(

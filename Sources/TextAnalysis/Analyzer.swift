@@ -18,37 +18,10 @@ public struct Analyzer: Sendable {
     public let stemmer: Stemmer?
     /// nil: no actor recognition.
     public let gazetteer: Gazetteer?
-    /// Term-frequency weights of a mention by where it stands.
+    /// Term-frequency weights of a mention by where it stands (``ZoneWeights``).
     public var zoneWeights: ZoneWeights
     /// The recogniser's word lists, held here so that no global is touched per article.
     let wordLists: WordTable
-
-    /// How much a mention counts by its zone: an actor named in the title or
-    /// the lead (the dateline and first sentence) is what the story is about,
-    /// as wire editors' labels show. The weights multiply the mention's term
-    /// frequency before BM25 saturates it (the BM25F idea: weight, then saturate;
-    /// Robertson, Zaragoza and Taylor, 2004).
-    public struct ZoneWeights: Sendable, Equatable {
-        public var title: UInt32
-        public var lead: UInt32
-        public var body: UInt32
-
-        public static let standard = ZoneWeights(title: 3, lead: 3, body: 1)
-
-        public init(title: UInt32, lead: UInt32, body: UInt32) {
-            self.title = title
-            self.lead = lead
-            self.body = body
-        }
-
-        public func weight(_ zone: DocumentAnalysis.Zone) -> UInt32 {
-            switch zone {
-            case .title: title
-            case .lead: lead
-            case .body: body
-            }
-        }
-    }
 
     /// - Parameters:
     ///   - stemming: English Snowball stemming of words.

@@ -32,12 +32,6 @@ public struct DocumentAnalysis: Sendable {
         public var zone: Zone
     }
 
-    /// Where in the article a mention stands; ranking weighs the title and the
-    /// lead above the rest (``Analyzer/ZoneWeights``).
-    public enum Zone: UInt8, Sendable {
-        case title, lead, body
-    }
-
     /// An actor: one of the gazetteer's, or one learned from this article.
     public enum ActorReference: Sendable, Hashable {
         case known(Int)

@@ -1,5 +1,6 @@
 import Foundation
 import IndexFormat
+import NewsCore
 import Testing
 
 /// Indexes written by earlier releases must stay readable (or be refused by
@@ -20,7 +21,7 @@ struct CompatibilityTests {
         #expect(reader.documentCount == 2)
         #expect(reader.analysis.stemmer == "english")
         #expect(reader.analysis.recognisesActors)
-        #expect(reader.analysis.zoneWeights == (3, 3, 1))
+        #expect(reader.analysis.zoneWeights == ZoneWeights(title: 3, lead: 3, body: 1))
         #expect(try reader.analysisFile.settings().gazetteer.contains("IRN country Iran"))
         // Stemmed words: "forces" is stored as "forc".
         #expect(try reader.terms.lookup(Array("forc".utf8)) != nil)

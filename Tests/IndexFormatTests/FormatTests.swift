@@ -32,7 +32,8 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
 
 /// Analysis settings with a two-actor gazetteer and one learned actor.
 let sampleAnalysis = AnalysisSettings(
-    stemmer: "english", recognisesActors: true, zoneWeights: (3, 2, 1),
+    header: AnalysisHeader(
+        stemmer: "english", recognisesActors: true, zoneWeights: ZoneWeights(title: 3, lead: 2, body: 1)),
     gazetteer: "IRN country Iran\n  capital: Tehran\n\nQUDS armed-group Quds Force\n  parent: IRN\n",
     learned: [.init(id: "p:nasser-kanaani", kind: 4, name: "Nasser Kanaani")])
 
