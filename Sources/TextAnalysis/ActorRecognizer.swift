@@ -40,11 +40,7 @@ struct RecognitionScratch: Sendable {
     /// field. Most words of a text are none of these, and are never visited.
     var candidates: [Int32] = []
     /// The recogniser's per-article buffers, kept here to be reused.
-    var coveredBy: [Int32] = []
-    var inRun: [Bool] = []
-    var matches: [ActorRecognizer.Match] = []
-    var runs: [(range: Range<Int>, learned: Int)] = []
-    var seenRuns: [(range: Range<Int>, learned: Int)] = []
+    var buffers = RecognitionBuffers()
 
     mutating func reset() {
         tokens.removeAll(keepingCapacity: true)
@@ -282,6 +278,29 @@ struct Gap {
     }
 }
 
+/// The recogniser's per-article work lists, kept in the scratch so that their
+/// capacity is reused from one article to the next.
+struct RecognitionBuffers: Sendable {
+    /// For each token, the gazetteer match covering it, or -1.
+    var coveredBy: [Int32] = []
+    /// For each token, whether a learned name's run covers it.
+    var inRun: [Bool] = []
+    var matches: [ActorRecognizer.Match] = []
+    var runs: [(range: Range<Int>, learned: Int)] = []
+    /// Runs of capitalised words met so far, and the learned actor each named (-1: none).
+    var seenRuns: [(range: Range<Int>, learned: Int)] = []
+
+    mutating func reset(count: Int) {
+        matches.removeAll(keepingCapacity: true)
+        runs.removeAll(keepingCapacity: true)
+        seenRuns.removeAll(keepingCapacity: true)
+        coveredBy.removeAll(keepingCapacity: true)
+        coveredBy.append(contentsOf: repeatElement(-1, count: count))
+        inRun.removeAll(keepingCapacity: true)
+        inRun.append(contentsOf: repeatElement(false, count: count))
+    }
+}
+
 /// Finds the actors of one article. The rules, and their limits:
 ///
 /// 1. **Gazetteer aliases.** At every capitalised word (and at the few
@@ -343,37 +362,18 @@ struct ActorRecognizer {
         guard count > 0 else { return }
         let leadSentence = scratch.bodyStart < count ? tokens[scratch.bodyStart].sentence : UInt32.max
 
+        // The scratch's buffers, emptied for this article and given back at the end.
+        var b = scratch.buffers
+        scratch.buffers = RecognitionBuffers()
+        defer { scratch.buffers = b }
+        b.reset(count: count)
+
         // 1. Gazetteer aliases.
-        // Buffers from the scratch, returned to it at the end.
-        var matches = scratch.matches
-        var coveredBy = scratch.coveredBy
-        var inRun = scratch.inRun
-        var runs = scratch.runs
-        var seenRuns = scratch.seenRuns
-        scratch.matches = []
-        scratch.coveredBy = []
-        scratch.inRun = []
-        scratch.runs = []
-        scratch.seenRuns = []
-        defer {
-            scratch.matches = matches
-            scratch.coveredBy = coveredBy
-            scratch.inRun = inRun
-            scratch.runs = runs
-            scratch.seenRuns = seenRuns
-        }
-        matches.removeAll(keepingCapacity: true)
-        runs.removeAll(keepingCapacity: true)
-        seenRuns.removeAll(keepingCapacity: true)
-        coveredBy.removeAll(keepingCapacity: true)
-        coveredBy.append(contentsOf: repeatElement(-1, count: count))
-        inRun.removeAll(keepingCapacity: true)
-        inRun.append(contentsOf: repeatElement(false, count: count))
         var nextFree = 0
         for candidate in scratch.candidates where Int(candidate) >= nextFree {
             if let match = longestMatch(at: Int(candidate), scratch) {
-                for k in match.range { coveredBy[k] = Int32(matches.count) }
-                matches.append(match)
+                for k in match.range { b.coveredBy[k] = Int32(b.matches.count) }
+                b.matches.append(match)
                 nextFree = match.range.upperBound
             }
         }
@@ -386,7 +386,7 @@ struct ActorRecognizer {
         for candidate in scratch.candidates where Int(candidate) >= nextFree {
             let i = Int(candidate)
             let token = tokens[i]
-            guard coveredBy[i] < 0, token.shape.upperFirst, !token.shape.isAllCapitals,
+            guard b.coveredBy[i] < 0, token.shape.upperFirst, !token.shape.isAllCapitals,
                 !(token.field == .title && scratch.titleIsCapitals),
                 scratch.caselessFields.isEmpty || !scratch.caselessFields.contains(token.field)
             else {
@@ -395,7 +395,7 @@ struct ActorRecognizer {
             var end = i + 1
             while end < count {
                 let next = tokens[end]
-                guard next.plain, coveredBy[end] < 0, next.field == token.field, !next.startsSentence else { break }
+                guard next.plain, b.coveredBy[end] < 0, next.field == token.field, !next.startsSentence else { break }
                 if next.shape.upperFirst && (!next.shape.isAllCapitals || next.shape.letterCount == 1) {
                     end += 1
                     continue
@@ -407,7 +407,7 @@ struct ActorRecognizer {
                 {
                     after += 1
                 }
-                if after > end, after < count, tokens[after].plain, coveredBy[after] < 0,
+                if after > end, after < count, tokens[after].plain, b.coveredBy[after] < 0,
                     tokens[after].shape.upperFirst, !tokens[after].shape.isAllCapitals
                 {
                     end = after + 1
@@ -418,11 +418,11 @@ struct ActorRecognizer {
             let run = trimmedRun(i..<end, scratch)
             // A run seen before in this article answers as it did then.
             nextFree = end
-            if let run, let seen = seenRuns.first(where: { scratch.sameTerms($0.range, run) }) {
-                if seen.learned >= 0 { runs.append((run, seen.learned)) }
+            if let run, let seen = b.seenRuns.first(where: { scratch.sameTerms($0.range, run) }) {
+                if seen.learned >= 0 { b.runs.append((run, seen.learned)) }
                 continue
             }
-            if let run { seenRuns.append((run, -1)) }
+            if let run { b.seenRuns.append((run, -1)) }
             // Runs with the same words were answered above, so a new one is a new actor.
             if let run, let kind = learnedKind(run, scratch, after: end < count ? end : nil) {
                 let index = result.learnedNames.count
@@ -435,12 +435,12 @@ struct ActorRecognizer {
                         surnames.append((last, index))
                     }
                 }
-                runs.append((run, index))
-                seenRuns[seenRuns.count - 1].learned = index
+                b.runs.append((run, index))
+                b.seenRuns[b.seenRuns.count - 1].learned = index
                 if let acronym = definedAcronym(after: run, scratch) { acronyms[acronym] = .learned(index) }
             }
         }
-        for match in matches {
+        for match in b.matches {
             if let actor = match.actor, match.range.count >= 2,
                 let acronym = definedAcronym(after: match.range, scratch)
             {
@@ -462,22 +462,22 @@ struct ActorRecognizer {
                     sourceRange: first.sourceRange.lowerBound..<last.sourceRange.upperBound, rule: rule,
                     sentence: first.sentence, zone: zone))
         }
-        for run in runs {
-            for k in run.range { inRun[k] = true }
+        for run in b.runs {
+            for k in run.range { b.inRun[k] = true }
             add(.learned(run.learned), run.range, .capitalisedName)
         }
-        for (index, match) in matches.enumerated() {
+        for (index, match) in b.matches.enumerated() {
             if match.range.count == 1, !acronyms.isEmpty, tokens[match.range.lowerBound].shape.isAllCapitals,
                 let defined = acronyms[scratch.termString(match.range.lowerBound)]
             {
                 add(defined, match.range, .learned)
-                coveredBy[match.range.lowerBound] = Int32(index)
+                b.coveredBy[match.range.lowerBound] = Int32(index)
                 continue
             }
             if let actor = match.actor { add(.known(actor), match.range, match.rule) }
         }
         if !acronyms.isEmpty || !surnames.isEmpty {
-            for candidate in scratch.candidates where coveredBy[Int(candidate)] < 0 && !inRun[Int(candidate)] {
+            for candidate in scratch.candidates where b.coveredBy[Int(candidate)] < 0 && !b.inRun[Int(candidate)] {
                 let k = Int(candidate)
                 let token = tokens[k]
                 guard token.shape.upperFirst else { continue }
