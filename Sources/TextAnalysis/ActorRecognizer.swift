@@ -495,9 +495,12 @@ struct ActorRecognizer {
 
     func longestMatch(at start: Int, _ scratch: RecognitionScratch) -> Match? {
         let tokens = scratch.tokens
-        guard let firstWord = scratch.word(start, in: matcher),
-            matcher.canStart(word: firstWord, shape: tokens[start].shape)
-                || (!scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[start].field))
+        // An alias starts at a capitalised word, at one of the few lower-case
+        // alias starts, or anywhere in a caseless field.
+        guard
+            tokens[start].shape.upperFirst || scratch.startsLowercaseAlias(start, matcher)
+                || (!scratch.caselessFields.isEmpty && scratch.caselessFields.contains(tokens[start].field)),
+            let firstWord = scratch.word(start, in: matcher)
         else { return nil }
         var node: Int32 = 0
         var best: Match? = nil

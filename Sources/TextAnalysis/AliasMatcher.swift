@@ -31,7 +31,6 @@ public struct AliasMatcher: Sendable {
     private var nodeCount: Int32 = 1
     /// Words that begin an alias with a lower-case first word ("al-Qaeda"):
     /// only these are probed at a lower-case token. Few, so a list.
-    private var lowercaseStarts: Set<Int> = []
     private var lowercaseStartBytes: [[UInt8]] = []
     /// Their first bytes, as a 256-bit set, and their lengths, as a 64-bit
     /// set: most lower-case words fail one of these two tests at once.
@@ -42,6 +41,7 @@ public struct AliasMatcher: Sendable {
 
     init(actors: [Actor]) {
         let tokenizer = Tokenizer()
+        var seenLowercaseStarts = Set<Int>()
         for (index, actor) in actors.enumerated() {
             // A name marked ambiguous needs context under every rule that lists
             // it (the display name "Jordan" as much as `ambiguous: Jordan`).
@@ -56,7 +56,7 @@ public struct AliasMatcher: Sendable {
                 tokenizer.tokenize(bytes.span) { token, term in
                     let word = words.intern(term)
                     let demand = Self.demand(of: bytes.span.extracting(token.sourceRange))
-                    if first && demand == .any, lowercaseStarts.insert(word).inserted {
+                    if first && demand == .any, seenLowercaseStarts.insert(word).inserted {
                         lowercaseStartBytes.append(term.array)
                         let byte = term[0]
                         switch byte >> 6 {
@@ -131,11 +131,6 @@ public struct AliasMatcher: Sendable {
             if equal { return true }
         }
         return false
-    }
-
-    @inline(__always)
-    func canStart(word: Int, shape: WordShape) -> Bool {
-        shape.upperFirst || lowercaseStarts.contains(word)
     }
 
     @inline(__always)

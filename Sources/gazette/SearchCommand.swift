@@ -1,6 +1,7 @@
 import ArgumentParser
 import IndexFormat
 import Search
+import TextAnalysis
 
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +52,8 @@ struct SearchCommand: ParsableCommand {
         let text = query.joined(separator: " ")
         do {
             // A bad query is reported before any work (such as a first index build).
-            _ = try Query(text, actors: actors)
+            // Stemming cannot make a query empty or not: validate without a stemmer.
+            _ = try Query(text, actors: actors, analyzer: Analyzer(stemming: false))
             try ensureDefaultIndex(location)
             let reader = try IndexReader(directory: location.path)
             let options = SearchOptions(limit: all ? 0 : limit, actors: actors, includeMembers: includeMembers)
