@@ -96,5 +96,24 @@ struct ReutersTests {
         #expect(results.total < 30)
         let first = try #require(results.hits.first)
         #expect(first.snippet.text.lowercased().contains("temporao"))
+
+        // Actor search against the editors' country labels (NEWID divisible by 4):
+        // the first ten labelled articles ranked for a country carry its label.
+        // tools/eval_actors.py measures the whole protocol; this keeps it from
+        // silently breaking.
+        let labels = try String(contentsOfFile: shared + "/reuters21578/labels-dev.tsv", encoding: .utf8)
+        var places: [Int: Set<String>] = [:]
+        for line in labels.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard let id = Int(fields[0]) else { continue }
+            places[id] = Set(fields[1].split(separator: ";").map(String.init))
+        }
+        for (code, name) in [("japan", "Japan"), ("west-germany", "West Germany"), ("brazil", "Brazil")] {
+            let ranked = try searcher.search("", SearchOptions(limit: 0, actors: [name])).hits.compactMap { hit in
+                Int(hit.path.split(separator: "/").last!.dropLast(4)).flatMap { places[$0] }
+            }
+            let precision = ranked.prefix(10).count { $0.contains(code) }
+            #expect(precision >= 9, "\(name): \(precision) of the first 10 labelled articles are labelled \(code)")
+        }
     }
 }

@@ -77,6 +77,16 @@ struct ActorSearchTests {
         #expect(results.hits.contains { fileName($0) == sampleArticle }, "\(name): \(results.hits.map(\.path))")
     }
 
+    @Test("a stemmed query finds other forms and highlights the words as written")
+    func stemmedHighlights() throws {
+        // "attack" is stemmed at query time; the articles say "attacks" and "attacked".
+        let results = try searcher.search("attack", SearchOptions(limit: 0))
+        let sample = try #require(results.hits.first { fileName($0) == sampleArticle })
+        let words = Set(marked(sample).map { $0.lowercased() })
+        #expect(words.contains("attacks"), "\(sample.snippet.text)")
+        #expect(!words.contains("attack"), "only forms the article uses are marked")
+    }
+
     @Test("--actor China does not find the sample article")
     func china() throws {
         let results = try search(actors: ["China"])
