@@ -38,23 +38,26 @@ public struct AnalysisSettings: Sendable, Equatable {
     /// Writes the analysis file of a segment.
     public func write(path: String, segmentID: SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32) {
         let file = try IndexFileWriter(path: path, kind: .analysis, segmentID: segmentID)
-        try file.write((header.recognisesActors ? 2 : 0) | (header.stemmer.isEmpty ? 0 : 1))
-        func string(_ value: String) throws(IndexError) {
-            let bytes = Array(value.utf8)
-            try file.writeVInt(UInt64(bytes.count))
-            try file.write(bytes)
+        // Built in memory and written at once: tens of thousands of learned
+        // actors would otherwise cost a writer call per field.
+        var body: [UInt8] = []
+        body.append((header.recognisesActors ? 2 : 0) | (header.stemmer.isEmpty ? 0 : 1))
+        func string(_ value: String) {
+            body.appendVInt(UInt64(value.utf8.count))
+            body.append(contentsOf: value.utf8)
         }
-        try string(header.stemmer)
-        try file.writeVInt(UInt64(header.zoneWeights.title))
-        try file.writeVInt(UInt64(header.zoneWeights.lead))
-        try file.writeVInt(UInt64(header.zoneWeights.body))
-        try string(gazetteer)
-        try file.writeVInt(UInt64(learned.count))
+        string(header.stemmer)
+        body.appendVInt(UInt64(header.zoneWeights.title))
+        body.appendVInt(UInt64(header.zoneWeights.lead))
+        body.appendVInt(UInt64(header.zoneWeights.body))
+        string(gazetteer)
+        body.appendVInt(UInt64(learned.count))
         for actor in learned {
-            try string(actor.id)
-            try file.write(actor.kind)
-            try string(actor.name)
+            string(actor.id)
+            body.append(actor.kind)
+            string(actor.name)
         }
+        try file.write(body)
         return try file.finish()
     }
 }

@@ -42,7 +42,7 @@ public final class SegmentWriter {
     /// Writes the dictionary, postings and positions. `terms` yields each term's
     /// bytes and encoder in increasing bytewise order of the bytes.
     public func writeTerms(
-        count: Int, _ term: (Int) -> (bytes: [UInt8], encoder: PostingsEncoder)
+        count: Int, _ term: (Int) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder)
     ) throws(IndexError) {
         let dictionary = try TermDictionaryWriter(path: Self.path(directory, generation, .terms), segmentID: segmentID)
         let postings = try IndexFileWriter(

@@ -85,24 +85,23 @@ public final class IndexWriter {
     public func commit() throws(IndexError) -> CommitSummary {
         if let failure { throw failure }
         let order = inverter.sortedTerms()
-        try segment.writeTerms(count: order.count) { index in
-            let id = order[index]
-            return inverter.term(id)
+        try segment.writeTerms(count: order.terms.count) { index in
+            inverter.term(order.terms[index])
         }
         let settings = AnalysisSettings(
             header: AnalysisHeader(
                 stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
                 zoneWeights: analyzer.zoneWeights),
             gazetteer: analyzer.gazetteer?.serialized() ?? "",
-            learned: inverter.learnedActors.sorted { $0.id < $1.id })
+            learned: inverter.learnedActors(inOrder: order.actors))
         let manifest = try segment.commit(documentLengths: inverter.lengths, analysis: settings)
         let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
         return CommitSummary(
-            documentCount: inverter.lengths.count, termCount: order.count,
+            documentCount: inverter.lengths.count, termCount: order.terms.count,
             bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
             generation: manifest.generation,
             actorTermCount: inverter.actorTerms.count,
-            learnedActorCount: inverter.learnedActors.count)
+            learnedActorCount: inverter.learnedCount)
     }
 }
 
@@ -114,18 +113,24 @@ struct Inverter {
     /// for every token, stays as small as it is with actors off.
     var actorTerms = TermTable(capacity: 1 << 12)
     var actorEncoders: [PostingsEncoder] = []
-    /// Marks an actor term's id in `occurrences`.
-    static let actorBit = 1 << 31
     var lengths: [UInt32] = []
-    /// (term id << 32 | position) for the document being inverted; reused.
+    /// (term id << 32 | position) for the document being inverted, of its
+    /// words and of its actors; reused.
     private var occurrences: [UInt64] = []
+    private var actorOccurrences: [UInt64] = []
     private var positionBuffer: [UInt32] = []
     /// Term id of each gazetteer actor's term, or -1 until first seen.
     private var knownActorTerms: [Int] = []
     /// Term id of each of this article's learned actors, or -1 until first met.
     private var learnedTerms: [Int] = []
-    /// Actors learned from the text so far, each once (the first name seen is kept).
-    var learnedActors: [AnalysisSettings.LearnedActor] = []
+    /// Actors learned from the text so far, each once (the first name seen is
+    /// kept), as bytes: their kind codes and names, and by actor term id the
+    /// learned actor it is (-1: a gazetteer actor). Strings are made once, at commit.
+    private var learnedKinds: [UInt8] = []
+    private var learnedNames: [UInt8] = []
+    private var learnedNameRanges: [Range<Int>] = []
+    private var learnedOfTerm: [Int32] = []
+    var learnedCount: Int { learnedKinds.count }
     private var termBuffer: [UInt8] = []
 
     mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
@@ -137,7 +142,10 @@ struct Inverter {
         // An actor term sits at its first word's position, once per unit of its
         // zone's weight (the title and lead count more: see ZoneWeights).
         // Like Lucene's discountOverlaps, these overlapping tokens do not add to
-        // the document's length.
+        // the document's length. They are grouped apart from the words: few per
+        // article, they make a short sort of their own instead of lengthening
+        // the long one.
+        actorOccurrences.removeAll(keepingCapacity: true)
         for mention in analysis.mentions {
             let term: Int
             switch mention.actor {
@@ -145,7 +153,7 @@ struct Inverter {
                 while knownActorTerms.count <= index { knownActorTerms.append(-1) }
                 if knownActorTerms[index] < 0, let gazetteer = analyzer.gazetteer {
                     let bytes = ActorTerm.bytes(id: gazetteer.actors[index].id)
-                    knownActorTerms[index] = actorTerms.intern(bytes.span) | Self.actorBit
+                    knownActorTerms[index] = actorTerms.intern(bytes.span)
                 }
                 term = knownActorTerms[index]
             case .learned(let index):
@@ -157,42 +165,46 @@ struct Inverter {
                     termBuffer.append(contentsOf: analysis.learnedIDBytes(index))
                     let before = actorTerms.count
                     let key = termBuffer
-                    learnedTerms[index] = actorTerms.intern(key.span) | Self.actorBit
-                    // A new term is an actor never learned before: only then make its strings.
+                    learnedTerms[index] = actorTerms.intern(key.span)
+                    // A new term is an actor never learned before: keep its kind and name.
                     if actorTerms.count > before {
-                        let actor = analysis.learnedActor(index)
-                        learnedActors.append(
-                            AnalysisSettings.LearnedActor(id: actor.id, kind: actor.kind.code, name: actor.name))
+                        noteLearned(term: actorTerms.count - 1, analysis: analysis, index: index)
                     }
                 }
                 term = learnedTerms[index]
             }
             let occurrence = UInt64(term) << 32 | UInt64(mention.position)
-            for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { occurrences.append(occurrence) }
+            for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { actorOccurrences.append(occurrence) }
         }
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
         while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
-        // Sorting by (term, position) groups each term's positions in order.
+        Self.encode(&occurrences, into: &encoders, document: document, buffer: &positionBuffer)
+        Self.encode(&actorOccurrences, into: &actorEncoders, document: document, buffer: &positionBuffer)
+        lengths.append(UInt32(analysis.words.count))
+    }
+
+    /// Sorts (term << 32 | position) occurrences by term then position, and
+    /// adds each term's positions in `document` to its encoder.
+    private static func encode(
+        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32,
+        buffer: inout [UInt32]
+    ) {
         occurrences.sort()
         var i = 0
         while i < occurrences.count {
             let term = Int(occurrences[i] >> 32)
-            positionBuffer.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: true)
             while i < occurrences.count && Int(occurrences[i] >> 32) == term {
-                positionBuffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
+                buffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
                 i += 1
             }
-            if term & Self.actorBit == 0 {
-                encoders[term].add(document: document, positions: positionBuffer[...])
-            } else {
-                actorEncoders[term & ~Self.actorBit].add(document: document, positions: positionBuffer[...])
-            }
+            encoders[term].add(document: document, positions: buffer[...])
         }
-        lengths.append(UInt32(analysis.words.count))
     }
 
-    /// Every term, words and actors, in increasing bytewise order: (is an actor term, id).
-    func sortedTerms() -> [(actor: Bool, id: Int)] {
+    /// Every term, words and actors, in increasing bytewise order: (is an actor
+    /// term, id); and the actor term ids alone, in the same order.
+    func sortedTerms() -> (terms: [(actor: Bool, id: Int)], actors: [Int]) {
         let words = terms.sortedIDs()
         let actors = actorTerms.sortedIDs()
         var merged: [(actor: Bool, id: Int)] = []
@@ -200,9 +212,7 @@ struct Inverter {
         var w = 0
         var a = 0
         while w < words.count || a < actors.count {
-            if a == actors.count
-                || (w < words.count && terms.bytes(words[w]).lexicographicallyPrecedes(actorTerms.bytes(actors[a])))
-            {
+            if a == actors.count || (w < words.count && TermTable.precedes(terms, words[w], actorTerms, actors[a])) {
                 merged.append((false, words[w]))
                 w += 1
             } else {
@@ -210,12 +220,38 @@ struct Inverter {
                 a += 1
             }
         }
-        return merged
+        return (merged, actors)
     }
 
-    func term(_ entry: (actor: Bool, id: Int)) -> (bytes: [UInt8], encoder: PostingsEncoder) {
+    /// Records learned actor `index` of `analysis` as actor term `term`.
+    private mutating func noteLearned(term: Int, analysis: DocumentAnalysis, index: Int) {
+        learnedOfTerm.append(contentsOf: repeatElement(-1, count: term + 1 - learnedOfTerm.count))
+        learnedOfTerm[term] = Int32(learnedKinds.count)
+        learnedKinds.append(analysis.learnedKind(index).code)
+        let start = learnedNames.count
+        learnedNames.append(contentsOf: analysis.learnedNameBytes(index))
+        learnedNameRanges.append(start..<learnedNames.count)
+    }
+
+    /// The learned actors, in the order of `actorIDs` (the sorted actor term
+    /// ids, so bytewise by actor ID: no strings are compared).
+    func learnedActors(inOrder actorIDs: [Int]) -> [AnalysisSettings.LearnedActor] {
+        var learned: [AnalysisSettings.LearnedActor] = []
+        learned.reserveCapacity(learnedCount)
+        for term in actorIDs where term < learnedOfTerm.count && learnedOfTerm[term] >= 0 {
+            let index = Int(learnedOfTerm[term])
+            learned.append(
+                AnalysisSettings.LearnedActor(
+                    id: String(decoding: actorTerms.bytes(term).dropFirst(), as: UTF8.self),  // without the "@"
+                    kind: learnedKinds[index],
+                    name: String(decoding: learnedNames[learnedNameRanges[index]], as: UTF8.self)))
+        }
+        return learned
+    }
+
+    func term(_ entry: (actor: Bool, id: Int)) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder) {
         entry.actor
-            ? (Array(actorTerms.bytes(entry.id)), actorEncoders[entry.id])
-            : (Array(terms.bytes(entry.id)), encoders[entry.id])
+            ? (actorTerms.bytes(entry.id), actorEncoders[entry.id])
+            : (terms.bytes(entry.id), encoders[entry.id])
     }
 }

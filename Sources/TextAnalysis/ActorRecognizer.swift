@@ -18,6 +18,10 @@ struct RawToken {
     /// at most one line break, a hyphen, or the period after an initial ("George W. Bush").
     var plain: Bool
     var sentence: UInt32
+    /// The word's id in the matcher's words (-1: none), looked up once for the
+    /// words recognition visits; `notLookedUp` for the others.
+    var word: Int32 = RawToken.notLookedUp
+    static let notLookedUp: Int32 = -2
 }
 
 /// The recogniser's buffers: the words of title and body, unstemmed.
@@ -96,6 +100,12 @@ struct RecognitionScratch: Sendable {
             } else if firstByte &- UInt8(ascii: "0") < 10 {
                 // A number ("1987", "155,221"): its letters, if any, say nothing.
                 shape = WordShape()
+            } else if firstByte &- UInt8(ascii: "A") < 26, range.count >= 3, termLength >= 3,
+                text[lowerBound + 1] &- UInt8(ascii: "a") < 26, (text[lowerBound + 2] | 0x20) &- UInt8(ascii: "a") < 26
+            {
+                // A capitalised ASCII word ("Iran"): three letters are all that
+                // is counted of a word with a lower-case letter.
+                shape = WordShape(upperFirst: true, hasLower: true, letterCount: 3)
             } else {
                 shape = WordShape(text.extracting(range))
             }
@@ -120,17 +130,22 @@ struct RecognitionScratch: Sendable {
             let startsSentence =
                 previousEnd < 0 || gap.isParagraph || (gap.hasTerminal && (shape.upperFirst || shape.letterCount == 0))
             if startsSentence && index > 0 { sentence += 1 }
-            if shape.upperFirst
+            let isCandidate =
+                shape.upperFirst
                 || (matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength)
                     && startsLowercaseAlias(index, matcher))
-            {
-                candidates.append(Int32(index))
-            }
+            if isCandidate { candidates.append(Int32(index)) }
             tokens[index].shape = shape
             tokens[index].startsSentence = startsSentence
             tokens[index].joins = previousEnd >= 0 && gap.joins
             tokens[index].plain = previousEnd >= 0 && gap.plain
             tokens[index].sentence = sentence
+            if isCandidate {
+                tokens[index].word = Int32(
+                    matcher.word(
+                        bytes.span.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
+                        ?? -1)
+            }
             previousEnd = range.upperBound
             previousLetters = shape.letterCount
         }
@@ -153,9 +168,9 @@ struct RecognitionScratch: Sendable {
 
     /// What the word lists say of token `index`.
     @inline(__always)
-    func flags(_ index: Int, _ lists: WordTable) -> WordFlags {
-        let token = tokens[index]
-        return lists.flags(bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
+    func flags(_ index: Int, _ matcher: AliasMatcher) -> WordFlags {
+        guard let word = word(index, in: matcher) else { return [] }
+        return matcher.flags(ofWord: word)
     }
 
     /// Whether the token ranges `a` and `b` hold the same terms.
@@ -188,9 +203,11 @@ struct RecognitionScratch: Sendable {
             bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
     }
 
-    /// The alias word id of token `index`, if any alias has that word.
+    /// The id of token `index`'s word among the matcher's words, if there.
+    @inline(__always)
     func word(_ index: Int, in matcher: AliasMatcher) -> Int? {
         let token = tokens[index]
+        if token.word != RawToken.notLookedUp { return token.word >= 0 ? Int(token.word) : nil }
         return matcher.word(bytes.span.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)))
     }
 }
@@ -336,12 +353,10 @@ struct ActorRecognizer {
     let matcher: AliasMatcher
     let title: [UInt8]
     let body: [UInt8]
-    let lists: WordTable
 
-    init(gazetteer: Gazetteer, title: [UInt8], body: [UInt8], lists: WordTable) {
+    init(gazetteer: Gazetteer, title: [UInt8], body: [UInt8]) {
         self.gazetteer = gazetteer
         self.matcher = gazetteer.matcher
-        self.lists = lists
         self.title = title
         self.body = body
     }
@@ -356,16 +371,19 @@ struct ActorRecognizer {
         var rule: ActorRule
     }
 
-    func recognize(_ scratch: inout RecognitionScratch, into result: inout DocumentAnalysis) {
+    func recognize(_ storage: inout RecognitionScratch, into result: inout DocumentAnalysis) {
+        guard !storage.tokens.isEmpty else { return }
+        // The scratch's buffers, emptied for this article and given back at the end.
+        var b = storage.buffers
+        storage.buffers = RecognitionBuffers()
+        defer { storage.buffers = b }
+        // The rest is only read: one immutable copy, taken once. The helpers
+        // below borrow it; borrowing from the `inout` parameter instead made
+        // every call copy the whole scratch (a memcpy and a dozen retains).
+        let scratch = storage
         let tokens = scratch.tokens
         let count = tokens.count
-        guard count > 0 else { return }
         let leadSentence = scratch.bodyStart < count ? tokens[scratch.bodyStart].sentence : UInt32.max
-
-        // The scratch's buffers, emptied for this article and given back at the end.
-        var b = scratch.buffers
-        scratch.buffers = RecognitionBuffers()
-        defer { scratch.buffers = b }
         b.reset(count: count)
 
         // 1. Gazetteer aliases.
@@ -403,7 +421,7 @@ struct ActorRecognizer {
                 // Particles between two capitalised words ("al-", "von der").
                 var after = end
                 while after < count, after - end < 3, !tokens[after].shape.upperFirst, tokens[after].plain,
-                    tokens[after].field == token.field, scratch.flags(after, lists).contains(.connector)
+                    tokens[after].field == token.field, scratch.flags(after, matcher).contains(.connector)
                 {
                     after += 1
                 }
@@ -604,7 +622,7 @@ struct ActorRecognizer {
         if byte == UInt8(ascii: ",") {
             let next = range.upperBound
             guard next < tokens.count else { return false }
-            if scratch.flags(next, lists).contains(.month) { return true }
+            if scratch.flags(next, matcher).contains(.month) { return true }
             if let region = longestMatch(at: next, scratch), let other = region.actor, other != actor { return false }
             return true
         }
@@ -628,7 +646,7 @@ struct ActorRecognizer {
         let later = max(index, anchor)
         guard tokens[later].plain, tokens[index].field == tokens[anchor].field else { return false }
         guard tokens[index].shape.upperFirst else { return false }
-        return !scratch.flags(index, lists).contains(.common)
+        return !scratch.flags(index, matcher).contains(.common)
     }
 
     // MARK: - Learning
@@ -645,14 +663,14 @@ struct ActorRecognizer {
             lower += 2
         }
         while lower < upper {
-            if !scratch.flags(lower, lists).isDisjoint(with: [.title, .common, .connector]) {
+            if !scratch.flags(lower, matcher).isDisjoint(with: [.title, .common, .connector]) {
                 lower += 1
             } else {
                 break
             }
         }
         while upper > lower {
-            if !scratch.flags(upper - 1, lists).isDisjoint(with: [.title, .common, .connector]) {
+            if !scratch.flags(upper - 1, matcher).isDisjoint(with: [.title, .common, .connector]) {
                 upper -= 1
             } else {
                 break
@@ -667,7 +685,7 @@ struct ActorRecognizer {
         var isPlace = false
         var words = 0
         for k in run {
-            let flags = scratch.flags(k, lists)
+            let flags = scratch.flags(k, matcher)
             if flags.contains(.place) { isPlace = true }
             if flags.contains(.organisation) { isOrganisation = true }
             if !flags.contains(.connector) { words += 1 }
@@ -681,7 +699,7 @@ struct ActorRecognizer {
         if var next = after {
             let tokens = scratch.tokens
             while next < tokens.count, next < after! + 2, tokens[next].plain, !tokens[next].shape.upperFirst {
-                if scratch.flags(next, lists).contains(.place) { return nil }
+                if scratch.flags(next, matcher).contains(.place) { return nil }
                 next += 1
             }
         }

@@ -22,8 +22,12 @@ public struct AliasMatcher: Sendable {
         var demands: [CaseDemand]
     }
 
-    /// The words of all aliases, interned.
+    /// The words of all aliases, and of the recogniser's word lists, interned:
+    /// one probe per capitalised word answers both what it may start and what
+    /// the lists say of it.
     private(set) var words = TermTable(capacity: 1 << 12)
+    /// What the word lists say of each word of `words` (empty for most alias words).
+    private var wordFlags: [WordFlags] = []
     /// (node << 32 | word) → child node. Node 0 is the root.
     private var children = EdgeTable()
     /// Aliases ending at a node, by node (empty for most).
@@ -89,6 +93,15 @@ public struct AliasMatcher: Sendable {
                 entries[Int(node)].append(entry)
             }
         }
+        for (list, flag) in WordLists.all {
+            for word in list {
+                let bytes = Array(word.utf8)
+                let id = words.intern(bytes.span)
+                while wordFlags.count <= id { wordFlags.append([]) }
+                wordFlags[id].insert(flag)
+            }
+        }
+        while wordFlags.count < words.count { wordFlags.append([]) }
     }
 
     /// The case an alias word demands, from the way the alias writes it.
@@ -101,6 +114,10 @@ public struct AliasMatcher: Sendable {
 
     @inline(__always)
     func word(_ term: Span<UInt8>) -> Int? { words.find(term) }
+
+    /// What the word lists say of word `word` (an id of `words`).
+    @inline(__always)
+    func flags(ofWord word: Int) -> WordFlags { wordFlags[word] }
 
     /// False when no lower-case alias start has this first byte and length (the
     /// source's first byte serves: the term's is the same letter, lower-cased).

@@ -20,8 +20,6 @@ public struct Analyzer: Sendable {
     public let gazetteer: Gazetteer?
     /// Term-frequency weights of a mention by where it stands (``ZoneWeights``).
     public var zoneWeights: ZoneWeights
-    /// The recogniser's word lists, held here so that no global is touched per article.
-    let wordLists: WordTable
 
     /// - Parameters:
     ///   - stemming: English Snowball stemming of words.
@@ -31,7 +29,6 @@ public struct Analyzer: Sendable {
         stemmer = stemming ? Stemmer(algorithm: "english") : nil
         self.gazetteer = gazetteer
         self.zoneWeights = zoneWeights
-        wordLists = gazetteer == nil ? WordTable.empty : WordLists.table
     }
 
     /// This analyser recognising `gazetteer`'s actors, sharing its stemmer (and
@@ -46,7 +43,6 @@ public struct Analyzer: Sendable {
         self.stemmer = stemmer
         self.gazetteer = gazetteer
         self.zoneWeights = zoneWeights
-        wordLists = WordLists.table
     }
 
     /// Analyses `text` into word tokens (no actors), calling `body` with each
@@ -90,7 +86,7 @@ public struct Analyzer: Sendable {
             bodyBytes.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
             tokenizer: tokenizer, matcher: matcher)
         if let gazetteer {
-            ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes, lists: wordLists)
+            ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes)
                 .recognize(&scratch, into: &result)
         }
         emitWords(scratch, into: &result)

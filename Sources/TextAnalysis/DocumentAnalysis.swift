@@ -97,6 +97,12 @@ public struct DocumentAnalysis: Sendable {
     /// The bytes of learned actor `index`'s ID.
     public func learnedIDBytes(_ index: Int) -> ArraySlice<UInt8> { learnedBytes[learnedNames[index].id] }
 
+    /// The bytes of learned actor `index`'s name as first written here.
+    public func learnedNameBytes(_ index: Int) -> ArraySlice<UInt8> { learnedBytes[learnedNames[index].name] }
+
+    /// Learned actor `index`'s kind.
+    public func learnedKind(_ index: Int) -> ActorKind { learnedNames[index].kind }
+
     /// Learned actor `index` as an ``Actor`` (its name as first written here).
     public func learnedActor(_ index: Int) -> Actor {
         let learned = learnedNames[index]

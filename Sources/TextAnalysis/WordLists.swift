@@ -9,43 +9,17 @@ struct WordFlags: OptionSet, Sendable {
     static let month = WordFlags(rawValue: 32)
 }
 
-/// The word lists as one table from term bytes to flags, so that the
-/// recogniser looks a token up without making a `String` of it.
-struct WordTable: Sendable {
-    private var terms = TermTable(capacity: 2048)
-    private var flags: [WordFlags] = []
-
-    static let empty = WordTable(empty: ())
-
-    private init(empty: ()) {}
-
-    init() {
-        let lists: [(Set<String>, WordFlags)] = [
-            (WordLists.common, .common), (WordLists.titles, .title), (WordLists.organisation, .organisation),
-            (WordLists.place, .place), (WordLists.connectors, .connector), (WordLists.months, .month),
-        ]
-        for (words, flag) in lists {
-            for word in words {
-                let bytes = Array(word.utf8)
-                let id = terms.intern(bytes.span)
-                if id == flags.count { flags.append([]) }
-                flags[id].insert(flag)
-            }
-        }
-    }
-
-    @inline(__always)
-    func flags(_ term: Span<UInt8>) -> WordFlags {
-        guard let id = terms.find(term) else { return [] }
-        return flags[id]
-    }
-}
-
 /// Closed word lists the actor recogniser consults, as folded terms. They are
 /// about English news prose; each list says what it is for.
 enum WordLists {
-    /// All of them, for lookups by bytes.
-    static let table = WordTable()
+    /// Each list with the flag it sets (``AliasMatcher`` interns them beside
+    /// the alias words, so that one lookup answers both).
+    static var all: [(Set<String>, WordFlags)] {
+        [
+            (common, .common), (titles, .title), (organisation, .organisation), (place, .place),
+            (connectors, .connector), (months, .month),
+        ]
+    }
 
     /// Function words and frequent sentence openers: a capitalised one at the
     /// start of a sentence is just a sentence start, never a name.
