@@ -84,6 +84,9 @@ public final class IndexWriter {
     /// Writes the segment and makes it the index's current commit.
     public func commit() throws(IndexError) -> CommitSummary {
         if let failure { throw failure }
+        // A local copy, taken once: a class's stored struct read from the
+        // closure below was copied whole (every array retained) once per term.
+        let inverter = self.inverter
         let order = inverter.sortedTerms()
         try segment.writeTerms(count: order.terms.count) { index in
             inverter.term(order.terms[index])

@@ -86,6 +86,17 @@ struct RecognitionScratch: Sendable {
         var capitals = 0
         var capitalised = 0
         var lettered = 0
+        var sentence = self.sentence
+        var candidates: [Int32] = []
+        swap(&candidates, &self.candidates)
+        // The tokens are taken out of `self` and written through a mutable
+        // span: a write through the array checks its uniqueness every time,
+        // the span once.
+        var tokenArray: [RawToken] = []
+        swap(&tokenArray, &self.tokens)
+        let termBytes = bytes
+        let terms = termBytes.span
+        var tokens = tokenArray.mutableSpan
         for index in first..<tokens.count {
             let range = tokens[index].sourceRange
             let termLength = Int(tokens[index].termLength)
@@ -133,7 +144,8 @@ struct RecognitionScratch: Sendable {
             let isCandidate =
                 shape.upperFirst
                 || (matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength)
-                    && startsLowercaseAlias(index, matcher))
+                    && matcher.startsLowercaseAlias(
+                        terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength)))
             if isCandidate { candidates.append(Int32(index)) }
             tokens[index].shape = shape
             tokens[index].startsSentence = startsSentence
@@ -143,20 +155,23 @@ struct RecognitionScratch: Sendable {
             if isCandidate {
                 tokens[index].word = Int32(
                     matcher.word(
-                        bytes.span.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
+                        terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
                         ?? -1)
             }
             previousEnd = range.upperBound
             previousLetters = shape.letterCount
         }
+        self.sentence = sentence
         if field == .title { titleIsCapitals = lettered > 0 && capitals * 2 > lettered }
         // Fewer than one word in 25 capitalised, over a dozen words or more.
         if lettered >= 12 && capitalised * 25 < lettered {
             caselessFields.insert(field)
             // Every word of the field may start an alias: they all become candidates.
-            let before = candidates.filter { $0 < Int32(first) }
-            candidates = before + (first..<tokens.count).map { Int32($0) }
+            candidates.removeAll { $0 >= Int32(first) }
+            candidates.append(contentsOf: (first..<tokenArray.count).map { Int32($0) })
         }
+        swap(&tokenArray, &self.tokens)
+        swap(&candidates, &self.candidates)
     }
 
     func term(_ index: Int) -> ArraySlice<UInt8> {
@@ -389,6 +404,8 @@ struct ActorRecognizer {
         // 1. Gazetteer aliases.
         var nextFree = 0
         for candidate in scratch.candidates where Int(candidate) >= nextFree {
+            // Most candidates start no alias: the word's flags say so at once.
+            guard scratch.flags(Int(candidate), matcher).contains(.aliasStart) else { continue }
             if let match = longestMatch(at: Int(candidate), scratch) {
                 for k in match.range { b.coveredBy[k] = Int32(b.matches.count) }
                 b.matches.append(match)

@@ -59,6 +59,8 @@ public struct AliasMatcher: Sendable {
                 var first = true
                 tokenizer.tokenize(bytes.span) { token, term in
                     let word = words.intern(term)
+                    while wordFlags.count <= word { wordFlags.append([]) }
+                    if first { wordFlags[word].insert(.aliasStart) }
                     let demand = Self.demand(of: bytes.span.extracting(token.sourceRange))
                     if first && demand == .any, seenLowercaseStarts.insert(word).inserted {
                         lowercaseStartBytes.append(term.array)

@@ -115,26 +115,36 @@ public struct DocumentAnalysis: Sendable {
     /// run's folded words joined by "-") and its name (the words as written,
     /// white space collapsed).
     mutating func appendLearned(kind: ActorKind, run: Range<Int>, scratch: RecognitionScratch, text: [UInt8]) {
+        let tokens = scratch.tokens
         let idStart = learnedBytes.count
         learnedBytes.append(kind == .person ? UInt8(ascii: "p") : UInt8(ascii: "o"))
         learnedBytes.append(UInt8(ascii: ":"))
+        let terms = scratch.bytes.span
         for k in run {
             if k > run.lowerBound { learnedBytes.append(UInt8(ascii: "-")) }
-            learnedBytes.append(contentsOf: scratch.term(k))
+            learnedBytes.append(
+                terms.extracting(Int(tokens[k].termStart)..<Int(tokens[k].termStart + tokens[k].termLength)))
         }
+        // The name: each word as written, and between two words their gap
+        // with its white space collapsed to one space ("George W. Bush").
         let nameStart = learnedBytes.count
-        let tokens = scratch.tokens
-        var space = false
-        for byte in text[
-            tokens[run.lowerBound].sourceRange.lowerBound..<tokens[run.upperBound - 1].sourceRange.upperBound]
-        {
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                space = learnedBytes.count > nameStart
-                continue
+        let span = text.span
+        for k in run {
+            if k > run.lowerBound {
+                var space = false
+                for i in tokens[k - 1].sourceRange.upperBound..<tokens[k].sourceRange.lowerBound {
+                    let byte = span[i]
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                        space = true
+                        continue
+                    }
+                    if space { learnedBytes.append(0x20) }
+                    space = false
+                    learnedBytes.append(byte)
+                }
+                if space { learnedBytes.append(0x20) }
             }
-            if space { learnedBytes.append(0x20) }
-            space = false
-            learnedBytes.append(byte)
+            learnedBytes.append(span.extracting(tokens[k].sourceRange))
         }
         learnedNames.append(LearnedName(kind: kind, id: idStart..<nameStart, name: nameStart..<learnedBytes.count))
     }

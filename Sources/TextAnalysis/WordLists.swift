@@ -7,6 +7,8 @@ struct WordFlags: OptionSet, Sendable {
     static let place = WordFlags(rawValue: 8)
     static let connector = WordFlags(rawValue: 16)
     static let month = WordFlags(rawValue: 32)
+    /// Not a list: the first word of some alias (set by ``AliasMatcher``).
+    static let aliasStart = WordFlags(rawValue: 64)
 }
 
 /// Closed word lists the actor recogniser consults, as folded terms. They are
