@@ -322,14 +322,24 @@ struct RecognitionBuffers: Sendable {
     /// Runs of capitalised words met so far, and the learned actor each named (-1: none).
     var seenRuns: [(range: Range<Int>, learned: Int)] = []
 
+    /// Makes the buffers ready for an article of `count` tokens. `coveredBy`
+    /// and `inRun` are only marked where the last article's matches and runs
+    /// were, so only those marks are undone (refilling both arrays for every
+    /// article was a twentieth of recognition).
     mutating func reset(count: Int) {
+        for match in matches {
+            for k in match.range where k < coveredBy.count { coveredBy[k] = -1 }
+        }
+        for run in runs {
+            for k in run.range where k < inRun.count { inRun[k] = false }
+        }
+        if coveredBy.count < count {
+            coveredBy.append(contentsOf: repeatElement(-1, count: count - coveredBy.count))
+            inRun.append(contentsOf: repeatElement(false, count: count - inRun.count))
+        }
         matches.removeAll(keepingCapacity: true)
         runs.removeAll(keepingCapacity: true)
         seenRuns.removeAll(keepingCapacity: true)
-        coveredBy.removeAll(keepingCapacity: true)
-        coveredBy.append(contentsOf: repeatElement(-1, count: count))
-        inRun.removeAll(keepingCapacity: true)
-        inRun.append(contentsOf: repeatElement(false, count: count))
     }
 }
 
