@@ -3,6 +3,8 @@
 // Each benchmark has a setUp, a value-returning run() whose result is checked
 // (so the work cannot be optimised away or silently break), and a tearDown; it
 // is timed with ContinuousClock and prints one line with the median of its runs.
+// Indexing with actors on against off is also measured interleaved article by
+// article (`interleavedRatios`), the measure that holds still on a shared VM.
 // Never part of `swift test`.
 
 import Foundation
@@ -118,6 +120,74 @@ let medianOff = off[off.count / 2]
 print(
     "index: actors on \(String(format: "%.1f", medianOn)) ms, off \(String(format: "%.1f", medianOff)) ms, "
         + "ratio \(String(format: "%.3f", medianOn / medianOff)) (median of \(on.count) each)")
+
+/// Actors on and off in one pass over the corpus, interleaved article by
+/// article: each article is read once, then added to a writer with actors and
+/// to one without (which goes first alternates), and each writer's time is
+/// summed; the two commits follow, in alternating order too. The machine's
+/// speed drifts over seconds on a shared VM; interleaving at the scale of a
+/// millisecond makes the drift hit both sides alike, where whole alternating
+/// runs seconds apart do not. The reading time, the same work for both, is
+/// added to each side. Returns on / off for each run.
+func interleavedRatios(runs: Int) throws -> [(on: Double, off: Double)] {
+    let withActors = Analyzer(gazetteer: Gazetteer.bundled)
+    let withoutActors = Analyzer(gazetteer: nil)
+    let clock = ContinuousClock()
+    func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15
+    }
+    var results: [(on: Double, off: Double)] = []
+    for run in 0..<runs {
+        let base = NSTemporaryDirectory() + "gazette-bench-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: base + "-on")
+            try? FileManager.default.removeItem(atPath: base + "-off")
+        }
+        let on = try IndexWriter(directory: base + "-on", analyzer: withActors)
+        let off = try IndexWriter(directory: base + "-off", analyzer: withoutActors)
+        var onTime = Duration.zero
+        var offTime = Duration.zero
+        var readTime = Duration.zero
+        var onFirst = run % 2 == 0
+        var last = clock.now
+        _ = try CorpusReader(root: corpus).read { article in
+            let start = clock.now
+            readTime += start - last
+            if onFirst {
+                try on.add(article)
+                let middle = clock.now
+                try off.add(article)
+                last = clock.now
+                onTime += middle - start
+                offTime += last - middle
+            } else {
+                try off.add(article)
+                let middle = clock.now
+                try on.add(article)
+                last = clock.now
+                offTime += middle - start
+                onTime += last - middle
+            }
+            onFirst.toggle()
+        }
+        let writers = run % 2 == 0 ? [(on, true), (off, false)] : [(off, false), (on, true)]
+        for (writer, isOn) in writers {
+            let start = clock.now
+            let summary = try writer.commit()
+            precondition(summary.documentCount > 0)
+            if isOn { onTime += clock.now - start } else { offTime += clock.now - start }
+        }
+        results.append((ms(readTime + onTime), ms(readTime + offTime)))
+    }
+    return results
+}
+let pairs = try interleavedRatios(runs: max(1, runs))
+let ratios = pairs.map { $0.on / $0.off }.sorted()
+print(
+    "index, interleaved per article: actors on \(String(format: "%.1f", pairs.map(\.on).sorted()[pairs.count / 2])) ms, "
+        + "off \(String(format: "%.1f", pairs.map(\.off).sorted()[pairs.count / 2])) ms, "
+        + "ratio median \(String(format: "%.3f", ratios[ratios.count / 2])) over \(ratios.count) runs "
+        + "(from \(String(format: "%.3f", ratios.first!)) to \(String(format: "%.3f", ratios.last!)))")
 var queries = Queries([
     "oil prices", "opec output quota", "interest rates bundesbank", "iran iraq war", "trade deficit japan",
     "the", "temporao", "coffee cocoa sugar", "merger acquisition shares", "grain exports soviet union",
