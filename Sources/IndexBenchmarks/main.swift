@@ -17,6 +17,8 @@ import TextAnalysis
 let arguments = CommandLine.arguments
 let corpus = arguments.count > 1 ? arguments[1] : "../shared/corpora/reuters21578"
 let runs = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
+/// A third argument `interleaved` runs only the interleaved on/off comparison.
+let onlyInterleaved = arguments.count > 3 && arguments[3] == "interleaved"
 
 protocol Benchmark {
     var name: String { get }
@@ -104,22 +106,24 @@ struct Queries: Benchmark {
     func check(_ result: Int) -> Bool { result > 0 }
 }
 
-// Actors on and off alternate, so that drift in the machine's speed hits both.
-var withActors = IndexCorpus(actors: true)
-var withoutActors = IndexCorpus(actors: false)
-var on: [Double] = []
-var off: [Double] = []
-for _ in 0..<max(1, runs) {
-    off.append(try measure(&withoutActors, runs: 1))
-    on.append(try measure(&withActors, runs: 1))
+if !onlyInterleaved {
+    // Actors on and off alternate, so that drift in the machine's speed hits both.
+    var withActors = IndexCorpus(actors: true)
+    var withoutActors = IndexCorpus(actors: false)
+    var on: [Double] = []
+    var off: [Double] = []
+    for _ in 0..<max(1, runs) {
+        off.append(try measure(&withoutActors, runs: 1))
+        on.append(try measure(&withActors, runs: 1))
+    }
+    on.sort()
+    off.sort()
+    let medianOn = on[on.count / 2]
+    let medianOff = off[off.count / 2]
+    print(
+        "index: actors on \(String(format: "%.1f", medianOn)) ms, off \(String(format: "%.1f", medianOff)) ms, "
+            + "ratio \(String(format: "%.3f", medianOn / medianOff)) (median of \(on.count) each)")
 }
-on.sort()
-off.sort()
-let medianOn = on[on.count / 2]
-let medianOff = off[off.count / 2]
-print(
-    "index: actors on \(String(format: "%.1f", medianOn)) ms, off \(String(format: "%.1f", medianOff)) ms, "
-        + "ratio \(String(format: "%.3f", medianOn / medianOff)) (median of \(on.count) each)")
 
 /// Actors on and off in one pass over the corpus, interleaved article by
 /// article: each article is read once, then added to a writer with actors and
@@ -188,12 +192,16 @@ print(
         + "off \(String(format: "%.1f", pairs.map(\.off).sorted()[pairs.count / 2])) ms, "
         + "ratio median \(String(format: "%.3f", ratios[ratios.count / 2])) over \(ratios.count) runs "
         + "(from \(String(format: "%.3f", ratios.first!)) to \(String(format: "%.3f", ratios.last!)))")
-var queries = Queries([
-    "oil prices", "opec output quota", "interest rates bundesbank", "iran iraq war", "trade deficit japan",
-    "the", "temporao", "coffee cocoa sugar", "merger acquisition shares", "grain exports soviet union",
-])
-try measure(&queries, runs: max(runs, 20))
-var actorQueries = Queries(
-    [],
-    actors: ["Iran", "Japan", "West Germany", "OPEC", "United Kingdom", "Brazil", "USSR", "Canada", "China", "Iraq"])
-try measure(&actorQueries, runs: max(runs, 20))
+if !onlyInterleaved {
+    var queries = Queries([
+        "oil prices", "opec output quota", "interest rates bundesbank", "iran iraq war", "trade deficit japan",
+        "the", "temporao", "coffee cocoa sugar", "merger acquisition shares", "grain exports soviet union",
+    ])
+    try measure(&queries, runs: max(runs, 20))
+    var actorQueries = Queries(
+        [],
+        actors: [
+            "Iran", "Japan", "West Germany", "OPEC", "United Kingdom", "Brazil", "USSR", "Canada", "China", "Iraq",
+        ])
+    try measure(&actorQueries, runs: max(runs, 20))
+}
