@@ -157,21 +157,13 @@ func interleavedRatios(runs: Int) throws -> [(on: Double, off: Double)] {
         _ = try CorpusReader(root: corpus).read { article in
             let start = clock.now
             readTime += start - last
-            if onFirst {
-                try on.add(article)
-                let middle = clock.now
-                try off.add(article)
-                last = clock.now
-                onTime += middle - start
-                offTime += last - middle
-            } else {
-                try off.add(article)
-                let middle = clock.now
-                try on.add(article)
-                last = clock.now
-                offTime += middle - start
-                onTime += last - middle
-            }
+            let (first, second) = onFirst ? (on, off) : (off, on)
+            try first.add(article)
+            let middle = clock.now
+            try second.add(article)
+            last = clock.now
+            onTime += onFirst ? middle - start : last - middle
+            offTime += onFirst ? last - middle : middle - start
             onFirst.toggle()
         }
         let writers = run % 2 == 0 ? [(on, true), (off, false)] : [(off, false), (on, true)]
