@@ -17,7 +17,6 @@ struct RawToken {
     /// The gap before allows a run of capitalised words to go on: spaces and
     /// at most one line break, a hyphen, or the period after an initial ("George W. Bush").
     var plain: Bool
-    var sentence: UInt32
     /// The word's id in the matcher's words (-1: none), looked up once for the
     /// words recognition visits; `notLookedUp` for the others.
     var word: Int32 = RawToken.notLookedUp
@@ -29,7 +28,10 @@ struct RecognitionScratch: Sendable {
     var tokens: [RawToken] = []
     var bytes: [UInt8] = []
     var nextPosition: UInt32 = 0
-    var sentence: UInt32 = 0
+    /// The tokens that start a sentence, after the first, in order: token `i`
+    /// is in sentence `sentence(of: i)`, the number of these up to it. Only
+    /// mentions ask, so no token carries its sentence.
+    var sentenceStarts: [Int32] = []
     /// Index of the first body token.
     var bodyStart = 0
     /// Whether the title is written in capitals (most wire headlines), so its
@@ -50,7 +52,7 @@ struct RecognitionScratch: Sendable {
         tokens.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         nextPosition = 0
-        sentence = 0
+        sentenceStarts.removeAll(keepingCapacity: true)
         bodyStart = 0
         titleIsCapitals = false
         caselessFields = []
@@ -58,10 +60,12 @@ struct RecognitionScratch: Sendable {
     }
 
     /// Tokenizes one field into `tokens`; with a `matcher` (recognition to
-    /// follow), then works out each word's case shape, the gap before it, its
-    /// sentence, and whether recognition must look at it. The second pass is a
-    /// plain loop over the tokens just made: the tokenizer's loop stays the
-    /// same, and as fast, with recognition on or off.
+    /// follow), then works out each word's case shape, the gap before it,
+    /// whether it starts a sentence, and whether recognition must look at it.
+    /// The second pass is a plain loop over the tokens just made: the
+    /// tokenizer's loop stays the same, and as fast, with recognition on or
+    /// off. Tokens are made with the details of the commonest word, a
+    /// lower-case word after one space, which the second pass then only checks.
     mutating func collect(
         _ text: Span<UInt8>, field: Field, startPosition: UInt32, tokenizer: Tokenizer, matcher: AliasMatcher?
     ) {
@@ -74,8 +78,9 @@ struct RecognitionScratch: Sendable {
             tokens.append(
                 RawToken(
                     field: field, position: token.position, sourceRange: token.sourceRange,
-                    termStart: Int32(start), termLength: Int32(term.count), shape: WordShape(),
-                    startsSentence: false, joins: false, plain: false, sentence: 0))
+                    termStart: Int32(start), termLength: Int32(term.count),
+                    shape: WordShape(upperFirst: false, hasLower: true, letterCount: 2),
+                    startsSentence: false, joins: true, plain: true))
         }
         if let matcher { addDetails(text, field: field, from: first, matcher: matcher) }
     }
@@ -86,7 +91,6 @@ struct RecognitionScratch: Sendable {
         var capitals = 0
         var capitalised = 0
         var lettered = 0
-        var sentence = self.sentence
         var candidates: [Int32] = []
         swap(&candidates, &self.candidates)
         // The tokens are taken out of `self` and written through a mutable
@@ -100,11 +104,31 @@ struct RecognitionScratch: Sendable {
         for index in first..<tokens.count {
             let range = tokens[index].sourceRange
             let termLength = Int(tokens[index].termLength)
-            // Fast paths: most words start with a lower-case ASCII letter, and
-            // most gaps are one space.
             let lowerBound = range.lowerBound
-            let shape: WordShape
             let firstByte = text[lowerBound]
+            if firstByte &- UInt8(ascii: "a") < 26, previousEnd >= 0, lowerBound == previousEnd + 1,
+                text[previousEnd] == 0x20 || text[previousEnd] == 0x0A
+            {
+                // The commonest word: lower-case after one space or one line
+                // break. The token was made with its details: it joins, it
+                // starts no sentence, its letters are counted up to two.
+                if termLength >= 2 { lettered += 1 } else { tokens[index].shape.letterCount = 1 }
+                if matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength),
+                    matcher.startsLowercaseAlias(
+                        terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
+                {
+                    candidates.append(Int32(index))
+                    tokens[index].word = Int32(
+                        matcher.word(
+                            terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
+                            ?? -1)
+                }
+                previousEnd = range.upperBound
+                previousLetters = termLength >= 2 ? 2 : 1
+                continue
+            }
+            // The rest: capitalised words, numbers, words after punctuation.
+            let shape: WordShape
             if firstByte &- UInt8(ascii: "a") < 26 {
                 // Letters counted up to two: all that recognition asks of such words.
                 shape = WordShape(upperFirst: false, hasLower: true, letterCount: termLength >= 2 ? 2 : 1)
@@ -140,7 +164,7 @@ struct RecognitionScratch: Sendable {
             }
             let startsSentence =
                 previousEnd < 0 || gap.isParagraph || (gap.hasTerminal && (shape.upperFirst || shape.letterCount == 0))
-            if startsSentence && index > 0 { sentence += 1 }
+            if startsSentence && index > 0 { sentenceStarts.append(Int32(index)) }
             let isCandidate =
                 shape.upperFirst
                 || (matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength)
@@ -151,7 +175,6 @@ struct RecognitionScratch: Sendable {
             tokens[index].startsSentence = startsSentence
             tokens[index].joins = previousEnd >= 0 && gap.joins
             tokens[index].plain = previousEnd >= 0 && gap.plain
-            tokens[index].sentence = sentence
             if isCandidate {
                 tokens[index].word = Int32(
                     matcher.word(
@@ -161,7 +184,6 @@ struct RecognitionScratch: Sendable {
             previousEnd = range.upperBound
             previousLetters = shape.letterCount
         }
-        self.sentence = sentence
         if field == .title { titleIsCapitals = lettered > 0 && capitals * 2 > lettered }
         // Fewer than one word in 25 capitalised, over a dozen words or more.
         if lettered >= 12 && capitalised * 25 < lettered {
@@ -172,6 +194,18 @@ struct RecognitionScratch: Sendable {
         }
         swap(&tokenArray, &self.tokens)
         swap(&candidates, &self.candidates)
+    }
+
+    /// The sentence of token `index`, counted over the whole article (title first).
+    func sentence(of index: Int) -> UInt32 {
+        // The number of sentence starts at or before `index`, by binary search.
+        var low = 0
+        var high = sentenceStarts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(sentenceStarts[middle]) <= index { low = middle + 1 } else { high = middle }
+        }
+        return UInt32(low)
     }
 
     func term(_ index: Int) -> ArraySlice<UInt8> {
@@ -408,7 +442,7 @@ struct ActorRecognizer {
         let scratch = storage
         let tokens = scratch.tokens
         let count = tokens.count
-        let leadSentence = scratch.bodyStart < count ? tokens[scratch.bodyStart].sentence : UInt32.max
+        let leadSentence = scratch.bodyStart < count ? scratch.sentence(of: scratch.bodyStart) : UInt32.max
         b.reset(count: count)
 
         // 1. Gazetteer aliases.
@@ -498,14 +532,14 @@ struct ActorRecognizer {
         func add(_ actor: DocumentAnalysis.ActorReference, _ range: Range<Int>, _ rule: ActorRule) {
             let first = tokens[range.lowerBound]
             let last = tokens[range.upperBound - 1]
-            let zone: Zone =
-                first.field == .title ? .title : (first.sentence == leadSentence ? .lead : .body)
+            let sentence = scratch.sentence(of: range.lowerBound)
+            let zone: Zone = first.field == .title ? .title : (sentence == leadSentence ? .lead : .body)
             result.mentions.append(
                 DocumentAnalysis.Mention(
                     actor: actor, field: first.field, position: first.position,
                     positionLength: last.position - first.position + 1,
                     sourceRange: first.sourceRange.lowerBound..<last.sourceRange.upperBound, rule: rule,
-                    sentence: first.sentence, zone: zone))
+                    sentence: sentence, zone: zone))
         }
         for run in b.runs {
             for k in run.range { b.inRun[k] = true }

@@ -103,7 +103,7 @@ public struct Analyzer: Sendable {
                 result.words.append(
                     DocumentAnalysis.Word(
                         field: token.field, position: token.position, sourceRange: token.sourceRange,
-                        sentence: token.sentence, termStart: Int32(start),
+                        termStart: Int32(start),
                         termLength: Int32(result.termBytes.count - start)))
             }
         }

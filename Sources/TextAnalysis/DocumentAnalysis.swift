@@ -12,8 +12,6 @@ public struct DocumentAnalysis: Sendable {
         public var position: UInt32
         /// Bytes of the word in its field's text.
         public var sourceRange: Range<Int>
-        /// The sentence it belongs to, counted over the whole article (title first).
-        public var sentence: UInt32
         var termStart: Int32
         var termLength: Int32
     }
