@@ -613,7 +613,7 @@ struct ActorRecognizer {
                 if entry.rule == .dateline { blocked = true }
                 continue
             }
-            if gazetteer.actors[Int(entry.actor)].kind == .none {
+            if entry.blocks {
                 blocked = true
             } else if let current = chosen {
                 if current.actor != entry.actor { ambiguous = true }

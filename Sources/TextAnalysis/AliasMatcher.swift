@@ -20,6 +20,9 @@ public struct AliasMatcher: Sendable {
         var rule: ActorRule
         var needsContext: Bool
         var demands: [CaseDemand]
+        /// The actor is a blocker (kind `none`): kept here so that matching
+        /// never reads the actors array.
+        var blocks: Bool
     }
 
     /// The words of all aliases, and of the recogniser's word lists, interned:
@@ -87,7 +90,9 @@ public struct AliasMatcher: Sendable {
                 }
                 guard !demands.isEmpty else { continue }
                 longest = max(longest, demands.count)
-                let entry = Entry(actor: Int32(index), rule: alias.rule, needsContext: needsContext, demands: demands)
+                let entry = Entry(
+                    actor: Int32(index), rule: alias.rule, needsContext: needsContext, demands: demands,
+                    blocks: actor.kind == .none)
                 // The same alias twice for one actor (as name and alias) keeps the first.
                 if entries[Int(node)].contains(where: { $0.actor == entry.actor && $0.demands == entry.demands }) {
                     continue
@@ -186,15 +191,14 @@ public struct AliasMatcher: Sendable {
 /// with a multiplicative hash (a `Dictionary` would hash with SipHash, several
 /// times the cost, on the recogniser's hot path).
 struct EdgeTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    /// Key and child side by side, so that a probe reads one place.
+    private var slots: [(key: UInt64, child: Int32)]
     private var mask: Int
     private var count = 0
     private static let empty = UInt64.max
 
     init() {
-        keys = [UInt64](repeating: Self.empty, count: 1 << 12)
-        values = [Int32](repeating: 0, count: 1 << 12)
+        slots = Array(repeating: (Self.empty, 0), count: 1 << 12)
         mask = (1 << 12) - 1
     }
 
@@ -207,30 +211,27 @@ struct EdgeTable: Sendable {
     func find(_ key: UInt64) -> Int32? {
         var slot = Self.slot(key, mask)
         while true {
-            let stored = keys[slot]
-            if stored == key { return values[slot] }
-            if stored == Self.empty { return nil }
+            let stored = slots[slot]
+            if stored.key == key { return stored.child }
+            if stored.key == Self.empty { return nil }
             slot = (slot + 1) & mask
         }
     }
 
     mutating func insert(_ key: UInt64, _ value: Int32) {
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         var slot = Self.slot(key, mask)
-        while keys[slot] != Self.empty { slot = (slot + 1) & mask }
-        keys[slot] = key
-        values[slot] = value
+        while slots[slot].key != Self.empty { slot = (slot + 1) & mask }
+        slots[slot] = (key, value)
         count += 1
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldValues = values
-        keys = [UInt64](repeating: Self.empty, count: oldKeys.count * 2)
-        values = [Int32](repeating: 0, count: oldKeys.count * 2)
-        mask = keys.count - 1
+        let old = slots
+        slots = Array(repeating: (Self.empty, 0), count: old.count * 2)
+        mask = slots.count - 1
         count = 0
-        for (index, key) in oldKeys.enumerated() where key != Self.empty { insert(key, oldValues[index]) }
+        for stored in old where stored.key != Self.empty { insert(stored.key, stored.child) }
     }
 }
 
