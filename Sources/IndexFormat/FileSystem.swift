@@ -90,19 +90,55 @@ public final class WriteLock {
     public let path: String
     private let fd: Int32
 
+    /// Takes the index's write lock, or throws `.locked` naming the process
+    /// that holds it (its pid, host and command, which the holder
+    /// writes into the lock file once it has the lock, as Lucene's
+    /// `write.lock` and Git's `index.lock` tell who is at work).
     public init(directory: String) throws(IndexError) {
         path = directory + "/write.lock"
         let fd = unsafe open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.ioError("open lock file", path) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = Self.holder(fd)
             close(fd)
-            throw IndexError(.locked, "another gazette process is writing this index", path: directory)
+            throw IndexError(
+                .locked,
+                "another gazette process is writing this index"
+                    + (holder.isEmpty ? "" : " (\(holder)); wait for it to finish, or stop it"),
+                path: directory)
         }
         self.fd = fd
+        Self.describeHolder(fd)
     }
 
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
     }
+
+    /// Writes who holds the lock: "pid 1234 on host: gazette index Corpus".
+    /// Best effort: the lock is the `flock`, not these words.
+    private static func describeHolder(_ fd: Int32) {
+        var host = [CChar](repeating: 0, count: 256)
+        // SAFETY: gethostname writes at most `host.count` bytes into the array's buffer.
+        let named = unsafe gethostname(&host, host.count) == 0
+        let hostName =
+            named ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+        var arguments = CommandLine.arguments
+        if let program = arguments.first?.split(separator: "/").last { arguments[0] = String(program) }
+        let line = Array("pid \(getpid()) on \(hostName): \(arguments.joined(separator: " "))\n".utf8)
+        guard ftruncate(fd, 0) == 0 else { return }
+        // SAFETY: pwrite reads `count` bytes from the array's buffer, valid for the closure.
+        _ = unsafe line.withUnsafeBytes { unsafe pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// The holder's line from the lock file, or "" when there is none yet.
+    private static func holder(_ fd: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        // SAFETY: pread writes at most `count` bytes into the array's buffer, valid for the closure.
+        let count = unsafe buffer.withUnsafeMutableBytes { unsafe pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return "" }
+        return String(decoding: buffer[..<count].prefix { $0 != 0x0A }, as: UTF8.self).trimmingWhitespace
+    }
+
 }

@@ -140,6 +140,21 @@ struct FormatTests {
         // flock locks belong to open file descriptions, so a second open in the same process conflicts too.
         let error = try #require(throws: IndexError.self) { try WriteLock(directory: directory.path) }
         #expect(error.code == .locked)
+        // The message names the holder: this process, and the command it runs.
+        let message = "\(error)"
+        #expect(message.contains("pid \(getpid()) on "))
+        #expect(message.contains(CommandLine.arguments[0].split(separator: "/").last.map(String.init) ?? "?"))
+    }
+
+    @Test("a lock taken after its holder is gone is granted, and names the new holder")
+    func staleLock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do { _ = try WriteLock(directory: directory.path) }  // taken and dropped: the file stays behind
+        let lock = try WriteLock(directory: directory.path)
+        _ = lock
+        let text = String(decoding: try FileSystem.readFile(directory.path + "/write.lock"), as: UTF8.self)
+        #expect(text.hasPrefix("pid \(getpid()) on "))
     }
 }
 
