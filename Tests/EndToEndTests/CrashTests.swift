@@ -1,0 +1,87 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// SIGKILL at random moments: whatever the moment, the index opens, every
+/// checksum holds, and it holds exactly one commit's documents (issue "An index
+/// built for millions of articles", item 7; `tools/crash_soak.sh` is the long run).
+@Suite("Crash safety")
+struct CrashTests {
+    /// The documents of a small corpus, as `gazette check` counts them.
+    static let firstCount = 5
+    static let secondCount = 300
+
+    @Test("an indexer killed at random moments leaves the last commit, whole")
+    func killedIndexer() throws {
+        let directory = try TemporaryDirectory("gazette-crash")
+        defer { directory.remove() }
+        // Two corpora that share no word but their own marker.
+        for k in 0..<Self.firstCount {
+            try directory.write("first/\(k).txt", "Alphamarker story \(k)\n\nThe first corpus, item \(k).")
+        }
+        for k in 0..<Self.secondCount {
+            try directory.write(
+                "second/\(k).txt",
+                "Betamarker report \(k)\n\n" + String(repeating: "Tehran said the talks in Geneva went on. ", count: 20)
+                    + "Item \(k).")
+        }
+        let index = directory.url("index")
+        // One whole run first, timed: the kills are spread over its length
+        // (and a little past it), whatever the speed of the machine.
+        let started = ContinuousClock.now
+        #expect(try CLI.run(["index", "second", "--index", index, "--quiet"], in: directory.path).status == 0)
+        let elapsed = ContinuousClock.now - started
+        let span =
+            UInt64(elapsed.components.seconds) * 1_200_000 + UInt64(elapsed.components.attoseconds / 833_333_333_333)
+        #expect(try CLI.run(["index", "first", "--index", index, "--quiet"], in: directory.path).status == 0)
+
+        // Seeded, so that a failure can be replayed.
+        var random = SplitMix64(seed: 20_261_130)
+        var interrupted = 0
+        let kills = 12
+        for _ in 0..<kills {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["index", "second", "--index", index, "--quiet"]
+            process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Anywhere from start-up to a fifth past the end of a whole run.
+            usleep(UInt32(random.next() % max(span, 1)))
+            if process.isRunning { interrupted += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            let check = try CLI.run(["check", "--index", index], in: directory.path)
+            #expect(check.status == 0, "check after a kill: \(check.stderr)")
+            let first = try CLI.run(["search", "alphamarker", "--index", index, "--all"], in: directory.path)
+            let second = try CLI.run(["search", "betamarker", "--index", index, "--all"], in: directory.path)
+            if check.stdout.contains(" \(Self.firstCount) documents") {
+                // Killed before the commit: the first corpus, and nothing of the second.
+                #expect(first.status == 0 && second.status == 1)
+            } else {
+                // Killed after it: the second corpus, whole, and nothing of the first.
+                #expect(check.stdout.contains(" \(Self.secondCount) documents"), "\(check.stdout)")
+                #expect(first.status == 1 && second.status == 0)
+                // Back to the first corpus for the next kill.
+                #expect(try CLI.run(["index", "first", "--index", index, "--quiet"], in: directory.path).status == 0)
+            }
+        }
+        // Most kills must land while the indexer runs, or the test tests nothing.
+        #expect(interrupted * 2 >= kills, "only \(interrupted) of \(kills) kills interrupted the indexer")
+    }
+}
+
+/// A small, seedable generator (SplitMix64), so that the kill times repeat.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
