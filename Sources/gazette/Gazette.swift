@@ -17,6 +17,7 @@ struct Gazette: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             IndexCommand.self, SearchCommand.self, ActorsCommand.self, AnalyzeCommand.self, CheckCommand.self,
+            StatsCommand.self,
         ],
         defaultSubcommand: nil
     )

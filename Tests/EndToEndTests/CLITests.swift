@@ -253,6 +253,36 @@ struct ActorCLITests {
         #expect(unknown.stderr.contains("Atlantis"))
     }
 
+    @Test("stats counts documents, terms and actors, and bytes per file kind that add up to the index")
+    func stats() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        #expect(try CLI.run(["index", "Corpus", "--quiet"], in: checkout.path).status == 0)
+        let check = try CLI.run(["check"], in: checkout.path)
+        let json = try CLI.run(["stats", "--json"], in: checkout.path)
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let documents = try #require(object["documents"] as? Int)
+        let terms = try #require(object["terms"] as? Int)
+        // The same counts as check, which reads the whole index.
+        #expect(check.stdout.contains(" \(documents) documents,") && terms > 0, "\(check.stdout)")
+        #expect(object["deleted_documents"] as? Int == 0 && object["segments"] as? Int == 1)
+        #expect((object["actor_terms"] as? Int ?? 0) > 0)
+        let bytes = try #require(object["bytes"] as? [String: Int])
+        #expect(Set(bytes.keys) == ["terms", "postings", "positions", "docs", "norms", "analysis", "manifest"])
+        // Every byte of the index folder's own files, counted once.
+        let folder = checkout.path + "/Index"
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0 == "MANIFEST" || $0.hasPrefix("seg-") }
+            .map { try FileManager.default.attributesOfItem(atPath: folder + "/" + $0)[.size] as? Int ?? 0 }
+            .reduce(0, +)
+        #expect(bytes.values.reduce(0, +) == onDisk && object["total_bytes"] as? Int == onDisk)
+        let human = try CLI.run(["stats"], in: checkout.path)
+        #expect(human.stdout.contains("documents   \(documents) (0 deleted)"), "\(human.stdout)")
+        // No index: exit 66, as for search.
+        #expect(try CLI.run(["stats", "--index", "nowhere"], in: checkout.path).status == 66)
+    }
+
     @Test("analyze --json lists actors with byte offsets, kinds and rules")
     func analyze() throws {
         let directory = try TemporaryDirectory()
