@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Crash soak: kill `gazette index` with SIGKILL at random moments, many times,
-# and check after each kill that the index opens, that every checksum holds
-# (`gazette check`), and that it holds exactly one commit's documents: those
+# and check after each kill that the index opens, that every checksum and structural check holds
+# (`gazette verify`), and that it holds exactly one commit's documents: those
 # of the small corpus it held before, or all of the big one.
 #
 #   tools/crash_soak.sh [kills] [big-corpus] [small-corpus]
@@ -22,7 +22,7 @@ index="$work/index"
 [ -x "$gazette" ] || { echo "crash_soak: build first: swift build -c release" >&2; exit 2; }
 [ -d "$big" ] || { echo "crash_soak: $big: no such folder" >&2; exit 2; }
 
-documents() { "$gazette" check --index "$index" | sed -n 's/.*commit [0-9]*, \([0-9,]*\) documents.*/\1/p' | tr -d ,; }
+documents() { "$gazette" verify --index "$index" | sed -n 's/.*commit [0-9]*, \([0-9,]*\) documents.*/\1/p' | tr -d ,; }
 
 # The document count of each corpus, and how long a whole run of the big one takes.
 "$gazette" index "$small" --index "$index" --quiet >/dev/null
@@ -44,7 +44,7 @@ for ((k = 1; k <= kills; k++)); do
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 
-    if ! "$gazette" check --index "$index" >/dev/null 2>"$work/check.err"; then
+    if ! "$gazette" verify --index "$index" >/dev/null 2>"$work/check.err"; then
         echo "kill $k: the index fails its check after a kill at ${delay_us} us:" >&2
         cat "$work/check.err" >&2
         exit 1

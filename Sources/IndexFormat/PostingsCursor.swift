@@ -49,6 +49,11 @@ public struct PostingsCursor: Sendable {
         positionsEnd = info.positionsStart + info.positionsLength
     }
 
+    /// After the last posting, with every document's positions read: whether
+    /// the term's postings and positions were used to their last byte, as a
+    /// well-formed segment's are (`gazette verify`).
+    public var usedExactly: Bool { offset == end && positionsOffset == positionsEnd && pendingPositions == 0 }
+
     /// Number of documents left, the current one excluded.
     public var remainingCount: UInt32 { remaining }
 

@@ -16,7 +16,7 @@ struct Gazette: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            IndexCommand.self, SearchCommand.self, ActorsCommand.self, AnalyzeCommand.self, CheckCommand.self,
+            IndexCommand.self, SearchCommand.self, ActorsCommand.self, AnalyzeCommand.self, VerifyCommand.self,
             StatsCommand.self,
         ],
         defaultSubcommand: nil

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// SIGKILL at random moments: whatever the moment, the index opens, every
-/// checksum holds, and it holds exactly one commit's documents (issue "An index
+/// checksum holds and the structure verifies, and it holds exactly one commit's documents (issue "An index
 /// built for millions of articles", item 7; `tools/crash_soak.sh` is the long run).
 @Suite("Crash safety")
 struct CrashTests {
@@ -53,7 +53,7 @@ struct CrashTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
-            let check = try CLI.run(["check", "--index", index], in: directory.path)
+            let check = try CLI.run(["verify", "--index", index], in: directory.path)
             #expect(check.status == 0, "check after a kill: \(check.stderr)")
             let first = try CLI.run(["search", "alphamarker", "--index", index, "--all"], in: directory.path)
             let second = try CLI.run(["search", "betamarker", "--index", index, "--all"], in: directory.path)

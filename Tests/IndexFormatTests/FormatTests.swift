@@ -230,6 +230,55 @@ struct CorruptionTests {
     }
 }
 
+@Suite("Verify: structure beyond checksums")
+struct StructureTests {
+    @Test("a whole segment decodes: every term, posting, position and document")
+    func intact() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try writeSampleSegment(in: directory.path)
+        let report = try IndexReader(directory: directory.path).verifyStructure()
+        // alpha: doc 0 at 0, 1; beta: doc 0 at 2, doc 1 at 0, 17, 18; gamma: doc 1 at 19, doc 2 at 300.
+        #expect(report.terms == 3 && report.postings == 5 && report.positions == 8 && report.documents == 3)
+    }
+
+    @Test(
+        "damage sealed with fresh checksums is still found, in the file it is in",
+        arguments: [
+            // beta's document frequency (entry 1, offset 8): 2 → 1 leaves a posting unread.
+            (48 + 8, UInt8(1), "postings"),
+            // beta's total term frequency (entry 1, offset 16): 4 → 5.
+            (48 + 16, UInt8(5), "postings"),
+            // gamma's term start (entry 2, offset 0): its bytes become "alpha", before "beta".
+            (96 + 0, UInt8(0), "terms"),
+        ])
+    func sealedDamage(entryOffset: Int, value: UInt8, file: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var manifest = try writeSampleSegment(in: directory.path)
+        let name = Manifest.segmentFileName(generation: manifest.generation, kind: .terms)
+        let path = directory.path + "/" + name
+        var bytes = try readBytes(path)
+        // The trailer (TermCount, TermBytesStart, EntriesStart) ends 12 bytes before the end.
+        var entriesStart = 0
+        for k in 0..<8 { entriesStart |= Int(bytes[bytes.count - 12 - 8 + k]) << (8 * k) }
+        bytes[entriesStart + entryOffset] = value
+        // Re-seal: a fresh footer checksum, and the manifest's copy of it.
+        let crc = CRC32.checksum(Array(bytes.dropLast(4)))
+        for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        try writeBytes(path, bytes)
+        let index = try #require(manifest.files.firstIndex { $0.name == name })
+        manifest.files[index].checksum = crc
+        try manifest.commit(directory: directory.path)
+
+        let reader = try IndexReader(directory: directory.path)
+        try reader.verifyChecksums()  // every checksum holds
+        let error = try #require(throws: IndexError.self) { try reader.verifyStructure() }
+        #expect(error.code == .corruptIndex)
+        #expect("\(error)".contains(".\(file)"), "\(error)")
+    }
+}
+
 @Suite("Encodings")
 struct EncodingTests {
     @Test("CRC-32 matches the standard check value")
