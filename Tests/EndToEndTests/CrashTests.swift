@@ -36,7 +36,7 @@ struct CrashTests {
         #expect(try CLI.run(["index", "first", "--index", index, "--quiet"], in: directory.path).status == 0)
 
         // Seeded, so that a failure can be replayed.
-        var random = SplitMix64(seed: 20_261_130)
+        var random = SplitMix(seed: 20_261_130)
         var interrupted = 0
         let kills = 12
         for _ in 0..<kills {
@@ -70,18 +70,5 @@ struct CrashTests {
         }
         // Most kills must land while the indexer runs, or the test tests nothing.
         #expect(interrupted * 2 >= kills, "only \(interrupted) of \(kills) kills interrupted the indexer")
-    }
-}
-
-/// A small, seedable generator (SplitMix64), so that the kill times repeat.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
