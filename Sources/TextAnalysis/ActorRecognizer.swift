@@ -104,6 +104,7 @@ struct RecognitionScratch: Sendable {
         for index in first..<tokens.count {
             let range = tokens[index].sourceRange
             let termLength = Int(tokens[index].termLength)
+            let term = terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength)
             let lowerBound = range.lowerBound
             let firstByte = text[lowerBound]
             if firstByte &- UInt8(ascii: "a") < 26, previousEnd >= 0, lowerBound == previousEnd + 1,
@@ -114,14 +115,10 @@ struct RecognitionScratch: Sendable {
                 // starts no sentence, its letters are counted up to two.
                 if termLength >= 2 { lettered += 1 } else { tokens[index].shape.letterCount = 1 }
                 if matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength),
-                    matcher.startsLowercaseAlias(
-                        terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
+                    matcher.startsLowercaseAlias(term)
                 {
                     candidates.append(Int32(index))
-                    tokens[index].word = Int32(
-                        matcher.word(
-                            terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
-                            ?? -1)
+                    tokens[index].word = Int32(matcher.word(term) ?? -1)
                 }
                 previousEnd = range.upperBound
                 previousLetters = termLength >= 2 ? 2 : 1
@@ -168,18 +165,14 @@ struct RecognitionScratch: Sendable {
             let isCandidate =
                 shape.upperFirst
                 || (matcher.mayStartLowercaseAlias(firstByte: firstByte, length: termLength)
-                    && matcher.startsLowercaseAlias(
-                        terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength)))
-            if isCandidate { candidates.append(Int32(index)) }
+                    && matcher.startsLowercaseAlias(term))
             tokens[index].shape = shape
             tokens[index].startsSentence = startsSentence
             tokens[index].joins = previousEnd >= 0 && gap.joins
             tokens[index].plain = previousEnd >= 0 && gap.plain
             if isCandidate {
-                tokens[index].word = Int32(
-                    matcher.word(
-                        terms.extracting(Int(tokens[index].termStart)..<Int(tokens[index].termStart) + termLength))
-                        ?? -1)
+                candidates.append(Int32(index))
+                tokens[index].word = Int32(matcher.word(term) ?? -1)
             }
             previousEnd = range.upperBound
             previousLetters = shape.letterCount
