@@ -7,7 +7,7 @@ import Testing
 /// built for millions of articles", item 7; `tools/crash_soak.sh` is the long run).
 @Suite("Crash safety")
 struct CrashTests {
-    /// The documents of a small corpus, as `gazette check` counts them.
+    /// The documents of the two corpora, as `gazette verify` counts them.
     static let firstCount = 5
     static let secondCount = 300
 
@@ -35,11 +35,15 @@ struct CrashTests {
             UInt64(elapsed.components.seconds) * 1_200_000 + UInt64(elapsed.components.attoseconds / 833_333_333_333)
         #expect(try CLI.run(["index", "first", "--index", index, "--quiet"], in: directory.path).status == 0)
 
-        // Seeded, so that a failure can be replayed.
+        // Seeded, so that a failure can be replayed. The machine's load (other
+        // tests run in parallel) changes how long a run takes, so the loop goes
+        // on until enough kills have landed inside a run, within a bound.
         var random = SplitMix(seed: 20_261_130)
         var interrupted = 0
-        let kills = 12
-        for _ in 0..<kills {
+        var kills = 0
+        let wanted = 8
+        while interrupted < wanted && kills < 5 * wanted {
+            kills += 1
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["index", "second", "--index", index, "--quiet"]
@@ -54,7 +58,7 @@ struct CrashTests {
             process.waitUntilExit()
 
             let check = try CLI.run(["verify", "--index", index], in: directory.path)
-            #expect(check.status == 0, "check after a kill: \(check.stderr)")
+            #expect(check.status == 0, "verify after a kill: \(check.stderr)")
             let first = try CLI.run(["search", "alphamarker", "--index", index, "--all"], in: directory.path)
             let second = try CLI.run(["search", "betamarker", "--index", index, "--all"], in: directory.path)
             if check.stdout.contains(" \(Self.firstCount) documents") {
@@ -68,7 +72,7 @@ struct CrashTests {
                 #expect(try CLI.run(["index", "first", "--index", index, "--quiet"], in: directory.path).status == 0)
             }
         }
-        // Most kills must land while the indexer runs, or the test tests nothing.
-        #expect(interrupted * 2 >= kills, "only \(interrupted) of \(kills) kills interrupted the indexer")
+        // Kills must land while the indexer runs, or the test tests nothing.
+        #expect(interrupted >= wanted, "only \(interrupted) of \(kills) kills interrupted the indexer")
     }
 }
