@@ -22,7 +22,9 @@ index="$work/index"
 [ -x "$gazette" ] || { echo "crash_soak: build first: swift build -c release" >&2; exit 2; }
 [ -d "$big" ] || { echo "crash_soak: $big: no such folder" >&2; exit 2; }
 
-documents() { "$gazette" verify --index "$index" | sed -n 's/.*commit [0-9]*, \([0-9,]*\) documents.*/\1/p' | tr -d ,; }
+# The document count in a `gazette verify` report.
+count_in() { sed -n 's/.*commit [0-9]*, \([0-9,]*\) documents.*/\1/p' <<<"$1" | tr -d ,; }
+documents() { count_in "$("$gazette" verify --index "$index")"; }
 
 # The document count of each corpus, and how long a whole run of the big one takes.
 "$gazette" index "$small" --index "$index" --quiet >/dev/null
@@ -44,12 +46,13 @@ for ((k = 1; k <= kills; k++)); do
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 
-    if ! "$gazette" verify --index "$index" >/dev/null 2>"$work/check.err"; then
-        echo "kill $k: the index fails its check after a kill at ${delay_us} us:" >&2
+    # One verify per kill: its report gives the count too.
+    if ! report=$("$gazette" verify --index "$index" 2>"$work/check.err"); then
+        echo "kill $k: the index fails verify after a kill at ${delay_us} us:" >&2
         cat "$work/check.err" >&2
         exit 1
     fi
-    count=$(documents)
+    count=$(count_in "$report")
     if [ "$count" = "$small_count" ]; then
         before=$((before + 1))
     elif [ "$count" = "$big_count" ]; then

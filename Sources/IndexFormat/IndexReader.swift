@@ -148,8 +148,7 @@ public struct IndexReader: Sendable {
             _ = try documents.article(document)
         }
         report.documents = Int(documentCount)
-        let (_, learnedOffset) = try analysisFile.gazetteerText()
-        _ = try analysisFile.learnedActors(at: learnedOffset)
+        _ = try analysisFile.settings()
         return report
     }
 

@@ -160,6 +160,13 @@ public struct TermDictionary: Sendable {
         return low
     }
 
+    /// The numbers of the terms that start with `byte`: a contiguous run of
+    /// the sorted dictionary (the actor terms are those starting with "@").
+    public func range(withPrefix byte: UInt8) throws(IndexError) -> Range<Int> {
+        let first = try lowerBound([byte])
+        return byte == 0xFF ? first..<count : first..<(try lowerBound([byte + 1]))
+    }
+
     public func lookup(_ term: [UInt8]) throws(IndexError) -> TermInfo? {
         try lookup(term.span)
     }

@@ -245,7 +245,7 @@ struct Inverter {
             let index = Int(learnedOfTerm[term])
             learned.append(
                 AnalysisSettings.LearnedActor(
-                    id: String(decoding: actorTerms.bytes(term).dropFirst(), as: UTF8.self),  // without the "@"
+                    id: ActorTerm.id(actorTerms.bytes(term))!,
                     kind: learnedKinds[index],
                     name: String(decoding: learnedNames[learnedNameRanges[index]], as: UTF8.self)))
         }

@@ -38,11 +38,10 @@ extension Searcher {
     /// Every actor term of the index: its ID and dictionary entry. Actor terms
     /// start with `@`, so they are one contiguous run of the sorted dictionary.
     func actorTerms() throws(IndexError) -> [(id: String, info: TermInfo)] {
-        let first = try reader.terms.lowerBound([ActorTerm.prefix])
-        let end = try reader.terms.lowerBound([ActorTerm.prefix + 1])
+        let run = try reader.terms.range(withPrefix: ActorTerm.prefix)
         var result: [(String, TermInfo)] = []
-        result.reserveCapacity(end - first)
-        for index in first..<end {
+        result.reserveCapacity(run.count)
+        for index in run {
             let term = try reader.terms.term(at: index)
             guard let id = ActorTerm.id(term) else { continue }
             result.append((id, try reader.terms.info(at: index)))

@@ -39,10 +39,7 @@ struct IndexStats {
         generation = reader.manifest.generation
         documents = Int(reader.documentCount)
         terms = reader.terms.count
-        // Actor terms are `@ID`, a contiguous run of the sorted dictionary: "@" up to "A".
-        let first = try reader.terms.lowerBound([ActorTerm.prefix])
-        let end = try reader.terms.lowerBound([ActorTerm.prefix + 1])
-        actorTerms = end - first
+        actorTerms = try reader.terms.range(withPrefix: ActorTerm.prefix).count
         bytesByKind = reader.manifest.files.map { file in
             (String(file.name.split(separator: ".").last ?? Substring(file.name)), file.length)
         }

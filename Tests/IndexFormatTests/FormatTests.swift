@@ -222,8 +222,7 @@ struct CorruptionTests {
         bytes[5 + IndexFileKind.manifest.rawValue.utf8.count] = value
         // Re-seal the checksum so that only the version is wrong, as a real
         // manifest from another Gazette release would be.
-        let crc = CRC32.checksum(Array(bytes.dropLast(4)))
-        for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        reseal(&bytes)
         try writeBytes(path, bytes)
         let error = try #require(openAndVerify(directory.path))
         #expect(error.code == expected)
@@ -264,8 +263,7 @@ struct StructureTests {
         for k in 0..<8 { entriesStart |= Int(bytes[bytes.count - 12 - 8 + k]) << (8 * k) }
         bytes[entriesStart + entryOffset] = value
         // Re-seal: a fresh footer checksum, and the manifest's copy of it.
-        let crc = CRC32.checksum(Array(bytes.dropLast(4)))
-        for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        let crc = reseal(&bytes)
         try writeBytes(path, bytes)
         let index = try #require(manifest.files.firstIndex { $0.name == name })
         manifest.files[index].checksum = crc
@@ -277,6 +275,16 @@ struct StructureTests {
         #expect(error.code == .corruptIndex)
         #expect("\(error)".contains(".\(file)"), "\(error)")
     }
+}
+
+/// Writes a fresh CRC-32 into the last four bytes of a file's bytes (the
+/// footer's checksum, over everything before it), so that only a deliberate
+/// change is wrong; returns it.
+@discardableResult
+func reseal(_ bytes: inout [UInt8]) -> UInt32 {
+    let crc = CRC32.checksum(Array(bytes.dropLast(4)))
+    for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+    return crc
 }
 
 @Suite("Encodings")
