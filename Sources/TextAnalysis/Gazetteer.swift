@@ -26,8 +26,12 @@ public struct Gazetteer: Sendable {
     public init() {
         actors = []
         indexByID = [:]
-        matcher = AliasMatcher(actors: [])
+        matcher = Self.emptyMatcher
     }
+
+    /// Built once: parsing starts from an empty gazetteer, and building even an
+    /// empty matcher interns the word lists.
+    private static let emptyMatcher = AliasMatcher(actors: [])
 
     /// Parses an actors file. `path` names it in errors.
     public init(parsing text: String, path: String) throws(AnalysisError) {
@@ -54,6 +58,9 @@ public struct Gazetteer: Sendable {
     @discardableResult
     private mutating func merge(parsing text: String, path: String, isOverride: Bool) throws(AnalysisError) -> Int {
         let blocks = try ActorsFileParser.parse(text, path: path)
+        // In a user's file, each alias it gives, and the actor that now owns it
+        // (the last block to give it).
+        var claimed: [AliasKey: String] = [:]
         for block in blocks {
             if let existing = indexByID[block.id] {
                 guard isOverride else {
@@ -69,8 +76,10 @@ public struct Gazetteer: Sendable {
                     }
                 }
                 if let parent = block.parent { actor.parent = parent.isEmpty ? nil : parent }
-                let removed = Set(block.removed.map(AliasKey.init))
-                actor.aliases.removeAll { removed.contains(AliasKey($0.text)) }
+                if !block.removed.isEmpty {
+                    let removed = Set(block.removed.map(AliasKey.init))
+                    actor.aliases.removeAll { removed.contains(AliasKey($0.text)) }
+                }
                 for alias in block.aliases where !actor.aliases.contains(alias) { actor.aliases.append(alias) }
                 actor.sources += block.sources
                 actor.notes += block.notes
@@ -97,10 +106,16 @@ public struct Gazetteer: Sendable {
                         sources: block.sources, notes: block.notes))
             }
             if isOverride {
-                // The user's aliases move here from every other actor.
-                let mine = Set(block.aliases.map { AliasKey($0.text) })
-                for index in actors.indices where actors[index].id != block.id {
-                    actors[index].aliases.removeAll { mine.contains(AliasKey($0.text)) && $0.rule != .name }
+                for alias in block.aliases { claimed[AliasKey(alias.text)] = block.id }
+            }
+        }
+        if !claimed.isEmpty {
+            // The user's aliases move to their actor from every other one: one
+            // pass over all aliases, each made a key once, not once per block.
+            for index in actors.indices {
+                let id = actors[index].id
+                actors[index].aliases.removeAll { alias in
+                    alias.rule != .name && claimed[AliasKey(alias.text)].map { $0 != id } ?? false
                 }
             }
         }
