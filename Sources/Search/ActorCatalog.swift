@@ -22,7 +22,12 @@ public struct ActorCatalog: Sendable {
         public var id: String
         public var name: String
         public var kind: ActorKind
-        public var parent: String?
+
+        init(_ actor: Actor) {
+            id = actor.id
+            name = actor.name
+            kind = actor.kind
+        }
     }
 
     /// A catalog over an index's analysis file: its gazetteer now, its learned
@@ -52,12 +57,12 @@ public struct ActorCatalog: Sendable {
     /// The display entry of an actor ID (gazetteer or learned).
     public func entry(id: String) throws -> Entry? {
         if let actor = gazetteer.actor(id: id) {
-            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
+            return Entry(actor)
         }
         let learned = try learned()
         if let index = learned.byID[id] {
             let actor = learned.actors[index]
-            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
+            return Entry(actor)
         }
         return nil
     }
@@ -72,7 +77,7 @@ public struct ActorCatalog: Sendable {
     public func resolve(_ name: String) throws -> Entry {
         let candidates = gazetteer.resolve(name).map { index in
             let actor = gazetteer.actors[index]
-            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: actor.parent)
+            return Entry(actor)
         }
         if candidates.count == 1 { return candidates[0] }
         if candidates.count > 1 { throw ambiguity(name, candidates) }
@@ -83,7 +88,7 @@ public struct ActorCatalog: Sendable {
         let learned = try learned()
         if let index = learned.byID[name] {
             let actor = learned.actors[index]
-            return Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil)
+            return Entry(actor)
         }
         let key = words.joined(separator: "-")
         var found: [Entry] = []
@@ -91,7 +96,7 @@ public struct ActorCatalog: Sendable {
             // The ID's words, after the kind letter: "p:nasser-kanaani".
             let idWords = actor.id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
             if idWords == key || (words.count == 1 && idWords.hasSuffix("-" + key)) {
-                found.append(Entry(id: actor.id, name: actor.name, kind: actor.kind, parent: nil))
+                found.append(Entry(actor))
             }
         }
         if found.count == 1 { return found[0] }
@@ -115,8 +120,7 @@ public struct ActorCatalog: Sendable {
     public func resolve(_ names: [String], includeMembers: Bool) throws -> [ResolvedActor] {
         try names.map { name in
             let entry = try resolve(name)
-            return ResolvedActor(
-                name: name, actor: entry, ids: includeMembers ? withMembers(entry.id) : [entry.id])
+            return ResolvedActor(actor: entry, ids: includeMembers ? withMembers(entry.id) : [entry.id])
         }
     }
 

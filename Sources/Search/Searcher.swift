@@ -52,8 +52,6 @@ public struct SearchOptions: Sendable {
 
 /// An actor a query named, as resolved.
 public struct ResolvedActor: Sendable, Equatable {
-    /// The name as typed.
-    public var name: String
     public var actor: ActorCatalog.Entry
     /// The actor's ID and, with `includeMembers`, its members' IDs.
     public var ids: [String]

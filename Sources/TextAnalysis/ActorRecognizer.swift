@@ -401,13 +401,11 @@ struct RecognitionBuffers: Sendable {
 ///    capitalised run, whose letters are the initials of its capitalised words,
 ///    means that actor everywhere in the article, over any gazetteer meaning.
 struct ActorRecognizer {
-    let gazetteer: Gazetteer
     let matcher: AliasMatcher
     let title: [UInt8]
     let body: [UInt8]
 
     init(gazetteer: Gazetteer, title: [UInt8], body: [UInt8]) {
-        self.gazetteer = gazetteer
         self.matcher = gazetteer.matcher
         self.title = title
         self.body = body

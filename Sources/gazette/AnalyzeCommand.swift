@@ -67,8 +67,6 @@ struct AnalyzeCommand: ParsableCommand {
             } else {
                 printHuman(analysis, gazetteer, texts, showsTitle: file != nil)
             }
-        } catch let exit as ExitCode {
-            throw exit
         } catch {
             throw Terminal.fail(error, index: "")
         }
