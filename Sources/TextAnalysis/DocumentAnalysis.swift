@@ -166,7 +166,10 @@ public enum ActorTerm {
         [prefix] + Array(id.utf8)
     }
 
-    /// The actor ID of an actor term, or nil for a word term.
+    /// The actor ID of an actor term, or nil for a word term. Inlinable, so
+    /// that callers in other modules get it specialised (the commit names
+    /// every learned actor with it).
+    @inlinable
     public static func id(_ term: some Collection<UInt8>) -> String? {
         guard term.first == prefix else { return nil }
         return String(decoding: term.dropFirst(), as: UTF8.self)
