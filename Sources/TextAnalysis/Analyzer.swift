@@ -76,17 +76,16 @@ public struct Analyzer: Sendable {
     /// ``titleBodyPositionGap``) of the body, and the actors they name.
     public func analyze(title: String, body: String, into result: inout DocumentAnalysis) {
         result.clear()
-        let titleBytes = Array(title.utf8)
-        let bodyBytes = Array(body.utf8)
         var scratch = RecognitionScratch()
         swap(&scratch, &result.scratch)
         let matcher = gazetteer?.matcher
-        scratch.collect(titleBytes.span, field: .title, startPosition: 0, tokenizer: tokenizer, matcher: matcher)
+        scratch.collect(title.utf8.span, field: .title, startPosition: 0, tokenizer: tokenizer, matcher: matcher)
         scratch.collect(
-            bodyBytes.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
+            body.utf8.span, field: .body, startPosition: scratch.nextPosition &+ titleBodyPositionGap,
             tokenizer: tokenizer, matcher: matcher)
         if let gazetteer {
-            ActorRecognizer(gazetteer: gazetteer, title: titleBytes, body: bodyBytes)
+            // The recogniser keeps the texts to look at the bytes between words.
+            ActorRecognizer(gazetteer: gazetteer, title: Array(title.utf8), body: Array(body.utf8))
                 .recognize(&scratch, into: &result)
         }
         emitWords(scratch, into: &result)
