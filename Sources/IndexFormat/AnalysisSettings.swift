@@ -81,7 +81,8 @@ public struct AnalysisHeader: Sendable, Equatable {
 /// Reads a segment's analysis file. Opening reads only the header fields
 /// (a keyword query needs nothing else); the gazetteer and the learned actors,
 /// tens of thousands of names on a large index, are read, and the whole file
-/// checksummed, only when an actor query asks for them (`settings()`).
+/// checksummed, only when an actor query asks for them (``gazetteerText()``,
+/// then ``learnedActors(at:)``; ``settings()`` reads everything).
 public struct AnalysisFileReader: Sendable {
     public let file: MappedFile
     public let header: AnalysisHeader

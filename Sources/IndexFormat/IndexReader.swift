@@ -5,9 +5,10 @@ import NewsCore
 /// Opening reads and verifies the manifest, maps each segment file, checks
 /// every header (magic, kind, version, segment id), footer and length against
 /// the manifest, and checksums the small norms file. The large files (terms,
-/// postings, positions, documents) are checked structurally only and read
-/// lazily, page by page, as queries touch them; ``verifyChecksums()`` reads them
-/// whole (Lucene makes the same trade: `checkFooter` at open, full checksums in
+/// postings, positions, documents, and the analysis file past its header) are
+/// checked structurally only and read lazily, page by page, as queries touch
+/// them; ``verifyChecksums()`` reads them whole, and ``verifyStructure()``
+/// decodes them (Lucene makes the same trade: `checkFooter` at open, full checksums in
 /// `CheckIndex`). Every read is bounds-checked, so damage there surfaces as an
 /// ``IndexError``, never as a crash.
 public struct IndexReader: Sendable {
@@ -19,7 +20,7 @@ public struct IndexReader: Sendable {
     public let lengths: DocumentLengths
     public let documents: DocumentStore
     /// How the text was analysed (the gazetteer and learned actors load on
-    /// demand, through `analysisFile.settings()`).
+    /// demand, through `analysisFile`).
     public var analysis: AnalysisHeader { analysisFile.header }
     public let analysisFile: AnalysisFileReader
 
@@ -91,7 +92,7 @@ public struct IndexReader: Sendable {
     }
 
     /// Reads every byte of every file and compares checksums with the footers
-    /// and the manifest (`gazette check`).
+    /// and the manifest (`gazette verify`).
     public func verifyChecksums() throws(IndexError) {
         for file in [terms.file, postings, positions, lengths.file, documents.file, analysisFile.file] {
             try IndexFileFooter.verify(file)

@@ -9,7 +9,7 @@ public enum Zone: UInt8, Sendable {
 /// multiply the mention's term frequency before BM25 saturates it (the BM25F
 /// idea: weight, then saturate; Robertson, Zaragoza and Taylor, 2004).
 ///
-/// Shared vocabulary: the analyser applies the weights, and the index records
+/// Shared vocabulary: the index writer applies the weights, and the index records
 /// them (IndexFileFormat.md, "Analysis") so that queries know what they were.
 public struct ZoneWeights: Sendable, Equatable {
     public var title: UInt32

@@ -769,7 +769,8 @@ struct ActorRecognizer {
             return nil
         }
         let text = text(tokens[k].field)
-        // The gap is " (" and the acronym is followed by ")".
+        // The gap is " (" and the acronym is followed by ")" (or "." when a
+        // period ends it inside the bracket's text).
         let gapStart = tokens[k - 1].sourceRange.upperBound
         let gapEnd = tokens[k].sourceRange.lowerBound
         guard gapEnd - gapStart <= 3, gapEnd > 0, text[gapEnd - 1] == UInt8(ascii: "(") else { return nil }

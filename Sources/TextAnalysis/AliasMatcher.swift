@@ -126,8 +126,10 @@ public struct AliasMatcher: Sendable {
     @inline(__always)
     func flags(ofWord word: Int) -> WordFlags { wordFlags[word] }
 
-    /// False when no lower-case alias start has this first byte and length (the
-    /// source's first byte serves: the term's is the same letter, lower-cased).
+    /// False when no lower-case alias start has this first byte and length.
+    /// The recogniser passes the source's first byte, the term's own for a
+    /// lower-case ASCII word; a word that folds to ASCII from another letter
+    /// ("ál") is therefore never a lower-case alias start.
     @inline(__always)
     func mayStartLowercaseAlias(firstByte byte: UInt8, length: Int) -> Bool {
         guard lowercaseLengths & (1 << UInt64(min(length, 63))) != 0 else { return false }

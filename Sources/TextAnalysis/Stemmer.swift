@@ -23,8 +23,7 @@ import Synchronization
 /// stemmer, so the lock is uncontended and `Mutex`'s region rules would only
 /// get in the way); ``Analyzer`` takes it once per field, not per word.
 ///
-/// This file and `HTMLDocument.swift` are the only C bridges outside
-/// `IndexFormat`; every unsafe use is marked and explained here.
+/// Every unsafe use in this file is marked and explained here.
 @safe public final class Stemmer: @unchecked Sendable {
     /// The Snowball algorithm's name, recorded in the index so that queries
     /// stem exactly as indexing did.

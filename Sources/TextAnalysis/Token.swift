@@ -3,9 +3,8 @@
 public struct Token: Sendable, Equatable {
     /// Token position in the field: 0, 1, 2, … (phrase queries compare these).
     public var position: UInt32
-    /// How many positions the token covers: 1 for a word; more for a multi-word
-    /// entity token (issue "Search by actor"), which sits at the position of its
-    /// first word.
+    /// How many positions the token covers: always 1 for a word (a multi-word
+    /// actor mention is a ``DocumentAnalysis/Mention``, with its own length).
     public var positionLength: UInt32
     /// Byte range of the token in the source text, for highlighting. A possessive
     /// "'s" is inside the range even though the term drops it, as in Lucene.
