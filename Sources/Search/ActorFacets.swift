@@ -79,18 +79,12 @@ extension Searcher {
             documents = total
             var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
             for scored in matching { inSet[Int(scored.document)] = true }
-            let skip = Set(queried.flatMap(\.ids))
-            for (id, info) in terms where !skip.contains(id) {
-                let articles = try count(info, in: inSet)
-                if articles > 0, let entry = try catalog.entry(id: id) {
-                    counts.append(ActorCount(actor: entry, articles: articles))
-                }
+            for (id, articles) in try articleCounts(terms, in: inSet, skipping: Set(queried.flatMap(\.ids))) {
+                if let entry = try catalog.entry(id: id) { counts.append(ActorCount(actor: entry, articles: articles)) }
             }
         }
-        counts.sort { $0.articles != $1.articles ? $0.articles > $1.articles : $0.actor.id < $1.actor.id }
-        return ActorFacets(
-            query: text, documents: documents, actors: limit > 0 ? Array(counts.prefix(limit)) : counts,
-            queried: queried)
+        counts.sort(by: Self.byArticles)
+        return ActorFacets(query: text, documents: documents, actors: limited(counts, limit), queried: queried)
     }
 
     /// The actors named with `name`: in the same sentence (found by analysing
@@ -102,25 +96,16 @@ extension Searcher {
         let anchorIDs = Set(anchor.ids)
         let terms = try actorTerms()
 
-        // The anchor's articles.
+        // The anchor's articles, in document order.
         var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
-        var anchorDocuments: [UInt32] = []
         for (id, info) in terms where anchorIDs.contains(id) {
             var cursor = try reader.postings(for: info)
-            while try cursor.next() {
-                guard !inSet[Int(cursor.document)] else { continue }
-                inSet[Int(cursor.document)] = true
-                anchorDocuments.append(cursor.document)
-            }
+            while try cursor.next() { inSet[Int(cursor.document)] = true }
         }
-        anchorDocuments.sort()
+        let anchorDocuments = inSet.indices.filter { inSet[$0] }.map { UInt32($0) }
 
         // Same article: postings intersected with the anchor's articles.
-        var articleCounts: [String: Int] = [:]
-        for (id, info) in terms where !anchorIDs.contains(id) {
-            let articles = try count(info, in: inSet)
-            if articles > 0 { articleCounts[id] = articles }
-        }
+        let articleCounts = try articleCounts(terms, in: inSet, skipping: anchorIDs)
 
         // Same sentence: analyse each article again.
         let analyzer = actorAnalyzer(catalog, stemming: false)
@@ -158,10 +143,33 @@ extension Searcher {
             ($0.sentences, $0.articles, $1.actor.id) > ($1.sentences, $1.articles, $0.actor.id)
         }
         var article = try entries(articleCounts, sentences: sentenceCounts)
-        article.sort { ($0.articles, $1.actor.id) > ($1.articles, $0.actor.id) }
+        article.sort(by: Self.byArticles)
         return CoMentions(
-            anchor: anchor, documents: anchorDocuments.count,
-            sentence: limit > 0 ? Array(sentence.prefix(limit)) : sentence,
-            article: limit > 0 ? Array(article.prefix(limit)) : article)
+            anchor: anchor, documents: anchorDocuments.count, sentence: limited(sentence, limit),
+            article: limited(article, limit))
     }
+
+    /// For each actor term not in `skip`, how many articles of `inSet` mention
+    /// it (actors that none mentions are left out).
+    private func articleCounts(
+        _ terms: [(id: String, info: TermInfo)], in inSet: [Bool], skipping skip: Set<String>
+    ) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for (id, info) in terms where !skip.contains(id) {
+            let articles = try count(info, in: inSet)
+            if articles > 0 { counts[id] = articles }
+        }
+        return counts
+    }
+
+    /// Most articles first; equal counts in ID order.
+    private static func byArticles(_ a: ActorCount, _ b: ActorCount) -> Bool {
+        a.articles != b.articles ? a.articles > b.articles : a.actor.id < b.actor.id
+    }
+
+}
+
+/// The first `limit` of a ranked list; all of it for a limit of 0.
+private func limited(_ counts: [ActorCount], _ limit: Int) -> [ActorCount] {
+    limit > 0 ? Array(counts.prefix(limit)) : counts
 }
