@@ -30,21 +30,34 @@ public struct CorpusWalker: Sendable {
         public var problems: [IngestProblem]
     }
 
-    public func walk() throws(IngestError) -> Listing {
-        let rootStatus: SystemFiles.Status
-        switch SystemFiles.status(root) {
-        case .success(let status): rootStatus = status
+    /// What `path` is, or the error that names why it cannot be read: the
+    /// check a corpus root (or a single file) gets before anything is read.
+    public static func status(of path: String) throws(IngestError) -> SystemFiles.Status {
+        switch SystemFiles.status(path) {
+        case .success(let status): return status
         case .failure(let error):
-            if error.isNotFound { throw IngestError(.notFound, "no such file or directory", path: root) }
-            throw IngestError(.unreadable, "cannot read: \(error.reason)", path: root, underlying: error)
+            if error.isNotFound { throw IngestError(.notFound, "no such file or directory", path: path) }
+            throw IngestError(.unreadable, "cannot read: \(error.reason)", path: path, underlying: error)
         }
+    }
+
+    /// The root's status, once it is known to exist and, for a folder, to be
+    /// listable: what a walk fails on before it finds any file.
+    @discardableResult
+    public func checkRoot() throws(IngestError) -> SystemFiles.Status {
+        let rootStatus = try Self.status(of: root)
+        if rootStatus.kind == .directory, case .failure(let error) = SystemFiles.listDirectory(root) {
+            throw IngestError(.unreadable, "cannot list directory: \(error.reason)", path: root, underlying: error)
+        }
+        return rootStatus
+    }
+
+    public func walk() throws(IngestError) -> Listing {
+        let rootStatus = try checkRoot()
         var listing = Listing(files: [], problems: [])
         if rootStatus.kind != .directory {
             listing.files.append((root, rootStatus))
             return listing
-        }
-        if case .failure(let error) = SystemFiles.listDirectory(root) {
-            throw IngestError(.unreadable, "cannot list directory: \(error.reason)", path: root, underlying: error)
         }
         var visited = Set<[UInt64]>()
         visit(directory: root, status: rootStatus, visited: &visited, into: &listing)

@@ -39,15 +39,7 @@ struct AnalyzeCommand: ParsableCommand {
             var title = ""
             var body = text ?? ""
             if let file {
-                let status: SystemFiles.Status
-                switch SystemFiles.status(file) {
-                case .success(let found): status = found
-                case .failure(let error):
-                    throw IngestError(
-                        error.isNotFound ? .notFound : .unreadable,
-                        error.isNotFound ? "no such file or directory" : "cannot read: \(error.reason)", path: file)
-                }
-                switch ArticleReader().read(path: file, status: status) {
+                switch ArticleReader().read(path: file, status: try CorpusWalker.status(of: file)) {
                 case .article(let article, let warnings):
                     for warning in warnings { Terminal.note("warning: \(warning.path): \(warning.reason)") }
                     title = article.title

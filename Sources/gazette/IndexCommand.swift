@@ -60,8 +60,9 @@ struct IndexBuilder {
     ) throws -> IndexBuilder {
         let clock = ContinuousClock()
         let start = clock.now
-        // Fail on a missing corpus before touching the index directory.
-        _ = try CorpusWalker(root: corpus).walk()
+        // Fail on a missing or unlistable corpus before touching the index
+        // directory; the reader walks it later, so only its root is checked here.
+        try CorpusWalker(root: corpus).checkRoot()
         var gazetteer: Gazetteer? = nil
         var merged: (path: String, actors: Int)? = nil
         if recogniseActors {
