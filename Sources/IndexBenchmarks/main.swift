@@ -65,7 +65,9 @@ struct IndexCorpus: Benchmark {
     mutating func run() throws -> Int {
         try? FileManager.default.removeItem(atPath: directory)
         let writer = try IndexWriter(directory: directory, analyzer: analyzer)
-        _ = try CorpusReader(root: corpus).read { try writer.add($0) }
+        let builder = writer.builder()
+        _ = try CorpusReader(root: corpus).read { try builder.add($0) }
+        try builder.flush()
         return try writer.commit().documentCount
     }
     mutating func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
@@ -92,7 +94,9 @@ struct Queries: Benchmark {
     mutating func setUp() throws {
         directory = NSTemporaryDirectory() + "gazette-bench-\(UUID().uuidString)"
         let writer = try IndexWriter(directory: directory)
-        _ = try CorpusReader(root: corpus).read { try writer.add($0) }
+        let builder = writer.builder()
+        _ = try CorpusReader(root: corpus).read { try builder.add($0) }
+        try builder.flush()
         _ = try writer.commit()
         searcher = Searcher(reader: try IndexReader(directory: directory))
     }
@@ -147,8 +151,10 @@ func interleavedRatios(runs: Int) throws -> [(on: Double, off: Double)] {
             try? FileManager.default.removeItem(atPath: base + "-on")
             try? FileManager.default.removeItem(atPath: base + "-off")
         }
-        let on = try IndexWriter(directory: base + "-on", analyzer: withActors)
-        let off = try IndexWriter(directory: base + "-off", analyzer: withoutActors)
+        let onWriter = try IndexWriter(directory: base + "-on", analyzer: withActors)
+        let offWriter = try IndexWriter(directory: base + "-off", analyzer: withoutActors)
+        let on = onWriter.builder()
+        let off = offWriter.builder()
         var onTime = Duration.zero
         var offTime = Duration.zero
         var readTime = Duration.zero
@@ -166,9 +172,12 @@ func interleavedRatios(runs: Int) throws -> [(on: Double, off: Double)] {
             offTime += onFirst ? last - middle : middle - start
             onFirst.toggle()
         }
-        let writers = run % 2 == 0 ? [(on, true), (off, false)] : [(off, false), (on, true)]
-        for (writer, isOn) in writers {
+        let writers =
+            run % 2 == 0
+            ? [(on, onWriter, true), (off, offWriter, false)] : [(off, offWriter, false), (on, onWriter, true)]
+        for (builder, writer, isOn) in writers {
             let start = clock.now
+            try builder.flush()
             let summary = try writer.commit()
             precondition(summary.documentCount > 0)
             if isOn { onTime += clock.now - start } else { offTime += clock.now - start }

@@ -86,7 +86,7 @@ public enum FileSystem {
 /// An exclusive, advisory lock on `write.lock` in an index directory, held for
 /// the life of the object, so that two writers never interleave commits.
 /// The kernel drops an `flock` when its process dies, so a crash leaves no stale lock.
-public final class WriteLock {
+public final class WriteLock: Sendable {
     public let path: String
     private let fd: Int32
 

@@ -7,6 +7,8 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
     case norms = "gazette.norms"
     case documents = "gazette.documents"
     case analysis = "gazette.analysis"
+    case sources = "gazette.sources"
+    case deletions = "gazette.deletions"
 
     /// The file-name extension of a segment file.
     public var fileExtension: String {
@@ -18,11 +20,17 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
         case .norms: "norms"
         case .documents: "docs"
         case .analysis: "analysis"
+        case .sources: "sources"
+        case .deletions: "del"
         }
     }
 
-    /// The segment files (the manifest lists them in the order they were finished).
-    public static let segmentFiles: [IndexFileKind] = [.terms, .postings, .positions, .norms, .documents, .analysis]
+    /// The files every segment has, written once with it (a segment's
+    /// deletions file is the only one that changes after, so it is named by
+    /// generation as well: see ``Manifest``).
+    public static let segmentFiles: [IndexFileKind] = [
+        .terms, .postings, .positions, .norms, .documents, .analysis, .sources,
+    ]
 }
 
 /// A 16-byte random identifier written into every file of a segment and into
@@ -53,9 +61,9 @@ public struct SegmentID: Hashable, Sendable, CustomStringConvertible {
 public struct IndexFileHeader: Equatable, Sendable {
     public static let magic: [UInt8] = Array("GZET".utf8)
     /// The format version this build writes. History in IndexFileFormat.md.
-    public static let currentVersion: UInt32 = 2
+    public static let currentVersion: UInt32 = 3
     /// The oldest version this build reads.
-    public static let oldestSupportedVersion: UInt32 = 2
+    public static let oldestSupportedVersion: UInt32 = 3
 
     public var kind: IndexFileKind
     public var version: UInt32

@@ -1,36 +1,26 @@
 import NewsCore
 
-/// An open, read-only view of one committed index.
+/// An open, read-only view of one commit of an index: its segments, each
+/// opened as a ``SegmentReader``.
 ///
-/// Opening reads and verifies the manifest, maps each segment file, checks
-/// every header (magic, kind, version, segment id), footer and length against
-/// the manifest, and checksums the small norms file. The large files (terms,
-/// postings, positions, documents, and the analysis file past its header) are
-/// checked structurally only and read lazily, page by page, as queries touch
-/// them; ``verifyChecksums()`` reads them whole, and ``verifyStructure()``
-/// decodes them (Lucene makes the same trade: `checkFooter` at open, full checksums in
-/// `CheckIndex`). Every read is bounds-checked, so damage there surfaces as an
-/// ``IndexError``, never as a crash.
+/// Documents are numbered across the index: segment `s`'s document `d` is
+/// `bases[s] + d`, in the manifest's segment order (Lucene's composite
+/// reader does the same). The numbers hold for this reader only: a merge
+/// renumbers.
 public struct IndexReader: Sendable {
     public let directory: String
     public let manifest: Manifest
-    public let terms: TermDictionary
-    public let postings: MappedFile
-    public let positions: MappedFile
-    public let lengths: DocumentLengths
-    public let documents: DocumentStore
-    /// How the text was analysed (the gazetteer and learned actors load on
-    /// demand, through `analysisFile`).
-    public var analysis: AnalysisHeader { analysisFile.header }
-    public let analysisFile: AnalysisFileReader
+    public let segments: [SegmentReader]
+    /// The first index-wide document number of each segment.
+    public let bases: [UInt32]
 
     /// Opens the index's current commit.
     ///
     /// A commit that lands between reading `MANIFEST` and mapping its files
-    /// deletes those files; the open then fails although nothing is damaged.
-    /// So a failure is retried while the manifest keeps changing under us
-    /// (Lucene's `FindSegmentsFile` does the same), and reported only when the
-    /// commit we read is still the current one.
+    /// deletes files this reader needs; the open then fails although nothing
+    /// is damaged. So a failure is retried while the manifest keeps changing
+    /// under us (Lucene's `FindSegmentsFile` does the same), and reported only
+    /// when the commit we read is still the current one.
     public init(directory: String) throws(IndexError) {
         var attempts = 0
         while true {
@@ -41,7 +31,7 @@ public struct IndexReader: Sendable {
             } catch {
                 attempts += 1
                 guard attempts < 20, let now = try? Manifest.read(directory: directory),
-                    now.generation != manifest.generation || now.segmentID != manifest.segmentID
+                    now.generation != manifest.generation || now.commitID != manifest.commitID
                 else { throw error }
             }
         }
@@ -50,106 +40,105 @@ public struct IndexReader: Sendable {
     private init(directory: String, manifest: Manifest) throws(IndexError) {
         self.directory = directory
         self.manifest = manifest
-        func open(_ kind: IndexFileKind) throws(IndexError) -> MappedFile {
-            guard let entry = manifest.entry(for: kind) else {
-                throw IndexError.corrupt(
-                    "the manifest lists no \(kind.rawValue) file", path: directory + "/" + Manifest.fileName)
-            }
-            let file = try MappedFile(path: directory + "/" + entry.name)
-            guard UInt64(file.count) == entry.length else {
-                throw IndexError.corrupt(
-                    "file is \(file.count) bytes but the manifest says \(entry.length): truncated or replaced",
-                    path: file.path)
-            }
-            let (checksum, _) = try IndexFileFooter.read(from: file)
-            guard checksum == entry.checksum else {
-                throw IndexError.corrupt("footer checksum differs from the manifest's", path: file.path)
-            }
-            return file
+        var segments: [SegmentReader] = []
+        var bases: [UInt32] = []
+        var base: UInt32 = 0
+        for info in manifest.segments {
+            bases.append(base)
+            segments.append(try SegmentReader(directory: directory, info: info, manifest: manifest))
+            base += info.documentCount
         }
-        terms = try TermDictionary(file: open(.terms), segmentID: manifest.segmentID)
-        postings = try open(.postings)
-        positions = try open(.positions)
-        for file in [postings, positions] {
-            let kind: IndexFileKind = file === postings ? .postings : .positions
-            let (header, _) = try IndexFileHeader.read(from: file, expecting: kind)
-            try checkSegment(header, manifest.segmentID, file)
-        }
-        lengths = try DocumentLengths(file: open(.norms), segmentID: manifest.segmentID)
-        documents = try DocumentStore(file: open(.documents), segmentID: manifest.segmentID)
-        analysisFile = try AnalysisFileReader(file: open(.analysis), segmentID: manifest.segmentID)
-        guard lengths.documentCount == manifest.documentCount, documents.count == Int(manifest.documentCount)
-        else {
-            throw IndexError.corrupt("segment files disagree on the number of documents", path: directory)
+        self.segments = segments
+        self.bases = bases
+        if let first = segments.first {
+            for segment in segments.dropFirst() where segment.analysis != first.analysis {
+                throw IndexError.corrupt(
+                    "segment \(segment.info.number) was analysed differently from segment \(first.info.number)",
+                    path: segment.analysisFile.file.path)
+            }
         }
     }
 
+    /// Documents in the index, deleted ones included: the bound of document numbers.
     public var documentCount: UInt32 { manifest.documentCount }
+    /// Documents a search can find.
+    public var liveCount: UInt32 { manifest.liveCount }
 
-    /// A cursor over the postings of a term found in ``terms``.
-    public func postings(for info: TermInfo) throws(IndexError) -> PostingsCursor {
-        try PostingsCursor(info: info, postings: postings, positions: positions, documentCount: documentCount)
+    /// How the text was analysed; an index without segments (everything
+    /// deleted) reports the defaults of a keyword index.
+    public var analysis: AnalysisHeader {
+        segments.first?.analysis
+            ?? AnalysisHeader(stemmer: "english", recognisesActors: false, zoneWeights: .standard)
+    }
+
+    /// The segment holding index-wide document `document`, and its number there.
+    public func locate(_ document: UInt32) -> (segment: Int, local: UInt32) {
+        var low = 0
+        var high = bases.count
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if bases[middle] <= document { low = middle } else { high = middle }
+        }
+        return (low, document - bases[low])
+    }
+
+    /// The stored article of index-wide document `document`.
+    public func article(_ document: UInt32) throws(IndexError) -> Article {
+        guard document < documentCount else {
+            throw IndexError.corrupt("document \(document) is past the last one (\(documentCount))", path: directory)
+        }
+        let (segment, local) = locate(document)
+        return try segments[segment].documents.article(local)
+    }
+
+    public func isDeleted(_ document: UInt32) -> Bool {
+        let (segment, local) = locate(document)
+        return segments[segment].isDeleted(local)
+    }
+
+    /// BM25's collection statistics over the whole index: every segment's
+    /// documents, deleted ones included until a merge drops them (as Lucene
+    /// counts them).
+    public var averageLength: Double {
+        let sum = segments.reduce(UInt64(0)) { $0 + $1.lengths.sumOfLengths }
+        return documentCount == 0 || sum == 0 ? 1 : Double(sum) / Double(documentCount)
+    }
+
+    /// Each segment's dictionary entry for `term` (nil where it is absent).
+    public func lookup(_ term: [UInt8]) throws(IndexError) -> [TermInfo?] {
+        var infos: [TermInfo?] = []
+        infos.reserveCapacity(segments.count)
+        for segment in segments { infos.append(try segment.terms.lookup(term)) }
+        return infos
+    }
+
+    /// Distinct terms over all segments, each counted once, and how many of
+    /// them start with `prefix` (the actors' `@`). Free for one segment; a
+    /// merge-walk of the dictionaries for several.
+    public func distinctTermCount(prefix: UInt8) throws(IndexError) -> (all: Int, withPrefix: Int) {
+        if segments.count == 1 {
+            return (segments[0].terms.count, try segments[0].terms.range(withPrefix: prefix).count)
+        }
+        var cursor = MultiTermCursor(segments.map(\.terms))
+        var all = 0
+        var prefixed = 0
+        while let (term, _) = try cursor.next() {
+            all += 1
+            if term.first == prefix { prefixed += 1 }
+        }
+        return (all, prefixed)
     }
 
     /// Reads every byte of every file and compares checksums with the footers
     /// and the manifest (`gazette verify`).
     public func verifyChecksums() throws(IndexError) {
-        for file in [terms.file, postings, positions, lengths.file, documents.file, analysisFile.file] {
-            try IndexFileFooter.verify(file)
-        }
+        for segment in segments { try segment.verifyChecksums() }
     }
 
-    /// What ``verifyStructure()`` found: the counts it walked.
-    public struct StructureReport: Sendable {
-        public var terms = 0
-        public var postings = 0
-        public var positions: UInt64 = 0
-        public var documents = 0
-    }
-
-    /// Decodes the whole segment and checks what checksums cannot: that the
-    /// terms are in strictly increasing order; that each term's postings hold
-    /// exactly its document frequency in increasing, in-range documents, with
-    /// as many positions as its total term frequency, and use its byte ranges
-    /// to the last byte; that every stored
-    /// document and the analysis file's gazetteer and learned actors read
-    /// back. The first violation throws, naming the file and the offset
-    /// (`gazette verify`).
-    public func verifyStructure() throws(IndexError) -> StructureReport {
-        var report = StructureReport()
-        var previous: [UInt8]? = nil
-        for index in 0..<terms.count {
-            let term = try terms.term(at: index)
-            if let previous, !previous.lexicographicallyPrecedes(term) {
-                throw IndexError.corrupt(
-                    "term \(index) is not after term \(index - 1): the dictionary is out of order",
-                    path: terms.file.path)
-            }
-            previous = term
-            let info = try terms.info(at: index)
-            var cursor = try postings(for: info)
-            var documents: UInt32 = 0
-            var occurrences: UInt64 = 0
-            while try cursor.next() {
-                // Positions are deltas, so they never decrease; reading them checks their bounds.
-                let positions = try cursor.positions()
-                documents += 1
-                occurrences += UInt64(positions.count)
-            }
-            guard documents == info.documentFrequency, occurrences == info.totalTermFrequency, cursor.usedExactly else {
-                throw IndexError.corrupt(
-                    "term \(index): its postings disagree with its dictionary entry (documents, frequencies or lengths)",
-                    path: postings.path, offset: info.postingsStart)
-            }
-            report.terms += 1
-            report.postings += Int(documents)
-            report.positions += occurrences
-        }
-        for document in 0..<documentCount {
-            _ = try documents.article(document)
-        }
-        report.documents = Int(documentCount)
-        _ = try analysisFile.settings()
+    /// Decodes every segment (see ``SegmentReader/verifyStructure()``).
+    public func verifyStructure() throws(IndexError) -> SegmentReader.StructureReport {
+        var report = SegmentReader.StructureReport()
+        for segment in segments { report.add(try segment.verifyStructure()) }
         return report
     }
 

@@ -1,42 +1,64 @@
 import NewsCore
 
-/// Writes one segment's six files and commits them with a new manifest.
+/// A segment written to disk but not yet part of a commit: what a manifest
+/// needs to list it.
+public struct WrittenSegment: Sendable {
+    public var info: SegmentInfo
+    public var files: [Manifest.FileEntry]
+    public var bytes: UInt64 { files.reduce(0) { $0 + $1.length } }
+}
+
+/// Writes one segment's files (IndexFileFormat.md, "Segments").
 ///
 /// Call order:
-/// 1. `init` (creates the document store, which fills as documents come);
-/// 2. `addDocument` for documents 0, 1, 2, … (stored fields);
+/// 1. `init` (creates the document store and source list, which fill as documents come);
+/// 2. `addDocument` for documents 0, 1, 2, … (stored fields and where each came from);
 /// 3. `writeTerms` once, with every term in increasing bytewise order;
-/// 4. `commit` (norms, analysis settings, manifest, atomic switch).
-/// Nothing is visible to readers before step 4 completes.
+/// 4. `finish` (norms, analysis settings).
+/// The segment is invisible to readers until a manifest that lists it is
+/// committed (``Manifest/commit(directory:)``); until then a crash leaves only
+/// files that the next commit deletes.
 public final class SegmentWriter {
     public let directory: String
-    public let generation: UInt64
+    public let number: UInt64
     public let segmentID: SegmentID
     private let documents: DocumentStoreWriter
+    private let sources: SourceListWriter
     private var written: [Manifest.FileEntry] = []
 
-    public init(directory: String) throws(IndexError) {
+    /// - Parameter number: unused by any file in `directory` (see
+    ///   ``Manifest/highestNumberUsed(directory:)``).
+    public init(directory: String, number: UInt64) throws(IndexError) {
         self.directory = directory
-        generation = Manifest.nextGeneration(directory: directory)
+        self.number = number
         segmentID = SegmentID.random()
-        documents = try DocumentStoreWriter(path: Self.path(directory, generation, .documents), segmentID: segmentID)
+        let info = SegmentInfo(number: number, id: segmentID, documentCount: 0)
+        documents = try DocumentStoreWriter(path: directory + "/" + info.fileName(.documents), segmentID: segmentID)
+        sources = try SourceListWriter(path: directory + "/" + info.fileName(.sources), segmentID: segmentID)
     }
 
-    static func path(_ directory: String, _ generation: UInt64, _ kind: IndexFileKind) -> String {
-        directory + "/" + Manifest.segmentFileName(generation: generation, kind: kind)
+    private func path(_ kind: IndexFileKind) -> String {
+        directory + "/" + SegmentInfo(number: number, id: segmentID, documentCount: 0).fileName(kind)
     }
 
     private func record(_ kind: IndexFileKind, _ result: (length: Int, checksum: UInt32)) {
         written.append(
             Manifest.FileEntry(
-                name: Manifest.segmentFileName(generation: generation, kind: kind),
+                name: SegmentInfo(number: number, id: segmentID, documentCount: 0).fileName(kind),
                 length: UInt64(result.length), checksum: result.checksum))
     }
 
     public var documentCount: Int { documents.count }
 
     public func addDocument(_ article: Article) throws(IndexError) {
+        try addDocument(article, source: SourceEntry(article))
+    }
+
+    /// Stores `article`, recording `source` as where it came from (a merge
+    /// copies both from the segment it reads).
+    public func addDocument(_ article: Article, source: SourceEntry) throws(IndexError) {
         try documents.add(article)
+        sources.add(source)
     }
 
     /// Writes the dictionary, postings and positions. `terms` yields each term's
@@ -44,13 +66,32 @@ public final class SegmentWriter {
     public func writeTerms(
         count: Int, _ term: (Int) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder)
     ) throws(IndexError) {
-        let dictionary = try TermDictionaryWriter(path: Self.path(directory, generation, .terms), segmentID: segmentID)
-        let postings = try IndexFileWriter(
-            path: Self.path(directory, generation, .postings), kind: .postings, segmentID: segmentID)
-        let positions = try IndexFileWriter(
-            path: Self.path(directory, generation, .positions), kind: .positions, segmentID: segmentID)
+        let writer = try TermsWriter(segment: self)
         for index in 0..<count {
             let (bytes, encoder) = term(index)
+            try writer.add(bytes: bytes, encoder: encoder)
+        }
+        try writer.finish()
+    }
+
+    /// Writes the dictionary, postings and positions one term at a time (a
+    /// merge, which never holds every term's postings at once).
+    public final class TermsWriter {
+        private let segment: SegmentWriter
+        private let dictionary: TermDictionaryWriter
+        private let postings: IndexFileWriter
+        private let positions: IndexFileWriter
+
+        init(segment: SegmentWriter) throws(IndexError) {
+            self.segment = segment
+            dictionary = try TermDictionaryWriter(path: segment.path(.terms), segmentID: segment.segmentID)
+            postings = try IndexFileWriter(path: segment.path(.postings), kind: .postings, segmentID: segment.segmentID)
+            positions = try IndexFileWriter(
+                path: segment.path(.positions), kind: .positions, segmentID: segment.segmentID)
+        }
+
+        /// Adds the next term, in strictly increasing bytewise order.
+        public func add(bytes: ArraySlice<UInt8>, encoder: PostingsEncoder) throws(IndexError) {
             let info = TermInfo(
                 documentFrequency: encoder.documentFrequency, totalTermFrequency: encoder.totalTermFrequency,
                 postingsStart: postings.offset, postingsLength: encoder.postings.count,
@@ -59,24 +100,25 @@ public final class SegmentWriter {
             try positions.write(encoder.positions)
             try dictionary.add(term: bytes.span, info: info)
         }
-        record(.terms, try dictionary.finish())
-        record(.postings, try postings.finish())
-        record(.positions, try positions.finish())
+
+        public func finish() throws(IndexError) {
+            segment.record(.terms, try dictionary.finish())
+            segment.record(.postings, try postings.finish())
+            segment.record(.positions, try positions.finish())
+        }
     }
 
-    /// Writes the norms and the manifest, switching readers to this segment atomically.
-    public func commit(documentLengths: [UInt32], analysis: AnalysisSettings) throws(IndexError) -> Manifest {
+    public func termsWriter() throws(IndexError) -> TermsWriter { try TermsWriter(segment: self) }
+
+    /// Writes the norms, the analysis settings and the stored documents' end.
+    public func finish(documentLengths: [UInt32], analysis: AnalysisSettings) throws(IndexError) -> WrittenSegment {
         precondition(documentLengths.count == documents.count)
         record(.documents, try documents.finish())
-        record(.analysis, try analysis.write(path: Self.path(directory, generation, .analysis), segmentID: segmentID))
-        record(
-            .norms,
-            try DocumentLengthsWriter.write(
-                documentLengths, path: Self.path(directory, generation, .norms), segmentID: segmentID))
-        let manifest = Manifest(
-            generation: generation, segmentID: segmentID, documentCount: UInt32(documentLengths.count),
+        record(.sources, try sources.finish())
+        record(.analysis, try analysis.write(path: path(.analysis), segmentID: segmentID))
+        record(.norms, try DocumentLengthsWriter.write(documentLengths, path: path(.norms), segmentID: segmentID))
+        return WrittenSegment(
+            info: SegmentInfo(number: number, id: segmentID, documentCount: UInt32(documentLengths.count)),
             files: written)
-        try manifest.commit(directory: directory)
-        return manifest
     }
 }

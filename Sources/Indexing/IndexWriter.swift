@@ -1,33 +1,89 @@
 import IndexFormat
 import NewsCore
+import Synchronization
 import TextAnalysis
 
-/// Builds an index from articles: analyses each one, inverts it into in-memory
-/// postings, and on `commit()` writes a segment and switches the index to it atomically.
+/// Changes an index: adds documents in new segments, deletes documents,
+/// merges segments, and commits, atomically, what it did.
 ///
-/// Call order: `init` → `add` for each article → `commit()` once. Until the commit
-/// returns, readers keep seeing the index as it was; if the process dies first,
-/// the previous commit is intact and the half-written files are deleted by the
-/// next successful commit. A write lock keeps two writers apart.
+/// Call order: `init` → any of `builder()`'s `add`s (from one thread per
+/// builder, any number of builders at once), `delete`, `markFailed` →
+/// `commit()`; then `merge(policy:)` or `optimize()`, each of which commits
+/// its own result. Until a commit returns, readers keep seeing the index as it
+/// was; if the process dies first, the previous commit is intact and the
+/// files written since are deleted by the next successful commit. A write
+/// lock keeps two writers apart; searches never wait for a writer.
 ///
-/// This writer builds one segment per commit, holding postings in memory; the
-/// multi-segment, bounded-memory writer is issue "An index built for millions
-/// of articles".
-public final class IndexWriter {
+/// Segments are Lucene's: immutable once written, deleted documents marked
+/// in a per-segment bitmap until a merge drops them.
+public final class IndexWriter: Sendable {
     public let directory: String
     private let lock: WriteLock
-    private let segment: SegmentWriter
-    private let analyzer: Analyzer
-    /// The in-memory postings. A struct mutated through one call per article,
-    /// so that its hot loops pay no dynamic exclusivity check per token (every
-    /// access to a class's stored property pays one).
-    private var inverter = Inverter()
-    private var analysis = DocumentAnalysis()
-    /// Set when writing a document failed: the segment is then inconsistent
-    /// and must not be committed.
-    private var failure: IndexError? = nil
+    /// The analysis every segment of the index shares (its learned actors aside).
+    public let analyzer: Analyzer
+    var settings: AnalysisSettings { core.settings }
+    /// The commit this writer started from, unless it rebuilds.
+    public let base: IndexReader?
+    /// Why the writer starts over instead of updating `base`, if it does.
+    public let rebuildReason: String?
+    private let core: Core
 
-    public init(directory: String, analyzer: Analyzer = Analyzer(gazetteer: .bundled)) throws(IndexError) {
+    /// What builders share with their writer. Builders hold this, not the
+    /// writer, so that the writer's own builder makes no reference cycle
+    /// (which would keep the writer, and its lock, alive for ever).
+    final class Core: Sendable {
+        let directory: String
+        let settings: AnalysisSettings
+        let state: Mutex<State>
+
+        init(directory: String, settings: AnalysisSettings, state: State) {
+            self.directory = directory
+            self.settings = settings
+            self.state = Mutex(state)
+        }
+
+        /// A number no file of the index uses yet, for a segment or a commit.
+        func allocateNumber() -> UInt64 {
+            state.withLock { state in
+                defer { state.nextNumber += 1 }
+                return state.nextNumber
+            }
+        }
+
+        /// Called by a builder with each segment it flushed.
+        func register(_ written: WrittenSegment) {
+            state.withLock { state in
+                state.segments.append(Segment(info: written.info, files: written.files))
+                state.changed = true
+            }
+        }
+    }
+
+    struct Segment: Sendable {
+        var info: SegmentInfo
+        var files: [Manifest.FileEntry]
+        var deletions: DeletionBitmap?
+        /// Deletions made by this writer and not yet written.
+        var deletionsChanged = false
+    }
+
+    struct State: Sendable {
+        var nextNumber: UInt64
+        /// The index as this writer will commit it.
+        var segments: [Segment]
+        var failed: [FailedFile]
+        var changed = false
+        var lastCommit: Manifest?
+    }
+
+    /// - Parameters:
+    ///   - analyzer: how to analyse documents; an existing index analysed
+    ///     otherwise (other stemming, actors file or zone weights) is rebuilt,
+    ///     since its terms could not be compared with the new ones.
+    ///   - rebuild: start over, as if the directory held no index.
+    public init(
+        directory: String, analyzer: Analyzer = Analyzer(gazetteer: .bundled), rebuild: Bool = false
+    ) throws(IndexError) {
         precondition(!directory.isEmpty, "an index directory path")
         try FileSystem.createDirectory(directory)
         // Never write into a folder of someone else's files: a mistyped --index
@@ -37,8 +93,7 @@ public final class IndexWriter {
         // (the repository's Index/ ships with one, to say what it is for).
         let ours: (String) -> Bool = { name in
             name == Manifest.fileName || name == Manifest.fileName + ".tmp" || name == "write.lock"
-                || Manifest.generation(ofSegmentFile: name) != nil || name.hasPrefix(".")
-                || name.uppercased().hasPrefix("README")
+                || Manifest.isIndexFile(name) || name.hasPrefix(".") || name.uppercased().hasPrefix("README")
         }
         if !names.contains(Manifest.fileName), names.contains(where: { !ours($0) }) {
             throw IndexError(
@@ -47,214 +102,278 @@ public final class IndexWriter {
         }
         self.directory = directory
         lock = try WriteLock(directory: directory)
-        segment = try SegmentWriter(directory: directory)
         self.analyzer = analyzer
-    }
-
-    public var documentCount: Int { inverter.lengths.count }
-
-    /// Adds an article as the next document.
-    @discardableResult
-    public func add(_ article: Article) throws(IndexError) -> DocumentID {
-        if let failure { throw failure }
-        let document = UInt32(inverter.lengths.count)
-        // Store first: if that fails, nothing of this document is in memory.
-        do {
-            try segment.addDocument(article)
-        } catch {
-            failure = error
-            throw error
-        }
-        analyzer.analyze(title: article.title, body: article.body, into: &analysis)
-        inverter.add(analysis, document: document, analyzer: analyzer)
-        return DocumentID(rawValue: document)
-    }
-
-    /// What a commit wrote.
-    public struct CommitSummary: Sendable {
-        public var documentCount: Int
-        public var termCount: Int
-        public var bytesOnDisk: UInt64
-        public var generation: UInt64
-        /// Distinct actors found in the text (gazetteer and learned).
-        public var actorTermCount: Int
-        public var learnedActorCount: Int
-    }
-
-    /// Writes the segment and makes it the index's current commit.
-    public func commit() throws(IndexError) -> CommitSummary {
-        if let failure { throw failure }
-        // A local copy, taken once: a class's stored struct read from the
-        // closure below was copied whole (every array retained) once per term.
-        let inverter = self.inverter
-        let order = inverter.sortedTerms()
-        try segment.writeTerms(count: order.terms.count) { index in
-            inverter.term(order.terms[index])
-        }
         let settings = AnalysisSettings(
             header: AnalysisHeader(
                 stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
                 zoneWeights: analyzer.zoneWeights),
-            gazetteer: analyzer.gazetteer?.serialized() ?? "",
-            learned: inverter.learnedActors(inOrder: order.actors))
-        let manifest = try segment.commit(documentLengths: inverter.lengths, analysis: settings)
-        let manifestSize = (try? FileSystem.readFile(directory + "/" + Manifest.fileName).count) ?? 0
+            gazetteer: analyzer.gazetteer?.serialized() ?? "", learned: [])
+
+        var base: IndexReader? = nil
+        var reason: String? = rebuild ? "--rebuild" : nil
+        if !rebuild, names.contains(Manifest.fileName) {
+            do {
+                let reader = try IndexReader(directory: directory)
+                if let first = reader.segments.first {
+                    let committed = try first.analysisFile.settings()
+                    if committed.header != settings.header || committed.gazetteer != settings.gazetteer {
+                        reason = Self.difference(committed, settings)
+                    }
+                }
+                if reason == nil { base = reader }
+            } catch let error where error.code == .formatTooOld || error.code == .formatTooNew {
+                reason = "the index was written in another format version"
+            }
+        }
+        self.base = base
+        rebuildReason = reason
+        let segments = (base?.segments ?? []).map { segment in
+            Segment(
+                info: segment.info,
+                files: segment.info.fileNames.compactMap { base?.manifest.entry(named: $0) },
+                deletions: segment.deletions)
+        }
+        core = Core(
+            directory: directory, settings: settings,
+            state: State(
+                nextNumber: Manifest.highestNumberUsed(directory: directory) + 1, segments: segments,
+                failed: base?.manifest.failed ?? [], changed: base == nil))
+    }
+
+    /// Why committed settings differ from new ones, in the user's terms.
+    private static func difference(_ old: AnalysisSettings, _ new: AnalysisSettings) -> String {
+        if old.header.recognisesActors != new.header.recognisesActors {
+            return new.header.recognisesActors ? "actors are now recognised" : "actors are now off (--no-actors)"
+        }
+        if old.header.stemmer != new.header.stemmer { return "the stemmer changed" }
+        if old.gazetteer != new.gazetteer { return "the actors changed (bundled gazetteer or actors file)" }
+        return "the zone weights changed"
+    }
+
+    func allocateNumber() -> UInt64 { core.allocateNumber() }
+
+    /// A builder of new segments, for one thread. `memoryBudget` is the
+    /// bytes its in-memory postings may take before it flushes a segment.
+    public func builder(memoryBudget: Int = 256 << 20, analyzer: Analyzer? = nil) -> SegmentBuilder {
+        SegmentBuilder(writer: core, analyzer: analyzer ?? self.analyzer, memoryBudget: memoryBudget)
+    }
+
+    /// The builder behind ``add(_:)``.
+    private let defaultBuilder = Mutex<SegmentBuilder?>(nil)
+
+    /// Adds an article to the next commit, through one builder the writer
+    /// keeps (for callers that add from one thread; several threads each use
+    /// a ``builder(memoryBudget:analyzer:)`` of their own).
+    public func add(_ article: Article) throws(IndexError) {
+        try defaultBuilder.withLock { (builder: inout SegmentBuilder?) throws(IndexError) in
+            if builder == nil { builder = self.builder() }
+            try builder!.add(article)
+        }
+    }
+
+    /// A document of the committed index, as the sync finds it.
+    public struct Location: Sendable, Hashable {
+        public var segment: UInt64
+        public var document: UInt32
+    }
+
+    /// Every live document of the base commit: where it is and where it came
+    /// from, segment by segment.
+    public func existingSources(_ body: (Location, SourceEntry) -> Void) throws(IndexError) {
+        guard let base else { return }
+        for segment in base.segments {
+            let sources = try segment.sources()
+            for (document, source) in sources.enumerated() where !segment.isDeleted(UInt32(document)) {
+                body(Location(segment: segment.info.number, document: UInt32(document)), source)
+            }
+        }
+    }
+
+    /// The files that failed in the base commit (retried only once they change).
+    public var failedFiles: [FailedFile] { base?.manifest.failed ?? [] }
+
+    /// Marks a document of the base commit deleted (its file is gone or
+    /// changed). Visible at the next commit.
+    public func delete(_ location: Location) {
+        core.state.withLock { state in
+            guard let index = state.segments.firstIndex(where: { $0.info.number == location.segment }) else {
+                return
+            }
+            var bitmap =
+                state.segments[index].deletions
+                ?? DeletionBitmap(
+                    documentCount: state.segments[index].info.documentCount)
+            if bitmap.delete(location.document) {
+                state.segments[index].deletions = bitmap
+                state.segments[index].deletionsChanged = true
+                state.changed = true
+            }
+        }
+    }
+
+    /// The files that could not be indexed, replacing the base commit's list.
+    public func setFailed(_ failed: [FailedFile]) {
+        core.state.withLock { state in
+            if failed != state.failed {
+                state.failed = failed
+                state.changed = true
+            }
+        }
+    }
+
+    /// Documents a commit now would leave searchable.
+    public var pendingLiveCount: Int {
+        core.state.withLock { state in
+            state.segments.reduce(0) {
+                $0 + Int($1.info.documentCount - ($1.deletions?.deletedCount ?? $1.info.deletedCount))
+            }
+        }
+    }
+
+    /// Whether a commit now would change anything.
+    public var hasChanges: Bool { core.state.withLock { $0.changed } }
+
+    /// What a commit wrote.
+    public struct CommitSummary: Sendable {
+        public var generation: UInt64
+        public var documentCount: Int
+        public var deletedCount: Int
+        public var segmentCount: Int
+        public var bytesOnDisk: UInt64
+    }
+
+    /// Writes the deletions, then the manifest that lists every segment:
+    /// the index's new commit point.
+    @discardableResult
+    public func commit() throws(IndexError) -> CommitSummary {
+        try defaultBuilder.withLock { (builder: inout SegmentBuilder?) throws(IndexError) in try builder?.flush() }
+        let generation = allocateNumber()
+        let snapshot = core.state.withLock { $0 }
+        var segments: [Segment] = []
+        for var segment in snapshot.segments {
+            if segment.deletionsChanged, let bitmap = segment.deletions {
+                segment.info.deletedCount = bitmap.deletedCount
+                segment.info.deletionsGeneration = generation
+                let name = segment.info.deletionsFileName!
+                let written = try bitmap.write(path: directory + "/" + name, segmentID: segment.info.id)
+                segment.files.removeAll { Manifest.numbers(inFileName: $0.name)?.generation != nil }
+                segment.files.append(
+                    Manifest.FileEntry(name: name, length: UInt64(written.length), checksum: written.checksum))
+                segment.deletionsChanged = false
+            }
+            // A segment whose every document is deleted is dropped whole.
+            if segment.info.liveCount > 0 { segments.append(segment) }
+        }
+        let manifest = Manifest(
+            generation: generation, segments: segments.map(\.info), files: segments.flatMap(\.files),
+            failed: snapshot.failed)
+        try manifest.commit(directory: directory)
+        core.state.withLock { state in
+            state.segments = segments
+            state.changed = false
+            state.lastCommit = manifest
+        }
+        var size = manifest.files.reduce(UInt64(0)) { $0 + $1.length }
+        if case .success(let status) = SystemFiles.status(directory + "/" + Manifest.fileName) { size += status.size }
         return CommitSummary(
-            documentCount: inverter.lengths.count, termCount: order.terms.count,
-            bytesOnDisk: manifest.files.reduce(UInt64(manifestSize)) { $0 + $1.length },
-            generation: manifest.generation,
-            actorTermCount: inverter.actorTerms.count,
-            learnedActorCount: inverter.learnedCount)
+            generation: generation, documentCount: Int(manifest.liveCount), deletedCount: Int(manifest.deletedCount),
+            segmentCount: manifest.segments.count, bytesOnDisk: size)
+    }
+
+    /// Merges the segments `policy` picks, committing after each merge, until
+    /// it picks none. Searches go on meanwhile, on the last commit.
+    /// - Returns: the number of merges.
+    @discardableResult
+    public func merge(policy: MergePolicy = MergePolicy()) throws(IndexError) -> Int {
+        var merges = 0
+        while true {
+            let segments = core.state.withLock { $0.segments.map(\.info) }
+            guard let group = policy.pick(segments) else { return merges }
+            try merge(group)
+            merges += 1
+        }
+    }
+
+    /// Merges every segment into one, dropping deleted documents (`gazette optimize`).
+    /// - Returns: whether there was anything to merge.
+    @discardableResult
+    public func optimize() throws(IndexError) -> Bool {
+        let segments = core.state.withLock { $0.segments.map(\.info) }
+        guard segments.count > 1 || segments.contains(where: { $0.deletedCount > 0 }) else { return false }
+        try merge(segments.map(\.number))
+        return true
+    }
+
+    /// Merges the segments numbered `numbers` (committed ones) into a new
+    /// segment, and commits the index with it in their place.
+    private func merge(_ numbers: [UInt64]) throws(IndexError) {
+        if core.state.withLock({ $0.changed }) { try commit() }
+        let reader = try IndexReader(directory: directory)
+        let inputs = reader.segments.filter { numbers.contains($0.info.number) }
+        precondition(inputs.count == numbers.count, "merging committed segments")
+        let merged = try SegmentMerger(inputs: inputs, settings: settings)
+            .write(directory: directory, number: allocateNumber())
+        core.state.withLock { state in
+            let position = state.segments.firstIndex { numbers.contains($0.info.number) } ?? state.segments.count
+            state.segments.removeAll { numbers.contains($0.info.number) }
+            if let merged {
+                state.segments.insert(
+                    Segment(info: merged.info, files: merged.files), at: min(position, state.segments.count))
+            }
+            state.changed = true
+        }
+        try commit()
     }
 }
 
-/// Inverts analysed articles into in-memory postings, one encoder per term.
-struct Inverter {
-    var terms = TermTable()
-    var encoders: [PostingsEncoder] = []
-    /// Actor terms live in a table of their own, so that the word table, probed
-    /// for every token, stays as small as it is with actors off.
-    var actorTerms = TermTable(capacity: 1 << 12)
-    var actorEncoders: [PostingsEncoder] = []
-    var lengths: [UInt32] = []
-    /// (term id << 32 | position) for the document being inverted, of its
-    /// words and of its actors; reused.
-    private var occurrences: [UInt64] = []
-    private var actorOccurrences: [UInt64] = []
-    private var positionBuffer: [UInt32] = []
-    /// Term id of each gazetteer actor's term, or -1 until first seen.
-    private var knownActorTerms: [Int] = []
-    /// Term id of each of this article's learned actors, or -1 until first met.
-    private var learnedTerms: [Int] = []
-    /// Actors learned from the text so far, each once (the first name seen is
-    /// kept), as bytes: their kind codes and names, and by actor term id the
-    /// learned actor it is (-1: a gazetteer actor). Strings are made once, at commit.
-    private var learnedKinds: [UInt8] = []
-    private var learnedNames: [UInt8] = []
-    private var learnedNameRanges: [Range<Int>] = []
-    private var learnedOfTerm: [Int32] = []
-    var learnedCount: Int { learnedKinds.count }
-    private var termBuffer: [UInt8] = []
+/// Builds new segments from articles, for one thread: analyses each article,
+/// inverts it into in-memory postings, and writes a segment whenever those
+/// reach the memory budget (and on `flush()`). Written segments join the
+/// writer's next commit.
+public final class SegmentBuilder {
+    let writer: IndexWriter.Core
+    let analyzer: Analyzer
+    let memoryBudget: Int
+    private var segment: SegmentWriter? = nil
+    /// A struct mutated through one call per article, so that its hot loops
+    /// pay no dynamic exclusivity check per token (every access to a class's
+    /// stored property pays one).
+    private var inverter = Inverter()
+    private var analysis = DocumentAnalysis()
+    /// Documents added, over every segment this builder wrote.
+    public private(set) var documentsAdded = 0
 
-    mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
-        occurrences.removeAll(keepingCapacity: true)
-        learnedTerms.removeAll(keepingCapacity: true)
-        analysis.forEachWord { word, term in
-            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
-        }
-        // An actor term sits at its first word's position, once per unit of its
-        // zone's weight (the title and lead count more: see ZoneWeights).
-        // Like Lucene's discountOverlaps, these overlapping tokens do not add to
-        // the document's length. They are grouped apart from the words: few per
-        // article, they make a short sort of their own instead of lengthening
-        // the long one.
-        actorOccurrences.removeAll(keepingCapacity: true)
-        for mention in analysis.mentions {
-            let term: Int
-            switch mention.actor {
-            case .known(let index):
-                while knownActorTerms.count <= index { knownActorTerms.append(-1) }
-                if knownActorTerms[index] < 0, let gazetteer = analyzer.gazetteer {
-                    let bytes = ActorTerm.bytes(id: gazetteer.actors[index].id)
-                    knownActorTerms[index] = actorTerms.intern(bytes.span)
-                }
-                term = knownActorTerms[index]
-            case .learned(let index):
-                // Once per learned actor and article, not per mention.
-                while learnedTerms.count <= index { learnedTerms.append(-1) }
-                if learnedTerms[index] < 0 {
-                    termBuffer.removeAll(keepingCapacity: true)
-                    termBuffer.append(ActorTerm.prefix)
-                    termBuffer.append(contentsOf: analysis.learnedIDBytes(index))
-                    let before = actorTerms.count
-                    let key = termBuffer
-                    learnedTerms[index] = actorTerms.intern(key.span)
-                    // A new term is an actor never learned before: keep its kind and name.
-                    if actorTerms.count > before {
-                        noteLearned(term: actorTerms.count - 1, analysis: analysis, index: index)
-                    }
-                }
-                term = learnedTerms[index]
-            }
-            let occurrence = UInt64(term) << 32 | UInt64(mention.position)
-            for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { actorOccurrences.append(occurrence) }
-        }
-        while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
-        while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
-        Self.encode(&occurrences, into: &encoders, document: document, buffer: &positionBuffer)
-        Self.encode(&actorOccurrences, into: &actorEncoders, document: document, buffer: &positionBuffer)
-        lengths.append(UInt32(analysis.words.count))
+    init(writer: IndexWriter.Core, analyzer: Analyzer, memoryBudget: Int) {
+        self.writer = writer
+        self.analyzer = analyzer
+        self.memoryBudget = memoryBudget
     }
 
-    /// Sorts (term << 32 | position) occurrences by term then position, and
-    /// adds each term's positions in `document` to its encoder.
-    private static func encode(
-        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32,
-        buffer: inout [UInt32]
-    ) {
-        occurrences.sort()
-        var i = 0
-        while i < occurrences.count {
-            let term = Int(occurrences[i] >> 32)
-            buffer.removeAll(keepingCapacity: true)
-            while i < occurrences.count && Int(occurrences[i] >> 32) == term {
-                buffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
-                i += 1
-            }
-            encoders[term].add(document: document, positions: buffer[...])
+    /// Adds an article to the segment being built.
+    public func add(_ article: Article) throws(IndexError) {
+        if segment == nil { segment = try SegmentWriter(directory: writer.directory, number: writer.allocateNumber()) }
+        // Store first: if that fails, nothing of this document is in memory.
+        try segment!.addDocument(article)
+        analyzer.analyze(title: article.title, body: article.body, into: &analysis)
+        inverter.add(analysis, document: UInt32(inverter.documentCount), analyzer: analyzer)
+        documentsAdded += 1
+        if inverter.estimatedBytes >= memoryBudget { try flush() }
+    }
+
+    /// Writes the segment being built, if it has documents.
+    public func flush() throws(IndexError) {
+        guard let segment, inverter.documentCount > 0 else { return }
+        // A local copy, taken once: a class's stored struct read from the
+        // closure below was copied whole (every array retained) once per term.
+        let inverter = self.inverter
+        self.inverter = Inverter()
+        self.segment = nil
+        let order = inverter.sortedTerms()
+        try segment.writeTerms(count: order.terms.count) { index in
+            inverter.term(order.terms[index])
         }
-    }
-
-    /// Every term, words and actors, in increasing bytewise order: (is an actor
-    /// term, id); and the actor term ids alone, in the same order.
-    func sortedTerms() -> (terms: [(actor: Bool, id: Int)], actors: [Int]) {
-        let words = terms.sortedIDs()
-        let actors = actorTerms.sortedIDs()
-        var merged: [(actor: Bool, id: Int)] = []
-        merged.reserveCapacity(words.count + actors.count)
-        var w = 0
-        var a = 0
-        while w < words.count || a < actors.count {
-            if a == actors.count || (w < words.count && TermTable.precedes(terms, words[w], actorTerms, actors[a])) {
-                merged.append((false, words[w]))
-                w += 1
-            } else {
-                merged.append((true, actors[a]))
-                a += 1
-            }
-        }
-        return (merged, actors)
-    }
-
-    /// Records learned actor `index` of `analysis` as actor term `term`.
-    private mutating func noteLearned(term: Int, analysis: DocumentAnalysis, index: Int) {
-        learnedOfTerm.append(contentsOf: repeatElement(-1, count: term + 1 - learnedOfTerm.count))
-        learnedOfTerm[term] = Int32(learnedKinds.count)
-        learnedKinds.append(analysis.learnedKind(index).code)
-        let start = learnedNames.count
-        learnedNames.append(contentsOf: analysis.learnedNameBytes(index))
-        learnedNameRanges.append(start..<learnedNames.count)
-    }
-
-    /// The learned actors, in the order of `actorIDs` (the sorted actor term
-    /// ids, so bytewise by actor ID: no strings are compared).
-    func learnedActors(inOrder actorIDs: [Int]) -> [AnalysisSettings.LearnedActor] {
-        var learned: [AnalysisSettings.LearnedActor] = []
-        learned.reserveCapacity(learnedCount)
-        for term in actorIDs where term < learnedOfTerm.count && learnedOfTerm[term] >= 0 {
-            let index = Int(learnedOfTerm[term])
-            learned.append(
-                AnalysisSettings.LearnedActor(
-                    id: ActorTerm.id(actorTerms.bytes(term))!,
-                    kind: learnedKinds[index],
-                    name: String(decoding: learnedNames[learnedNameRanges[index]], as: UTF8.self)))
-        }
-        return learned
-    }
-
-    func term(_ entry: (actor: Bool, id: Int)) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder) {
-        entry.actor
-            ? (actorTerms.bytes(entry.id), actorEncoders[entry.id])
-            : (terms.bytes(entry.id), encoders[entry.id])
+        var settings = writer.settings
+        settings.learned = inverter.learnedActors(inOrder: order.actors)
+        writer.register(try segment.finish(documentLengths: inverter.lengths, analysis: settings))
     }
 }

@@ -12,12 +12,15 @@ public struct Article: Sendable, Equatable {
     public var format: SourceFormat
     /// Size of the source file in bytes, kept for incremental updates.
     public var sourceSize: UInt64
-    /// Modification time of the source file, in whole seconds since 1970.
+    /// Modification time of the source file, in nanoseconds since 1970.
     public var modificationTime: Int64
+    /// ``ContentHash`` of the source file's bytes: with the size and time, what
+    /// incremental indexing compares to find changed files.
+    public var contentHash: UInt64
 
     public init(
         path: String, title: String, body: String, format: SourceFormat,
-        sourceSize: UInt64 = 0, modificationTime: Int64 = 0
+        sourceSize: UInt64 = 0, modificationTime: Int64 = 0, contentHash: UInt64 = 0
     ) {
         self.path = path
         self.title = title
@@ -25,6 +28,7 @@ public struct Article: Sendable, Equatable {
         self.format = format
         self.sourceSize = sourceSize
         self.modificationTime = modificationTime
+        self.contentHash = contentHash
     }
 }
 

@@ -35,6 +35,7 @@ public enum SystemFiles {
         public enum Kind: Sendable, Equatable { case file, directory, other }
         public var kind: Kind
         public var size: UInt64
+        /// Nanoseconds since 1970.
         public var modificationTime: Int64
         public var device: UInt64
         public var inode: UInt64
@@ -51,7 +52,8 @@ public enum SystemFiles {
         }
         return .success(
             Status(
-                kind: kind, size: UInt64(info.st_size), modificationTime: Int64(info.st_mtim.tv_sec),
+                kind: kind, size: UInt64(info.st_size),
+                modificationTime: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec),
                 device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 

@@ -94,7 +94,7 @@ public struct ArticleReader: Sendable {
         return .article(
             Article(
                 path: path, title: title, body: body, format: format, sourceSize: status.size,
-                modificationTime: status.modificationTime),
+                modificationTime: status.modificationTime, contentHash: ContentHash.hash(bytes)),
             warnings: warnings)
     }
 

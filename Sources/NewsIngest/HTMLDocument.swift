@@ -34,7 +34,16 @@ protocol HTMLVisitor {
 
     /// Parses `bytes`. `encoding` is an IANA charset name, or nil to let
     /// libxml2 read the document's own `<meta charset>` declaration.
+    /// libxml2's global set-up, done once before any parse: it must not race
+    /// when several threads parse at once (a Swift global is initialised once,
+    /// thread-safely).
+    private static let libraryReady: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     init?(bytes: [UInt8], url: String, encoding: String?) {
+        guard Self.libraryReady else { return nil }
         let collector = ErrorCollector()
         let context = unsafe Unmanaged.passUnretained(collector).toOpaque()
         // SAFETY: the closure captures nothing (it converts to a C function

@@ -8,8 +8,8 @@ public struct ActorCatalog: Sendable {
     /// The actors learned from the text, read on first use: a name the
     /// gazetteer answers never needs them, and a large index learns tens of
     /// thousands.
-    private let file: AnalysisFileReader
-    private let learnedOffset: Int
+    /// Each segment's analysis file and where its learned actors start.
+    private let files: [(file: AnalysisFileReader, learnedOffset: Int)]
     private let learnedActors = Memo<LearnedActors>()
 
     struct LearnedActors: Sendable {
@@ -30,26 +30,35 @@ public struct ActorCatalog: Sendable {
         }
     }
 
-    /// A catalog over an index's analysis file: its gazetteer now, its learned
-    /// actors when first needed.
-    public init(file: AnalysisFileReader) throws {
-        let (text, learnedOffset) = try file.gazetteerText()
+    /// A catalog over an index's analysis files, one a segment: the gazetteer
+    /// (the same in each, so read from the first) now, the learned actors
+    /// (each segment's own; the same ID names the same actor) when first needed.
+    public init(files: [AnalysisFileReader]) throws {
+        var located: [(AnalysisFileReader, Int)] = []
+        var text = ""
+        for (index, file) in files.enumerated() {
+            let (gazetteerText, learnedOffset) = try file.gazetteerText()
+            if index == 0 { text = gazetteerText }
+            located.append((file, learnedOffset))
+        }
         do {
             gazetteer = try Gazetteer(parsing: text, path: "the index's gazetteer")
         } catch {
             throw IndexError(.corruptIndex, "the index's gazetteer cannot be read: \(error)")
         }
-        self.file = file
-        self.learnedOffset = learnedOffset
+        self.files = located
     }
 
     private func learned() throws(IndexError) -> LearnedActors {
         try learnedActors.get { () throws(IndexError) in
-            let actors = try file.learnedActors(at: learnedOffset).map { actor in
-                Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name)
-            }
+            var actors: [Actor] = []
             var byID: [String: Int] = [:]
-            for (index, actor) in actors.enumerated() { byID[actor.id] = index }
+            for (file, offset) in files {
+                for actor in try file.learnedActors(at: offset) where byID[actor.id] == nil {
+                    byID[actor.id] = actors.count
+                    actors.append(Actor(id: actor.id, kind: ActorKind(code: actor.kind) ?? .person, name: actor.name))
+                }
+            }
             return LearnedActors(actors: actors, byID: byID)
         }
     }

@@ -35,27 +35,50 @@ public struct CoMentions: Sendable {
 }
 
 extension Searcher {
-    /// Every actor term of the index: its ID and dictionary entry. Actor terms
-    /// start with `@`, so they are one contiguous run of the sorted dictionary.
-    func actorTerms() throws(IndexError) -> [(id: String, info: TermInfo)] {
-        let run = try reader.terms.range(withPrefix: ActorTerm.prefix)
-        var result: [(String, TermInfo)] = []
-        result.reserveCapacity(run.count)
-        for index in run {
-            let term = try reader.terms.term(at: index)
-            guard let id = ActorTerm.id(term) else { continue }
-            result.append((id, try reader.terms.info(at: index)))
+    /// Every actor term of the index: its ID and, for each segment, its
+    /// dictionary entry there (nil where the segment never mentions it).
+    /// Actor terms start with `@`, so they are one contiguous run of each
+    /// sorted dictionary.
+    func actorTerms() throws(IndexError) -> [(id: String, infos: [TermInfo?])] {
+        var byID: [String: [TermInfo?]] = [:]
+        for (position, segment) in reader.segments.enumerated() {
+            for index in try segment.terms.range(withPrefix: ActorTerm.prefix) {
+                guard let id = ActorTerm.id(try segment.terms.term(at: index)) else { continue }
+                var infos = byID[id] ?? [TermInfo?](repeating: nil, count: reader.segments.count)
+                infos[position] = try segment.terms.info(at: index)
+                byID[id] = infos
+            }
         }
-        return result
+        return byID.map { ($0.key, $0.value) }.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
     }
 
-    /// How many documents of `set` the term's postings hold.
-    func count(_ info: TermInfo, in set: [Bool]) throws(IndexError) -> Int {
-        var cursor = try reader.postings(for: info)
-        var articles = 0
-        while try cursor.next() {
-            if set[Int(cursor.document)] { articles += 1 }
+    /// Calls `body` with each live document (index-wide number) of the term's postings.
+    func forEachDocument(_ infos: [TermInfo?], _ body: (UInt32) -> Void) throws(IndexError) {
+        for (position, segment) in reader.segments.enumerated() {
+            guard let info = infos[position] else { continue }
+            var cursor = try segment.postings(for: info)
+            let base = reader.bases[position]
+            while try cursor.next() {
+                if !segment.isDeleted(cursor.document) { body(base + cursor.document) }
+            }
         }
+    }
+
+    /// How many live documents of `set` the term's postings hold.
+    func count(_ infos: [TermInfo?], in set: [Bool]) throws(IndexError) -> Int {
+        var articles = 0
+        try forEachDocument(infos) { document in if set[Int(document)] { articles += 1 } }
+        return articles
+    }
+
+    /// How many live documents mention the term: the document frequencies,
+    /// unless some documents are deleted.
+    func liveCount(_ infos: [TermInfo?]) throws(IndexError) -> Int {
+        if reader.manifest.deletedCount == 0 {
+            return infos.reduce(0) { $0 + Int($1?.documentFrequency ?? 0) }
+        }
+        var articles = 0
+        try forEachDocument(infos) { _ in articles += 1 }
         return articles
     }
 
@@ -65,12 +88,13 @@ extension Searcher {
         let catalog = try catalog()
         let terms = try actorTerms()
         var counts: [ActorCount] = []
-        var documents = Int(reader.documentCount)
+        var documents = Int(reader.liveCount)
         var queried: [ResolvedActor] = []
         if text.trimmingWhitespace.isEmpty && options.actors.isEmpty {
-            for (id, info) in terms {
+            for (id, infos) in terms {
                 guard let entry = try catalog.entry(id: id) else { continue }
-                counts.append(ActorCount(actor: entry, articles: Int(info.documentFrequency)))
+                let articles = try liveCount(infos)
+                if articles > 0 { counts.append(ActorCount(actor: entry, articles: articles)) }
             }
         } else {
             let query = try Query(text, actors: options.actors, analyzer: analyzer)
@@ -98,9 +122,8 @@ extension Searcher {
 
         // The anchor's articles, in document order.
         var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
-        for (id, info) in terms where anchorIDs.contains(id) {
-            var cursor = try reader.postings(for: info)
-            while try cursor.next() { inSet[Int(cursor.document)] = true }
+        for (id, infos) in terms where anchorIDs.contains(id) {
+            try forEachDocument(infos) { document in inSet[Int(document)] = true }
         }
         let anchorDocuments = inSet.indices.filter { inSet[$0] }.map { UInt32($0) }
 
@@ -113,7 +136,7 @@ extension Searcher {
         var sentenceCounts: [String: Int] = [:]
         var sentenceArticles: [String: Int] = [:]
         for document in anchorDocuments {
-            let article = try reader.documents.article(document)
+            let article = try reader.article(document)
             analyzer.analyze(title: article.title, body: article.body, into: &analysis)
             func id(_ mention: DocumentAnalysis.Mention) -> String {
                 analysis.id(of: mention.actor, in: catalog.gazetteer)
@@ -152,11 +175,11 @@ extension Searcher {
     /// For each actor term not in `skip`, how many articles of `inSet` mention
     /// it (actors that none mentions are left out).
     private func articleCounts(
-        _ terms: [(id: String, info: TermInfo)], in inSet: [Bool], skipping skip: Set<String>
+        _ terms: [(id: String, infos: [TermInfo?])], in inSet: [Bool], skipping skip: Set<String>
     ) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for (id, info) in terms where !skip.contains(id) {
-            let articles = try count(info, in: inSet)
+        for (id, infos) in terms where !skip.contains(id) {
+            let articles = try count(infos, in: inSet)
             if articles > 0 { counts[id] = articles }
         }
         return counts

@@ -99,7 +99,7 @@ public struct Searcher: Sendable {
                 query: "")
         }
         // Damage here is an IndexError, reported as a damaged index.
-        return try catalogMemo.get { try ActorCatalog(file: reader.analysisFile) }
+        return try catalogMemo.get { try ActorCatalog(files: reader.segments.map(\.analysisFile)) }
     }
 
     private let catalogMemo = Memo<ActorCatalog>()
@@ -130,7 +130,7 @@ public struct Searcher: Sendable {
             query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer)
         var hits: [Hit] = []
         for (index, scored) in top.enumerated() {
-            let article = try reader.documents.article(scored.document)
+            let article = try reader.article(scored.document)
             let marked = snippets.mark(title: article.title, body: article.body)
             hits.append(
                 Hit(
@@ -142,43 +142,101 @@ public struct Searcher: Sendable {
     }
 
     /// The number of matching documents and the best `limit` of them (all when
-    /// `limit` is 0), best first.
+    /// `limit` is 0), best first, numbered index-wide.
+    ///
+    /// Segment by segment, with the statistics of the whole index (document
+    /// frequencies summed over segments, one average length), so that a
+    /// document scores the same whichever segment holds it. Deleted
+    /// documents never match but, as in Lucene, still count in the
+    /// statistics until a merge drops them.
     func topDocuments(_ query: Query, actors: [ResolvedActor] = [], limit: Int) throws(IndexError) -> (
         Int, [ScoredDocument]
     ) {
         let documentCount = reader.documentCount
-        let averageLength = reader.lengths.averageLength
-        var cursors: [PostingsCursor] = []
-        var weights: [Double] = []
-        /// For each cursor: -1 for a keyword, else the actor clause it serves.
-        var roles: [Int] = []
-        func open(_ term: [UInt8], role: Int) throws(IndexError) {
-            guard let info = try reader.terms.lookup(term) else { return }
-            var cursor = try reader.postings(for: info)
-            if try cursor.next() {
-                cursors.append(cursor)
-                weights.append(similarity.idf(documentFrequency: info.documentFrequency, documentCount: documentCount))
-                roles.append(role)
-            }
+        let averageLength = reader.averageLength
+        // Every term of the query: its role (-1 for a keyword, else the actor
+        // clause it serves), its entry in each segment and its index-wide idf.
+        var terms: [(role: Int, infos: [TermInfo?], idf: Double)] = []
+        func add(_ term: [UInt8], role: Int) throws(IndexError) {
+            let infos = try reader.lookup(term)
+            let frequency = infos.reduce(UInt32(0)) { $0 + ($1?.documentFrequency ?? 0) }
+            guard frequency > 0 else { return }
+            terms.append(
+                (role, infos, similarity.idf(documentFrequency: frequency, documentCount: documentCount)))
         }
-        for term in query.terms { try open(term, role: -1) }
+        for term in query.terms { try add(term, role: -1) }
         for (clause, actor) in actors.enumerated() {
-            for id in actor.ids { try open(ActorTerm.bytes(id: id), role: clause) }
+            for id in actor.ids { try add(ActorTerm.bytes(id: id), role: clause) }
         }
-        let needsKeyword = !query.terms.isEmpty
-        let allClauses: UInt64 = actors.isEmpty ? 0 : (actors.count >= 64 ? UInt64.max : (1 << actors.count) - 1)
-        // An actor never mentioned, or keywords none of which occur: nothing matches.
-        for clause in actors.indices where !roles.contains(clause) { return (0, []) }
-        if needsKeyword && !roles.contains(-1) { return (0, []) }
+        var collector = TopCollector(limit: limit)
+        for (index, segment) in reader.segments.enumerated() {
+            try collect(
+                segment, base: reader.bases[index], terms: terms, query: query, actors: actors,
+                averageLength: averageLength, into: &collector)
+        }
+        return collector.result()
+    }
 
+    /// The best documents seen so far (a min-heap of size `limit`), or all of
+    /// them when `limit` is 0.
+    struct TopCollector {
+        let limit: Int
         var heap = Heap<ScoredDocument>()
         var everything: [ScoredDocument] = []
         var total = 0
+
+        init(limit: Int) { self.limit = limit }
+
+        mutating func add(_ scored: ScoredDocument) {
+            total += 1
+            if limit == 0 {
+                everything.append(scored)
+            } else if heap.count < limit {
+                heap.insert(scored)
+            } else if let worst = heap.min, worst < scored {
+                _ = heap.popMin()
+                heap.insert(scored)
+            }
+        }
+
+        mutating func result() -> (Int, [ScoredDocument]) {
+            if limit == 0 { return (total, everything.sorted(by: >)) }
+            var best: [ScoredDocument] = []
+            best.reserveCapacity(heap.count)
+            while let next = heap.popMax() { best.append(next) }
+            return (total, best)
+        }
+    }
+
+    /// Scores the documents of one segment that match.
+    private func collect(
+        _ segment: SegmentReader, base: UInt32, terms: [(role: Int, infos: [TermInfo?], idf: Double)],
+        query: Query, actors: [ResolvedActor], averageLength: Double, into collector: inout TopCollector
+    ) throws(IndexError) {
+        var cursors: [PostingsCursor] = []
+        var weights: [Double] = []
+        var roles: [Int] = []
+        let position = reader.bases.firstIndex(of: base) ?? 0
+        for term in terms {
+            guard let info = term.infos[position] else { continue }
+            var cursor = try segment.postings(for: info)
+            if try cursor.next() {
+                cursors.append(cursor)
+                weights.append(term.idf)
+                roles.append(term.role)
+            }
+        }
+        let needsKeyword = !query.terms.isEmpty
+        let allClauses: UInt64 = actors.isEmpty ? 0 : (actors.count >= 64 ? UInt64.max : (1 << actors.count) - 1)
+        // An actor never mentioned here, or keywords none of which occur: nothing matches.
+        for clause in actors.indices where !roles.contains(clause) { return }
+        if needsKeyword && !roles.contains(-1) { return }
+
         var active = Array(cursors.indices)
         while !active.isEmpty {
             var document = UInt32.max
             for c in active where cursors[c].document < document { document = cursors[c].document }
-            let length = try reader.lengths.length(of: document)
+            let length = try segment.lengths.length(of: document)
             var score = 0.0
             var clauses: UInt64 = 0
             var hasKeyword = false
@@ -196,22 +254,9 @@ public struct Searcher: Sendable {
                 }
                 k += 1
             }
-            guard clauses & allClauses == allClauses, hasKeyword || !needsKeyword else { continue }
-            total += 1
-            let scored = ScoredDocument(score: score, document: document)
-            if limit == 0 {
-                everything.append(scored)
-            } else if heap.count < limit {
-                heap.insert(scored)
-            } else if let worst = heap.min, worst < scored {
-                _ = heap.popMin()
-                heap.insert(scored)
-            }
+            guard clauses & allClauses == allClauses, hasKeyword || !needsKeyword, !segment.isDeleted(document)
+            else { continue }
+            collector.add(ScoredDocument(score: score, document: base + document))
         }
-        if limit == 0 { return (total, everything.sorted(by: >)) }
-        var best: [ScoredDocument] = []
-        best.reserveCapacity(heap.count)
-        while let next = heap.popMax() { best.append(next) }
-        return (total, best)
     }
 }

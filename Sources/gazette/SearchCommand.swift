@@ -137,6 +137,6 @@ func ensureDefaultIndex(_ location: IndexLocation) throws {
     Terminal.note("no index in \(location.path)/ yet; building one from \(IndexLocation.defaultCorpus)/ first")
     let built = try IndexBuilder.build(corpus: IndexLocation.defaultCorpus, index: location.path)
     Terminal.note(
-        "indexed \(built.summary.documentCount) documents in \(seconds(built.elapsed)); \(built.report.skipped.count) files skipped"
+        "indexed \(built.sync.indexed) documents in \(seconds(built.elapsed)); \(built.sync.failed + built.skipped.count) files skipped"
     )
 }

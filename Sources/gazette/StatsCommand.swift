@@ -23,13 +23,14 @@ struct StatsCommand: ParsableCommand {
 }
 
 /// What `gazette stats` reports, read from the manifest and the term
-/// dictionary: nothing is scanned, so it answers at once on any index.
+/// dictionaries: no postings are read.
 struct IndexStats {
     var generation: UInt64
     var documents: Int
-    /// Always 0 until deletions exist (issue "An index built for millions of articles").
-    var deletedDocuments = 0
-    var segments = 1
+    /// Documents of deleted or replaced files, still in their segments until a merge drops them.
+    var deletedDocuments: Int
+    var segments: Int
+    var failedFiles: Int
     var terms: Int
     var actorTerms: Int
     /// Bytes by file kind, in the manifest's order, and the manifest itself last.
@@ -37,12 +38,20 @@ struct IndexStats {
 
     init(_ reader: IndexReader) throws {
         generation = reader.manifest.generation
-        documents = Int(reader.documentCount)
-        terms = reader.terms.count
-        actorTerms = try reader.terms.range(withPrefix: ActorTerm.prefix).count
-        bytesByKind = reader.manifest.files.map { file in
-            (String(file.name.split(separator: ".").last ?? Substring(file.name)), file.length)
+        documents = Int(reader.liveCount)
+        deletedDocuments = Int(reader.manifest.deletedCount)
+        segments = reader.segments.count
+        failedFiles = reader.manifest.failed.count
+        (terms, actorTerms) = try reader.distinctTermCount(prefix: ActorTerm.prefix)
+        // Summed by kind over the segments, in the order of a segment's files.
+        var byKind: [String: UInt64] = [:]
+        var order: [String] = []
+        for file in reader.manifest.files {
+            let kind = String(file.name.split(separator: ".").last ?? Substring(file.name))
+            if byKind[kind] == nil { order.append(kind) }
+            byKind[kind, default: 0] += file.length
         }
+        bytesByKind = order.map { ($0, byKind[$0]!) }
         bytesByKind.append(("manifest", reader.sizeOnDisk - reader.manifest.files.reduce(0) { $0 + $1.length }))
     }
 
@@ -53,6 +62,7 @@ struct IndexStats {
             "\(path): commit \(generation)",
             "  documents   \(format(documents)) (\(format(deletedDocuments)) deleted)",
             "  segments    \(format(segments))",
+            "  failed      \(format(failedFiles)) files (retried when they change)",
             "  terms       \(format(terms)) (\(format(actorTerms)) actors)",
             "  on disk     \(bytes(totalBytes))",
         ]
@@ -66,7 +76,7 @@ struct IndexStats {
     var json: String {
         let files = bytesByKind.map { "\(JSONOutput.string($0.kind)): \($0.bytes)" }.joined(separator: ", ")
         return "{\"commit\": \(generation), \"documents\": \(documents), \"deleted_documents\": \(deletedDocuments), "
-            + "\"segments\": \(segments), \"terms\": \(terms), \"actor_terms\": \(actorTerms), "
+            + "\"segments\": \(segments), \"failed_files\": \(failedFiles), \"terms\": \(terms), \"actor_terms\": \(actorTerms), "
             + "\"bytes\": {\(files)}, \"total_bytes\": \(totalBytes)}"
     }
 }

@@ -6,9 +6,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Verify every checksum and structural invariant of the index (reads all of it).",
         discussion: """
-            Checks every file's checksum, then decodes the whole segment: the terms' order, each \
-            term's postings and positions against its dictionary entry, every stored document and \
-            the analysis file. The first damage found is named with its file and offset (exit 65). \
+            Checks every file's checksum, then decodes every segment: the terms' order, each \
+            term's postings and positions against its dictionary entry, every stored document, \
+            source and deletion mark, and the analysis file. The first damage found is named with its file and offset (exit 65). \
             `gazette check` is the same command.
             """,
         aliases: ["check"])
@@ -21,7 +21,7 @@ struct VerifyCommand: ParsableCommand {
             try reader.verifyChecksums()
             let report = try reader.verifyStructure()
             print(
-                "\(location.path): OK, commit \(reader.manifest.generation), \(format(Int(reader.documentCount))) documents, \(format(reader.terms.count)) terms, \(bytes(reader.sizeOnDisk))"
+                "\(location.path): OK, commit \(reader.manifest.generation), \(format(Int(reader.liveCount))) documents (\(format(Int(reader.manifest.deletedCount))) deleted) in \(reader.segments.count) segment\(reader.segments.count == 1 ? "" : "s"), \(bytes(reader.sizeOnDisk))"
             )
             print(
                 "  every checksum, and \(format(report.postings)) postings with \(format(Int(report.positions))) positions, decoded and consistent"

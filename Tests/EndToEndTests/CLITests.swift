@@ -108,7 +108,7 @@ struct CLITests {
         #expect(!plain.stdout.contains("\u{1B}["))
     }
 
-    @Test("index prints a summary naming skipped files and their reasons")
+    @Test("index prints a summary naming failed and skipped files and their reasons")
     func indexSummary() throws {
         let checkout = try freshCheckout()
         defer { checkout.remove() }
@@ -118,12 +118,16 @@ struct CLITests {
         let result = try CLI.run(["index", "Corpus", "--index", "out"], in: checkout.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Indexed 15 documents from Corpus into out"))
-        #expect(result.stdout.contains("skipped: Corpus/broken.bin.txt: empty file"))
+        #expect(
+            result.stdout.contains(
+                "files: 15 added, 0 updated, 0 deleted, 0 unchanged, 1 failed; 1 skipped; 1 with warnings"),
+            "\(result.stdout)")
+        #expect(result.stdout.contains("failed: Corpus/broken.bin.txt: empty file"))
         #expect(result.stdout.contains("skipped: Corpus/photo.jpg: unsupported file type (.jpg)"))
         #expect(
             result.stdout.contains(
                 "warning: Corpus/garbled.txt: 1 invalid UTF-8 sequence replaced with U+FFFD (first at byte 10)"))
-        #expect(result.stdout.contains("distinct terms"))
+        #expect(result.stdout.contains("index: 15 documents in 1 segment"))
         let check = try CLI.run(["check", "--index", "out"], in: checkout.path)
         #expect(check.status == 0)
         #expect(check.stdout.hasPrefix("out: OK"))
@@ -193,7 +197,7 @@ struct CLITests {
         let inside = try CLI.run(["index", "Corpus", "--index", "Corpus/idx"], in: checkout.path)
         #expect(inside.status == 0)
         #expect(!inside.stdout.contains("Corpus/idx/"), "\(inside.stdout)")
-        #expect(inside.stdout.contains("14 indexed, 0 skipped"))
+        #expect(inside.stdout.contains("14 added"), "\(inside.stdout)")
         // An empty --index is refused before anything is written.
         let empty = try CLI.run(["index", "Corpus", "--index", ""], in: checkout.path)
         #expect(empty.status == 64)
@@ -265,11 +269,12 @@ struct ActorCLITests {
         let documents = try #require(object["documents"] as? Int)
         let terms = try #require(object["terms"] as? Int)
         // The same counts as check, which reads the whole index.
-        #expect(check.stdout.contains(" \(documents) documents,") && terms > 0, "\(check.stdout)")
+        #expect(check.stdout.contains(" \(documents) documents (0 deleted)") && terms > 0, "\(check.stdout)")
         #expect(object["deleted_documents"] as? Int == 0 && object["segments"] as? Int == 1)
         #expect((object["actor_terms"] as? Int ?? 0) > 0)
         let bytes = try #require(object["bytes"] as? [String: Int])
-        #expect(Set(bytes.keys) == ["terms", "postings", "positions", "docs", "norms", "analysis", "manifest"])
+        #expect(
+            Set(bytes.keys) == ["terms", "postings", "positions", "docs", "norms", "analysis", "sources", "manifest"])
         // Every byte of the index folder's own files, counted once.
         let folder = checkout.path + "/Index"
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder)
@@ -331,7 +336,9 @@ struct ActorCLITests {
         _ = try directory.write("news/actors.txt", "WLF armed-group Widgetland Liberation Front\n  alias: Widgetland\n")
         let automatic = try CLI.run(["index", "news", "--index", "ix"], in: directory.path)
         #expect(automatic.stdout.contains("news/actors.txt merged"), "\(automatic.stdout)")
-        #expect(automatic.stdout.contains("2 indexed"), "\(automatic.stdout)")
+        // Other actors change the terms: the index is rebuilt, and says why.
+        #expect(automatic.stdout.contains("Rebuilding ix: the actors changed"), "\(automatic.stdout)")
+        #expect(automatic.stdout.contains("2 added"), "\(automatic.stdout)")
         let title = try CLI.run(["search", "--index", "ix", "--actor", "WLF", "--json"], in: directory.path)
         #expect(title.stdout.contains("news/a.txt"))
 

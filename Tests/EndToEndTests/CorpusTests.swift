@@ -48,8 +48,8 @@ struct CorpusTests {
         let html = try #require(results.hits.first { $0.path.hasSuffix(".html") })
         let text = try #require(results.hits.first { $0.path.hasSuffix("iran-foreign-forces-iraq.txt") })
         #expect(html.title == text.title)
-        let stored = try searcher.reader.documents.article(html.document.rawValue)
-        let txt = try searcher.reader.documents.article(text.document.rawValue)
+        let stored = try searcher.reader.article(html.document.rawValue)
+        let txt = try searcher.reader.article(text.document.rawValue)
         // The extracted body is the article, word for word, after its byline.
         let htmlWords = stored.body.split(whereSeparator: \.isWhitespace)
         let txtWords = txt.body.split(whereSeparator: \.isWhitespace)
@@ -84,7 +84,7 @@ struct ReutersTests {
         // country list, also .txt: they are indexed too, and counted apart.
         var articles = 0
         for document in 0..<reader.documentCount {
-            let parts = try reader.documents.article(document).path.split(separator: "/").suffix(2)
+            let parts = try reader.article(document).path.split(separator: "/").suffix(2)
             if parts.count == 2, parts.first!.count == 2, parts.last!.hasSuffix(".txt") { articles += 1 }
         }
         #expect(articles == 19_043)

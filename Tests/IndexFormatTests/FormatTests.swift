@@ -6,7 +6,8 @@ import Testing
 
 /// Writes a small segment by hand: three documents, three terms.
 func writeSampleSegment(in directory: String) throws -> Manifest {
-    let writer = try SegmentWriter(directory: directory)
+    let number = Manifest.highestNumberUsed(directory: directory) + 1
+    let writer = try SegmentWriter(directory: directory, number: number)
     let articles = [
         Article(
             path: "a.txt", title: "Alpha", body: "alpha beta", format: .text, sourceSize: 11, modificationTime: 100),
@@ -27,7 +28,10 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
         (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
     ]
     try writer.writeTerms(count: terms.count) { (terms[$0].bytes[...], terms[$0].encoder) }
-    return try writer.commit(documentLengths: [3, 20, 301], analysis: sampleAnalysis)
+    let written = try writer.finish(documentLengths: [3, 20, 301], analysis: sampleAnalysis)
+    let manifest = Manifest(generation: number + 1, segments: [written.info], files: written.files)
+    try manifest.commit(directory: directory)
+    return manifest
 }
 
 /// Analysis settings with a two-actor gazetteer and one learned actor.
@@ -44,21 +48,23 @@ struct FormatTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let manifest = try writeSampleSegment(in: directory.path)
-        #expect(manifest.generation == 1)
+        // Segment 1, committed as generation 2: segments and commits draw on one counter.
+        #expect(manifest.segments.map(\.number) == [1])
+        #expect(manifest.generation == 2)
         #expect(manifest.documentCount == 3)
 
         let reader = try IndexReader(directory: directory.path)
         try reader.verifyChecksums()
-        #expect(reader.terms.count == 3)
-        #expect(try reader.terms.term(at: 1) == Array("beta".utf8))
-        #expect(try reader.terms.lookup(Array("delta".utf8)) == nil)
-        #expect(try reader.terms.lookup(Array("aaa".utf8)) == nil)
-        #expect(try reader.terms.lookup(Array("zzz".utf8)) == nil)
+        #expect(reader.segments[0].terms.count == 3)
+        #expect(try reader.segments[0].terms.term(at: 1) == Array("beta".utf8))
+        #expect(try reader.segments[0].terms.lookup(Array("delta".utf8)) == nil)
+        #expect(try reader.segments[0].terms.lookup(Array("aaa".utf8)) == nil)
+        #expect(try reader.segments[0].terms.lookup(Array("zzz".utf8)) == nil)
 
-        let beta = try #require(try reader.terms.lookup(Array("beta".utf8)))
+        let beta = try #require(try reader.segments[0].terms.lookup(Array("beta".utf8)))
         #expect(beta.documentFrequency == 2)
         #expect(beta.totalTermFrequency == 4)
-        var cursor = try reader.postings(for: beta)
+        var cursor = try reader.segments[0].postings(for: beta)
         #expect(try cursor.next())
         #expect(cursor.document == 0 && cursor.frequency == 1)
         // Skip doc 0's positions without reading them.
@@ -67,28 +73,28 @@ struct FormatTests {
         #expect(try cursor.positions() == [0, 17, 18])
         #expect(try !cursor.next())
 
-        let gamma = try #require(try reader.terms.lookup(Array("gamma".utf8)))
-        var gammaCursor = try reader.postings(for: gamma)
+        let gamma = try #require(try reader.segments[0].terms.lookup(Array("gamma".utf8)))
+        var gammaCursor = try reader.segments[0].postings(for: gamma)
         #expect(try gammaCursor.next())
         #expect(try gammaCursor.positions() == [19])
         #expect(try gammaCursor.next())
         #expect(gammaCursor.document == 2)
         #expect(try gammaCursor.positions() == [300])
 
-        #expect(try reader.lengths.length(of: 1) == 20)
-        #expect(reader.lengths.sumOfLengths == 324)
-        #expect(reader.lengths.averageLength == 108)
+        #expect(try reader.segments[0].lengths.length(of: 1) == 20)
+        #expect(reader.segments[0].lengths.sumOfLengths == 324)
+        #expect(reader.segments[0].lengths.averageLength == 108)
 
-        #expect(try reader.analysisFile.settings() == sampleAnalysis)
+        #expect(try reader.segments[0].analysisFile.settings() == sampleAnalysis)
 
-        let second = try reader.documents.article(1)
+        let second = try reader.segments[0].documents.article(1)
         #expect(
             second
                 == Article(
                     path: "b.html", title: "Beta", body: "beta beta gamma", format: .html, sourceSize: 22,
                     modificationTime: -5))
-        #expect(try reader.documents.article(2).title == "Ünïcode")
-        #expect(throws: IndexError.self) { try reader.documents.article(3) }
+        #expect(try reader.segments[0].documents.article(2).title == "Ünïcode")
+        #expect(throws: IndexError.self) { try reader.segments[0].documents.article(3) }
     }
 
     @Test("a second commit replaces the first and removes its files")
@@ -98,12 +104,12 @@ struct FormatTests {
         _ = try writeSampleSegment(in: directory.path)
         let first = try IndexReader(directory: directory.path)
         let manifest = try writeSampleSegment(in: directory.path)
-        #expect(manifest.generation == 2)
+        #expect(manifest.generation == 4)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(!names.contains { $0.hasPrefix("seg-00000001") })
         // A reader opened before the commit still reads its own (unlinked, still mapped) files.
-        #expect(try first.documents.article(0).path == "a.txt")
-        #expect(try IndexReader(directory: directory.path).manifest.generation == 2)
+        #expect(try first.segments[0].documents.article(0).path == "a.txt")
+        #expect(try IndexReader(directory: directory.path).manifest.generation == 4)
     }
 
     @Test("a crash before the manifest is renamed leaves the old commit readable")
@@ -112,15 +118,18 @@ struct FormatTests {
         defer { directory.remove() }
         _ = try writeSampleSegment(in: directory.path)
         // Simulate a writer that died mid-commit: next generation's files half written, a stray MANIFEST.tmp.
-        try directory.write("seg-00000002.terms", "partial")
+        try directory.write("seg-00000003.terms", "partial")
+        try directory.write("seg-00000001_00000003.del", "partial")
         try directory.write("MANIFEST.tmp", "partial")
         let reader = try IndexReader(directory: directory.path)
-        #expect(reader.manifest.generation == 1)
+        #expect(reader.manifest.generation == 2)
         try reader.verifyChecksums()
-        // The next commit skips past the leftover generation and cleans it up.
+        // The next commit skips past the leftover numbers and cleans them up.
         let next = try writeSampleSegment(in: directory.path)
-        #expect(next.generation == 3)
-        #expect(!FileManager.default.fileExists(atPath: directory.path + "/seg-00000002.terms"))
+        #expect(next.segments.map(\.number) == [4])
+        #expect(next.generation == 5)
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/seg-00000003.terms"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/seg-00000001_00000003.del"))
     }
 
     @Test("no manifest: indexNotFound")
@@ -176,7 +185,7 @@ struct CorruptionTests {
         let manifest = try writeSampleSegment(in: directory.path)
         let name =
             kind == .manifest
-            ? Manifest.fileName : Manifest.segmentFileName(generation: manifest.generation, kind: kind)
+            ? Manifest.fileName : manifest.segments[0].fileName(kind)
         return (name, directory.path + "/" + name)
     }
 
@@ -255,7 +264,7 @@ struct StructureTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var manifest = try writeSampleSegment(in: directory.path)
-        let name = Manifest.segmentFileName(generation: manifest.generation, kind: .terms)
+        let name = manifest.segments[0].fileName(.terms)
         let path = directory.path + "/" + name
         var bytes = try readBytes(path)
         // The trailer (TermCount, TermBytesStart, EntriesStart) ends 12 bytes before the end.

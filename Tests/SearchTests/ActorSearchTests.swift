@@ -58,7 +58,7 @@ struct ActorSearchTests {
         let snippets = SnippetBuilder(
             query: try Query("", actors: ["Iran"]), actorIDs: ["IRN"],
             analyzer: Analyzer(gazetteer: try searcher.catalog().gazetteer))
-        let article = try searcher.reader.documents.article(sample.document.rawValue)
+        let article = try searcher.reader.article(sample.document.rawValue)
         var all = Set<String>()
         for sentence in article.body.split(separator: "\n").flatMap({ $0.split(separator: ". ") }) {
             let snippet = snippets.mark(title: "", body: String(sentence)).snippet

@@ -13,7 +13,7 @@ struct ConcurrentReaderTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         func commit(_ round: Int) throws {
-            let writer = try IndexWriter(directory: directory.path)
+            let writer = try IndexWriter(directory: directory.path, rebuild: true)
             for k in 0..<20 {
                 try writer.add(
                     Article(path: "r\(round)-\(k).txt", title: "Round \(round)", body: "iran oil \(k)", format: .text))

@@ -34,7 +34,7 @@ struct DamagedIndexTests {
         }
         _ = try writer.commit()
         let manifest = try Manifest.read(directory: directory.path)
-        let path = directory.path + "/" + Manifest.segmentFileName(generation: manifest.generation, kind: kind)
+        let path = directory.path + "/" + manifest.segments[0].fileName(kind)
         let original = try readBytes(path)
         var generator = SplitMix(seed: 7 &* UInt64(kind.rawValue.utf8.count))
         var answered = 0

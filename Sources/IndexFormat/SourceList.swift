@@ -1,0 +1,95 @@
+import NewsCore
+
+/// Where each document of a segment came from: the file's path, size,
+/// modification time and content hash (IndexFileFormat.md, "Sources").
+///
+/// SourcesFile := Header, DocumentCount u32, Source^DocumentCount, Footer
+/// Source := PathLength VInt, Path, Size VInt, ModificationTime VInt (two's complement), ContentHash u64
+///
+/// `gazette index` on an existing index reads these lists (not the compressed
+/// document store) to find what changed: a file whose size and time match is
+/// unchanged; one whose bytes hash the same was only touched.
+public struct SourceEntry: Equatable, Sendable {
+    public var path: String
+    public var size: UInt64
+    public var modificationTime: Int64
+    public var contentHash: UInt64
+
+    public init(path: String, size: UInt64, modificationTime: Int64, contentHash: UInt64) {
+        self.path = path
+        self.size = size
+        self.modificationTime = modificationTime
+        self.contentHash = contentHash
+    }
+
+    public init(_ article: Article) {
+        self.init(
+            path: article.path, size: article.sourceSize, modificationTime: article.modificationTime,
+            contentHash: article.contentHash)
+    }
+}
+
+/// Streams a segment's source list to disk as documents arrive.
+public final class SourceListWriter {
+    private let file: IndexFileWriter
+    private var entries: [UInt8] = []
+    public private(set) var count: UInt32 = 0
+
+    public init(path: String, segmentID: SegmentID) throws(IndexError) {
+        file = try IndexFileWriter(path: path, kind: .sources, segmentID: segmentID)
+    }
+
+    public func add(_ source: SourceEntry) {
+        entries.appendVInt(UInt64(source.path.utf8.count))
+        entries.append(contentsOf: source.path.utf8)
+        entries.appendVInt(source.size)
+        entries.appendVInt(UInt64(bitPattern: source.modificationTime))
+        entries.appendUInt64(source.contentHash)
+        count += 1
+    }
+
+    public func finish() throws(IndexError) -> (length: Int, checksum: UInt32) {
+        try file.writeUInt32(count)
+        try file.write(entries)
+        return try file.finish()
+    }
+}
+
+/// Reads a segment's source list, checksummed in full (it is read whole).
+public enum SourceListReader {
+    public static func read(
+        file: MappedFile, segmentID: SegmentID, documentCount: UInt32
+    ) throws(IndexError) -> [SourceEntry] {
+        try IndexFileFooter.verify(file)
+        let (header, start) = try IndexFileHeader.read(from: file, expecting: .sources)
+        try checkSegment(header, segmentID, file)
+        let count = try file.uint32(at: start)
+        guard count == documentCount else {
+            throw IndexError.corrupt(
+                "sources file lists \(count) documents, the segment \(documentCount)", path: file.path, offset: start)
+        }
+        let end = file.count - IndexFileFooter.length
+        var offset = start + 4
+        var sources: [SourceEntry] = []
+        sources.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let length = try file.vint(at: &offset, limit: end)
+            guard length <= UInt64(end - offset) else {
+                throw IndexError.corrupt("a source path runs past the end", path: file.path, offset: offset)
+            }
+            let path = try file.withBytes(at: offset, count: Int(length)) { (span: Span<UInt8>) -> String in
+                span.string
+            }.get()
+            offset += Int(length)
+            let size = try file.vint(at: &offset, limit: end)
+            let time = Int64(bitPattern: try file.vint(at: &offset, limit: end))
+            let hash = try file.uint64(at: offset)
+            offset += 8
+            sources.append(SourceEntry(path: path, size: size, modificationTime: time, contentHash: hash))
+        }
+        guard offset == end else {
+            throw IndexError.corrupt("unexpected bytes after the last source", path: file.path, offset: offset)
+        }
+        return sources
+    }
+}

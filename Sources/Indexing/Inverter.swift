@@ -1,0 +1,177 @@
+import IndexFormat
+import NewsCore
+import TextAnalysis
+
+/// Inverts analysed articles into in-memory postings, one encoder per term.
+struct Inverter {
+    var terms = TermTable()
+    var encoders: [PostingsEncoder] = []
+    /// Actor terms live in a table of their own, so that the word table, probed
+    /// for every token, stays as small as it is with actors off.
+    var actorTerms = TermTable(capacity: 1 << 12)
+    var actorEncoders: [PostingsEncoder] = []
+    var lengths: [UInt32] = []
+    /// (term id << 32 | position) for the document being inverted, of its
+    /// words and of its actors; reused.
+    private var occurrences: [UInt64] = []
+    private var actorOccurrences: [UInt64] = []
+    private var positionBuffer: [UInt32] = []
+    /// Term id of each gazetteer actor's term, or -1 until first seen.
+    private var knownActorTerms: [Int] = []
+    /// Term id of each of this article's learned actors, or -1 until first met.
+    private var learnedTerms: [Int] = []
+    /// Actors learned from the text so far, each once (the first name seen is
+    /// kept), as bytes: their kind codes and names, and by actor term id the
+    /// learned actor it is (-1: a gazetteer actor). Strings are made once, at commit.
+    private var learnedKinds: [UInt8] = []
+    private var learnedNames: [UInt8] = []
+    private var learnedNameRanges: [Range<Int>] = []
+    private var learnedOfTerm: [Int32] = []
+    var learnedCount: Int { learnedKinds.count }
+    private var termBuffer: [UInt8] = []
+    /// Postings (a term in a document) and occurrences (a position) added so
+    /// far: what ``estimatedBytes`` counts.
+    private var postingCount = 0
+    private var occurrenceCount = 0
+    var documentCount: Int { lengths.count }
+
+    /// What the in-memory postings take, estimated from counts (summing the
+    /// encoders' buffers on every article would cost more than the inverting).
+    /// Per posting about 2 bytes of document delta and frequency, per
+    /// occurrence about 1.4 bytes of position delta (the averages on
+    /// Reuters), times 1.5 for the slack of arrays that double as they grow;
+    /// per term its encoder, its two arrays' headers and its hash-table entry.
+    /// Checked against peak RSS in the README's memory figures.
+    var estimatedBytes: Int {
+        (postingCount * 2 + occurrenceCount * 14 / 10) * 3 / 2 + (terms.count + actorTerms.count) * 160
+            + lengths.count * 4
+    }
+
+    mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
+        occurrences.removeAll(keepingCapacity: true)
+        learnedTerms.removeAll(keepingCapacity: true)
+        analysis.forEachWord { word, term in
+            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
+        }
+        // An actor term sits at its first word's position, once per unit of its
+        // zone's weight (the title and lead count more: see ZoneWeights).
+        // Like Lucene's discountOverlaps, these overlapping tokens do not add to
+        // the document's length. They are grouped apart from the words: few per
+        // article, they make a short sort of their own instead of lengthening
+        // the long one.
+        actorOccurrences.removeAll(keepingCapacity: true)
+        for mention in analysis.mentions {
+            let term: Int
+            switch mention.actor {
+            case .known(let index):
+                while knownActorTerms.count <= index { knownActorTerms.append(-1) }
+                if knownActorTerms[index] < 0, let gazetteer = analyzer.gazetteer {
+                    let bytes = ActorTerm.bytes(id: gazetteer.actors[index].id)
+                    knownActorTerms[index] = actorTerms.intern(bytes.span)
+                }
+                term = knownActorTerms[index]
+            case .learned(let index):
+                // Once per learned actor and article, not per mention.
+                while learnedTerms.count <= index { learnedTerms.append(-1) }
+                if learnedTerms[index] < 0 {
+                    termBuffer.removeAll(keepingCapacity: true)
+                    termBuffer.append(ActorTerm.prefix)
+                    termBuffer.append(contentsOf: analysis.learnedIDBytes(index))
+                    let before = actorTerms.count
+                    let key = termBuffer
+                    learnedTerms[index] = actorTerms.intern(key.span)
+                    // A new term is an actor never learned before: keep its kind and name.
+                    if actorTerms.count > before {
+                        noteLearned(term: actorTerms.count - 1, analysis: analysis, index: index)
+                    }
+                }
+                term = learnedTerms[index]
+            }
+            let occurrence = UInt64(term) << 32 | UInt64(mention.position)
+            for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { actorOccurrences.append(occurrence) }
+        }
+        while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
+        while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
+        occurrenceCount += occurrences.count + actorOccurrences.count
+        postingCount += Self.encode(&occurrences, into: &encoders, document: document, buffer: &positionBuffer)
+        postingCount += Self.encode(
+            &actorOccurrences, into: &actorEncoders, document: document, buffer: &positionBuffer)
+        lengths.append(UInt32(analysis.words.count))
+    }
+
+    /// Sorts (term << 32 | position) occurrences by term then position, and
+    /// adds each term's positions in `document` to its encoder.
+    /// - Returns: the number of distinct terms.
+    private static func encode(
+        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32,
+        buffer: inout [UInt32]
+    ) -> Int {
+        occurrences.sort()
+        var distinct = 0
+        var i = 0
+        while i < occurrences.count {
+            let term = Int(occurrences[i] >> 32)
+            buffer.removeAll(keepingCapacity: true)
+            while i < occurrences.count && Int(occurrences[i] >> 32) == term {
+                buffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
+                i += 1
+            }
+            encoders[term].add(document: document, positions: buffer[...])
+            distinct += 1
+        }
+        return distinct
+    }
+
+    /// Every term, words and actors, in increasing bytewise order: (is an actor
+    /// term, id); and the actor term ids alone, in the same order.
+    func sortedTerms() -> (terms: [(actor: Bool, id: Int)], actors: [Int]) {
+        let words = terms.sortedIDs()
+        let actors = actorTerms.sortedIDs()
+        var merged: [(actor: Bool, id: Int)] = []
+        merged.reserveCapacity(words.count + actors.count)
+        var w = 0
+        var a = 0
+        while w < words.count || a < actors.count {
+            if a == actors.count || (w < words.count && TermTable.precedes(terms, words[w], actorTerms, actors[a])) {
+                merged.append((false, words[w]))
+                w += 1
+            } else {
+                merged.append((true, actors[a]))
+                a += 1
+            }
+        }
+        return (merged, actors)
+    }
+
+    /// Records learned actor `index` of `analysis` as actor term `term`.
+    private mutating func noteLearned(term: Int, analysis: DocumentAnalysis, index: Int) {
+        learnedOfTerm.append(contentsOf: repeatElement(-1, count: term + 1 - learnedOfTerm.count))
+        learnedOfTerm[term] = Int32(learnedKinds.count)
+        learnedKinds.append(analysis.learnedKind(index).code)
+        let start = learnedNames.count
+        learnedNames.append(contentsOf: analysis.learnedNameBytes(index))
+        learnedNameRanges.append(start..<learnedNames.count)
+    }
+
+    /// The learned actors, in the order of `actorIDs` (the sorted actor term
+    /// ids, so bytewise by actor ID: no strings are compared).
+    func learnedActors(inOrder actorIDs: [Int]) -> [AnalysisSettings.LearnedActor] {
+        var learned: [AnalysisSettings.LearnedActor] = []
+        learned.reserveCapacity(learnedCount)
+        for term in actorIDs where term < learnedOfTerm.count && learnedOfTerm[term] >= 0 {
+            let index = Int(learnedOfTerm[term])
+            learned.append(
+                AnalysisSettings.LearnedActor(
+                    id: ActorTerm.id(actorTerms.bytes(term))!,
+                    kind: learnedKinds[index],
+                    name: String(decoding: learnedNames[learnedNameRanges[index]], as: UTF8.self)))
+        }
+        return learned
+    }
+
+    func term(_ entry: (actor: Bool, id: Int)) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder) {
+        entry.actor
+            ? (actorTerms.bytes(entry.id), actorEncoders[entry.id])
+            : (terms.bytes(entry.id), encoders[entry.id])
+    }
+}
