@@ -4,8 +4,13 @@ import NewsCore
 /// modification time and content hash (IndexFileFormat.md, "Sources").
 ///
 /// SourcesFile := Header, DocumentCount u32, Source^DocumentCount, Footer
-/// Source := PathLength VInt, Path, Size VInt, ModificationTime VInt (two's complement), ContentHash u64
+/// Source := SharedLength VInt, SuffixLength VInt, Suffix, Size VInt,
+///           ModificationTime VInt (two's complement), ContentHash u64
 ///
+/// A path is the previous path's first SharedLength bytes followed by Suffix
+/// (the first path shares nothing): documents arrive in walk order, so
+/// neighbours share their folder, which on Reuters cuts the file from 1.3 MB
+/// to a fifth of it.
 /// `gazette index` on an existing index reads these lists (not the compressed
 /// document store) to find what changed: a file whose size and time match is
 /// unchanged; one whose bytes hash the same was only touched.
@@ -33,6 +38,7 @@ public struct SourceEntry: Equatable, Sendable {
 public final class SourceListWriter {
     private let file: IndexFileWriter
     private var entries: [UInt8] = []
+    private var previous: [UInt8] = []
     public private(set) var count: UInt32 = 0
 
     public init(path: String, segmentID: SegmentID) throws(IndexError) {
@@ -40,8 +46,13 @@ public final class SourceListWriter {
     }
 
     public func add(_ source: SourceEntry) {
-        entries.appendVInt(UInt64(source.path.utf8.count))
-        entries.append(contentsOf: source.path.utf8)
+        let path = Array(source.path.utf8)
+        var shared = 0
+        while shared < min(path.count, previous.count), path[shared] == previous[shared] { shared += 1 }
+        entries.appendVInt(UInt64(shared))
+        entries.appendVInt(UInt64(path.count - shared))
+        entries.append(contentsOf: path[shared...])
+        previous = path
         entries.appendVInt(source.size)
         entries.appendVInt(UInt64(bitPattern: source.modificationTime))
         entries.appendUInt64(source.contentHash)
@@ -72,14 +83,16 @@ public enum SourceListReader {
         var offset = start + 4
         var sources: [SourceEntry] = []
         sources.reserveCapacity(Int(count))
+        var previous: [UInt8] = []
         for _ in 0..<count {
+            let shared = try file.vint(at: &offset, limit: end)
             let length = try file.vint(at: &offset, limit: end)
-            guard length <= UInt64(end - offset) else {
-                throw IndexError.corrupt("a source path runs past the end", path: file.path, offset: offset)
+            guard shared <= UInt64(previous.count), length <= UInt64(end - offset) else {
+                throw IndexError.corrupt("a source path is out of bounds", path: file.path, offset: offset)
             }
-            let path = try file.withBytes(at: offset, count: Int(length)) { (span: Span<UInt8>) -> String in
-                span.string
-            }.get()
+            previous.removeSubrange(Int(shared)...)
+            previous.append(contentsOf: try file.bytes(at: offset, count: Int(length)))
+            let path = String(decoding: previous, as: UTF8.self)
             offset += Int(length)
             let size = try file.vint(at: &offset, limit: end)
             let time = Int64(bitPattern: try file.vint(at: &offset, limit: end))
