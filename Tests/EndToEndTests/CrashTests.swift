@@ -75,4 +75,64 @@ struct CrashTests {
         // Kills must land while the indexer runs, or the test tests nothing.
         #expect(interrupted >= wanted, "only \(interrupted) of \(kills) kills interrupted the indexer")
     }
+
+    @Test("an optimize killed at random moments leaves the last commit, whole")
+    func killedMerge() throws {
+        let directory = try TemporaryDirectory("gazette-crash-merge")
+        defer { directory.remove() }
+        let index = directory.url("index")
+        /// Four runs that add 50 files each: four segments, none merged yet.
+        func segmented() throws {
+            try? FileManager.default.removeItem(atPath: index)
+            try? FileManager.default.removeItem(atPath: directory.url("news"))
+            for batch in 0..<4 {
+                for k in 0..<50 {
+                    try directory.write(
+                        "news/\(batch)/\(k).txt",
+                        "Gammamarker \(batch)-\(k)\n\n"
+                            + String(repeating: "Tehran said the talks in Geneva went on. ", count: 30))
+                }
+                let run = try CLI.run(
+                    ["index", "news", "--index", index, "--quiet", "--threads", "1"], in: directory.path)
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+        }
+        try segmented()
+        let started = ContinuousClock.now
+        #expect(try CLI.run(["optimize", "--index", index], in: directory.path).status == 0)
+        let elapsed = ContinuousClock.now - started
+        // Kills between a fifth and the whole of a run's time, most of them
+        // after start-up, inside the merge.
+        let whole =
+            UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+        try segmented()
+
+        var random = SplitMix(seed: 20_261_201)
+        var interrupted = 0
+        var kills = 0
+        let wanted = 5
+        while interrupted < wanted && kills < 5 * wanted {
+            kills += 1
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["optimize", "--index", index]
+            process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(whole / 5 + random.next() % max(whole * 4 / 5, 1)))
+            if process.isRunning { interrupted += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            let check = try CLI.run(["verify", "--index", index], in: directory.path)
+            #expect(check.status == 0, "verify after a kill: \(check.stderr)")
+            // Before the merge's commit four segments, after it one: the same 200 documents.
+            #expect(check.stdout.contains(" 200 documents (0 deleted) in "), "\(check.stdout)")
+            let found = try CLI.run(["search", "gammamarker", "--index", index, "--all", "--json"], in: directory.path)
+            #expect(found.stdout.contains("\"total\": 200"), "\(found.stdout.prefix(200))")
+            if check.stdout.contains(" in 1 segment,") { try segmented() }
+        }
+        #expect(interrupted >= wanted, "only \(interrupted) of \(kills) kills interrupted the merge")
+    }
 }
