@@ -72,15 +72,33 @@ public struct CorpusSync: Sendable {
         read: @escaping @Sendable (String, SystemFiles.Status) -> FileOutcome
     ) throws(IndexError) -> Summary {
         var summary = Summary()
-        var existing: [String: (IndexWriter.Location, SourceEntry)] = [:]
-        try writer.existingSources { location, source in existing[source.path] = (location, source) }
+        // The indexed files, found by a 64-bit hash of their path (cheaper
+        // to hash than a String, for a million files); equal hashes chain.
+        var indexed: [(location: IndexWriter.Location, source: SourceEntry, next: Int32)] = []
+        var byPath: [UInt64: Int32] = [:]
+        try writer.existingSources { location, source in
+            let key = Self.key(source.path)
+            indexed.append((location, source, byPath[key] ?? -1))
+            byPath[key] = Int32(indexed.count - 1)
+        }
+        var seen = [Bool](repeating: false, count: indexed.count)
+        func find(_ path: String) -> Int? {
+            var index = Int(byPath[Self.key(path)] ?? -1)
+            while index >= 0 {
+                if !seen[index] && indexed[index].source.path == path { return index }
+                index = Int(indexed[index].next)
+            }
+            return nil
+        }
         var failedBefore: [String: FailedFile] = [:]
         for item in writer.failedFiles { failedBefore[item.path] = item }
 
         var work: [(path: String, status: SystemFiles.Status, work: Work)] = []
         var failed: [FailedFile] = []
         for (path, status) in files {
-            if let (location, source) = existing.removeValue(forKey: path) {
+            if let found = find(path) {
+                seen[found] = true
+                let (location, source, _) = indexed[found]
                 if source.size == status.size && source.modificationTime == status.modificationTime {
                     summary.unchanged += 1
                 } else {
@@ -96,8 +114,8 @@ public struct CorpusSync: Sendable {
             }
         }
         // What is left was indexed and is no longer in the folder.
-        for (location, _) in existing.values {
-            writer.delete(location)
+        for (index, item) in indexed.enumerated() where !seen[index] {
+            writer.delete(item.location)
             summary.deleted += 1
         }
 
@@ -131,6 +149,11 @@ public struct CorpusSync: Sendable {
             if summary.merges > 0 { summary.commit = try writer.commit() }
         }
         return summary
+    }
+
+    private static func key(_ path: String) -> UInt64 {
+        var path = path
+        return path.withUTF8 { ContentHash.hash($0.span) }
     }
 
     private enum Outcome: Sendable {

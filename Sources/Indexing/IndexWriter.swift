@@ -115,9 +115,11 @@ public final class IndexWriter: Sendable {
             do {
                 let reader = try IndexReader(directory: directory)
                 if let first = reader.segments.first {
-                    let committed = try first.analysisFile.settings()
-                    if committed.header != settings.header || committed.gazetteer != settings.gazetteer {
-                        reason = Self.difference(committed, settings)
+                    // The header and gazetteer only: the learned actors can be many.
+                    let gazetteer = try first.analysisFile.gazetteerText().text
+                    if first.analysis != settings.header || gazetteer != settings.gazetteer {
+                        reason = Self.difference(
+                            AnalysisSettings(header: first.analysis, gazetteer: gazetteer, learned: []), settings)
                     }
                 }
                 if reason == nil { base = reader }

@@ -25,8 +25,34 @@ public struct ArticleReader: Sendable {
         case skipped(IngestProblem)
     }
 
-    /// The lower-cased extension of `path`, or "" if it has none.
+    /// The lower-cased extension of `path`, or "" if it has none. On the
+    /// UTF-8 bytes: a sync of a million files asks it a million times.
     public static func fileExtension(_ path: String) -> String {
+        var copy = path
+        let ascii: String? = copy.withUTF8 { bytes in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == 0x2F { end -= 1 }  // trailing "/"
+            var dot = -1
+            var start = end
+            while start > 0, bytes[start - 1] != 0x2F {
+                if dot < 0, bytes[start - 1] == 0x2E { dot = start - 1 }
+                start -= 1
+            }
+            // No dot, or only a leading one (a hidden file's name): no extension.
+            guard dot > start else { return "" }
+            var ext: [UInt8] = []
+            ext.reserveCapacity(end - dot - 1)
+            for k in (dot + 1)..<end {
+                let byte = bytes[k]
+                ext.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            return ext.allSatisfy({ $0 < 0x80 }) ? String(decoding: ext, as: UTF8.self) : nil
+        }
+        return ascii ?? slowExtension(path)
+    }
+
+    /// Non-ASCII extensions lower-case by Unicode's rules.
+    private static func slowExtension(_ path: String) -> String {
         let name = path.split(separator: "/").last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return name[name.index(after: dot)...].lowercased()

@@ -79,8 +79,7 @@ public struct CorpusWalker: Sendable {
             return
         }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for entry in entries.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
-        where !entry.name.hasPrefix(".") {
+        for entry in Self.sortedBytewise(entries) where !entry.name.hasPrefix(".") {
             let path = prefix + entry.name
             guard entry.isValidUTF8 else {
                 // Paths are stored and shown as UTF-8; a Latin-1 or otherwise
@@ -105,5 +104,24 @@ public struct CorpusWalker: Sendable {
                 }
             }
         }
+    }
+
+    /// `entries` in bytewise order of their names' UTF-8 (memcmp order, the
+    /// index's order): each name's bytes are taken once, and compared as
+    /// arrays, which costs a fraction of comparing `String.UTF8View`s.
+    static func sortedBytewise(_ entries: [SystemFiles.DirectoryEntry]) -> [SystemFiles.DirectoryEntry] {
+        let keys = entries.map { Array($0.name.utf8) }
+        let order = keys.indices.sorted { precedes(keys[$0], keys[$1]) }
+        return order.map { entries[$0] }
+    }
+
+    private static func precedes(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        let n = min(x.count, y.count)
+        var k = 0
+        while k < n {
+            if x[k] != y[k] { return x[k] < y[k] }
+            k += 1
+        }
+        return x.count < y.count
     }
 }

@@ -253,7 +253,8 @@ struct FileExtensionTests {
         "fileExtension is the lower-cased text after the last dot of the name",
         arguments: [
             ("a/b/story.TXT", "txt"), ("page.htm", "htm"), ("dir.v2/README", ""), (".profile", ""),
-            ("archive.tar.gz", "gz"), ("plain", ""),
+            ("archive.tar.gz", "gz"), ("plain", ""), ("folder/", ""), ("a.b/c.HTML/", "html"),
+            ("notes.ÉTÉ", "été"),
         ])
     func fileExtension(path: String, expected: String) {
         #expect(ArticleReader.fileExtension(path) == expected)
