@@ -51,11 +51,13 @@ public final class SegmentWriter {
             path: Self.path(directory, generation, .positions), kind: .positions, segmentID: segmentID)
         for index in 0..<count {
             let (bytes, encoder) = term(index)
+            // Computed: a long list's last skip entry is made here, once.
+            let postingsBytes = encoder.postings
             let info = TermInfo(
                 documentFrequency: encoder.documentFrequency, totalTermFrequency: encoder.totalTermFrequency,
-                postingsStart: postings.offset, postingsLength: encoder.postings.count,
+                postingsStart: postings.offset, postingsLength: postingsBytes.count,
                 positionsStart: positions.offset, positionsLength: encoder.positions.count)
-            try postings.write(encoder.postings)
+            try postings.write(postingsBytes)
             try positions.write(encoder.positions)
             try dictionary.add(term: bytes.span, info: info)
         }

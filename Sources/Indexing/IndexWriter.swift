@@ -181,15 +181,17 @@ struct Inverter {
         }
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
         while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
-        Self.encode(&occurrences, into: &encoders, document: document, buffer: &positionBuffer)
-        Self.encode(&actorOccurrences, into: &actorEncoders, document: document, buffer: &positionBuffer)
+        let length = UInt32(analysis.words.count)
+        Self.encode(&occurrences, into: &encoders, document: document, length: length, buffer: &positionBuffer)
+        Self.encode(
+            &actorOccurrences, into: &actorEncoders, document: document, length: length, buffer: &positionBuffer)
         lengths.append(UInt32(analysis.words.count))
     }
 
     /// Sorts (term << 32 | position) occurrences by term then position, and
     /// adds each term's positions in `document` to its encoder.
     private static func encode(
-        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32,
+        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32, length: UInt32,
         buffer: inout [UInt32]
     ) {
         occurrences.sort()
@@ -201,7 +203,7 @@ struct Inverter {
                 buffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
                 i += 1
             }
-            encoders[term].add(document: document, positions: buffer[...])
+            encoders[term].add(document: document, positions: buffer[...], length: length)
         }
     }
 

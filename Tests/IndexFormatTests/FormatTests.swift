@@ -16,13 +16,13 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
     ]
     for article in articles { try writer.addDocument(article) }
     var alpha = PostingsEncoder()
-    alpha.add(document: 0, positions: [0, 1])
+    alpha.add(document: 0, positions: [0, 1], length: 3)
     var beta = PostingsEncoder()
-    beta.add(document: 0, positions: [2])
-    beta.add(document: 1, positions: [0, 17, 18])
+    beta.add(document: 0, positions: [2], length: 3)
+    beta.add(document: 1, positions: [0, 17, 18], length: 20)
     var gamma = PostingsEncoder()
-    gamma.add(document: 1, positions: [19])
-    gamma.add(document: 2, positions: [300])
+    gamma.add(document: 1, positions: [19], length: 20)
+    gamma.add(document: 2, positions: [300], length: 301)
     let terms: [(bytes: [UInt8], encoder: PostingsEncoder)] = [
         (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
     ]
