@@ -45,36 +45,77 @@ enum BitPacking {
         assert(filled == 0)
     }
 
-    /// Unpacks a block packed at `bitWidth` from the start of `packed` into
-    /// `values`. `packed` must hold the block and ``readSlack`` bytes after it.
-    ///
-    /// This is the postings' hot loop: the whole block in one pass, with no
-    /// bounds check per value (the one check is the precondition on the span's
-    /// length, which callers guarantee from the file's layout).
+    /// Unpacks a block of document gaps minus one into document numbers at
+    /// `values[start..<start + 128]`: each document is the previous one plus
+    /// its value plus one, the first `next` plus its value. Returns the
+    /// number after the last document. Sums run in 64 bits and cannot wrap;
+    /// documents past UInt32 are stored truncated, so the caller checks the
+    /// returned number (a strictly increasing run ends in range only if all of
+    /// it is). `packed` must hold the block and ``readSlack`` bytes after it.
+    static func unpackDocuments(
+        _ packed: Span<UInt8>, bitWidth: Int, after next: UInt64, into values: inout [UInt32], at start: Int
+    ) -> UInt64 {
+        var running = next
+        forEachValue(packed, bitWidth: bitWidth, into: &values, at: start) { value in
+            let document = running &+ value
+            running = document &+ 1
+            return UInt32(truncatingIfNeeded: document)
+        }
+        return running
+    }
+
+    /// Unpacks a block of frequencies minus one into frequencies at
+    /// `values[start..<start + 128]`. Returns false if one does not fit in a
+    /// UInt32 (a value of UInt32.max at width 32: damage).
+    static func unpackFrequencies(
+        _ packed: Span<UInt8>, bitWidth: Int, into values: inout [UInt32], at start: Int
+    ) -> Bool {
+        var fits = true
+        forEachValue(packed, bitWidth: bitWidth, into: &values, at: start) { value in
+            fits = fits && value < UInt64(UInt32.max)
+            return UInt32(truncatingIfNeeded: value &+ 1)
+        }
+        return fits
+    }
+
+    /// The postings' hot loop: unpacks the whole block in one pass and stores
+    /// `transform` of each value, with no bounds check per value (the checks
+    /// are the preconditions, which callers guarantee from the file's layout).
     @inline(__always)
-    static func unpack(_ packed: Span<UInt8>, bitWidth: Int, into values: inout InlineArray<128, UInt32>) {
+    private static func forEachValue(
+        _ packed: Span<UInt8>, bitWidth: Int, into values: inout [UInt32], at start: Int,
+        _ transform: (UInt64) -> UInt32
+    ) {
         precondition(bitWidth >= 0 && bitWidth <= 32)
         precondition(packed.count >= packedLength(bitWidth: bitWidth) + readSlack)
-        var output = values.mutableSpan
-        guard bitWidth > 0 else {
-            for i in 0..<blockSize { output[i] = 0 }
-            return
-        }
-        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
-        // SAFETY: `output` has exactly `blockSize` elements and `i < blockSize`.
-        // The last load starts at byte (127·w) / 8 and reads 8 bytes, ending
-        // before 16·w + 8 bytes, which the precondition above guarantees `packed`
-        // holds; loadUnaligned has no alignment requirement and UInt64 has no
-        // invalid bit patterns. Both pointers live only inside their closures.
-        unsafe output.withUnsafeMutableBufferPointer { out in
+        precondition(start >= 0 && start <= values.count - blockSize)
+        let mask: UInt64 = (1 << UInt64(bitWidth)) &- 1
+        // SAFETY: `out` covers `values`, and every index written is below
+        // start + blockSize <= values.count. The last load starts at byte
+        // 15·w + (7·w) / 8 = (127·w) / 8 and reads 8
+        // bytes, ending before 16·w + 8 bytes, which `packed` holds (checked
+        // above); loadUnaligned has no alignment requirement and UInt64 has no
+        // invalid bit patterns. At width 0 every load reads the first 8 bytes,
+        // which `packed` holds too (its slack). Both pointers live only inside
+        // their closures.
+        unsafe values.withUnsafeMutableBufferPointer { out in
             unsafe packed.withUnsafeBytes { raw in
                 let base = raw.baseAddress!
-                var bit = 0
-                for i in 0..<blockSize {
-                    let word = UInt64(
-                        littleEndian: unsafe base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-                    unsafe out[i] = UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
-                    bit &+= bitWidth
+                // Eight values take exactly `bitWidth` bytes, so within each
+                // group of eight the k-th value's byte offset and shift are the
+                // same: the unrolled inner loop's are computed once per block.
+                var groupStart = 0
+                var index = start
+                for _ in 0..<(blockSize / 8) {
+                    for k in 0..<8 {
+                        let bit = k &* bitWidth
+                        let word = UInt64(
+                            littleEndian: unsafe base.loadUnaligned(
+                                fromByteOffset: groupStart &+ (bit &>> 3), as: UInt64.self))
+                        unsafe out[index &+ k] = transform((word &>> UInt64(bit & 7)) & mask)
+                    }
+                    groupStart &+= bitWidth
+                    index &+= 8
                 }
             }
         }

@@ -20,7 +20,7 @@
 /// Memory: the indexer keeps one encoder per term. The open block is kept in
 /// its VInt form at the end of the postings bytes (as a short term's list
 /// is), and is packed in place as soon as its 128th document arrives; the only
-/// other state is a few counters (48 bytes an encoder, against 32 before).
+/// other state is a few counters (48 bytes an encoder, against 40 before).
 public struct PostingsEncoder: Sendable {
     /// The closed blocks, each after its skip entry, then the open block's VInt entries.
     private var bytes: [UInt8] = []

@@ -141,10 +141,13 @@ func expectBlockBounds(_ cursor: PostingsCursor, _ term: ModelTerm, posting k: I
         #expect(cursor.blockMaxFrequency == bounds.maxFrequency)
         #expect(cursor.blockMinLength == bounds.minLength)
     } else {
-        // A short list has one block and no skip data: exact last document and
-        // highest frequency from decoding it, no length bound.
-        #expect(cursor.blockLastDocument == term.documents.last!)
-        #expect(cursor.blockMaxFrequency == (0..<term.count).map { term.frequency($0) }.max()!)
+        // A short list has one block and no skip data: bounds from its
+        // dictionary entry (the segment's last document; the total frequency
+        // less one for each other document; no length bound).
+        #expect(cursor.blockLastDocument == RawPostings.documentCount - 1)
+        let total = (0..<term.count).reduce(0) { $0 + term.frequency($1) }
+        #expect(cursor.blockMaxFrequency == total - UInt32(term.count - 1))
+        #expect(cursor.blockMaxFrequency >= (0..<term.count).map { term.frequency($0) }.max()!)
         #expect(cursor.blockMinLength == 0)
     }
 }
@@ -200,6 +203,45 @@ struct PostingsCodecTests {
                 previous = term.documents[k]
             }
             #expect(term.encoder.postings == expected)
+        }
+    }
+
+    @Test("every bit width round-trips: gaps at 0 to 32 bits, frequencies at 0 to 17")
+    func everyWidth() throws {
+        var terms: [ModelTerm] = []
+        for width in 0...32 {
+            // The first packed value is the first document itself.
+            var term = ModelTerm()
+            let first: UInt32 = width == 0 ? 0 : 1 << UInt32(width - 1)
+            for k in 0..<128 {
+                term.documents.append(first + UInt32(k))
+                let frequency = width <= 17 && k == 5 ? (width == 0 ? 1 : (1 << (width - 1)) + 1) : 1
+                term.positions.append((0..<frequency).map { UInt32($0) })
+                term.lengths.append(7)
+            }
+            terms.append(term)
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let raw = try RawPostings(terms, in: directory)
+        for (width, term) in terms.enumerated() {
+            let bytes = try raw.postings.bytes(
+                at: raw.infos[width].postingsStart, count: raw.infos[width].postingsLength)
+            // The widths follow the skip entry, whose five VInts end where a byte is below 0x80 the fifth time.
+            var offset = 0
+            for _ in 0..<5 {
+                while bytes[offset] >= 0x80 { offset += 1 }
+                offset += 1
+            }
+            #expect(Int(bytes[offset]) == width)
+            #expect(Int(bytes[offset + 1]) == (width <= 17 ? width : 0))
+            var cursor = try raw.cursor(width)
+            for k in 0..<128 {
+                #expect(try cursor.next())
+                #expect(cursor.document == term.documents[k])
+                #expect(cursor.frequency == term.frequency(k))
+            }
+            #expect(try !cursor.next())
         }
     }
 
