@@ -26,9 +26,16 @@ enum BitPacking {
 
     /// Appends the first ``blockSize`` values of `values` packed at `bitWidth`
     /// (which must hold every value).
-    static func pack(_ values: borrowing InlineArray<128, UInt32>, bitWidth: Int, into bytes: inout [UInt8]) {
-        precondition(bitWidth >= 0 && bitWidth <= 32)
+    /// (A span, not the InlineArray itself: a borrowed InlineArray's
+    /// subscript copied the whole array on every read.)
+    static func pack(_ values: Span<UInt32>, bitWidth: Int, into bytes: inout [UInt8]) {
+        precondition(bitWidth >= 0 && bitWidth <= 32 && values.count >= blockSize)
         guard bitWidth > 0 else { return }
+        // Grown once, then written through one span: appending byte by byte
+        // checked the array's capacity and uniqueness on every byte.
+        var at = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: packedLength(bitWidth: bitWidth)))
+        var output = bytes.mutableSpan
         var buffer: UInt64 = 0
         var filled = 0
         for i in 0..<blockSize {
@@ -36,13 +43,14 @@ enum BitPacking {
             buffer |= UInt64(values[i]) << UInt64(filled)
             filled += bitWidth
             while filled >= 8 {
-                bytes.append(UInt8(truncatingIfNeeded: buffer))
+                output[at] = UInt8(truncatingIfNeeded: buffer)
+                at += 1
                 buffer >>= 8
                 filled -= 8
             }
         }
         // 128 · bitWidth bits are a whole number of bytes.
-        assert(filled == 0)
+        assert(filled == 0 && at == output.count)
     }
 
     /// Unpacks a block of document gaps minus one into document numbers at

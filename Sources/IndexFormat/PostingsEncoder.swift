@@ -73,7 +73,7 @@ public struct PostingsEncoder: Sendable {
         guard documentFrequency >= Self.blockSize, openCount > 0 else { return bytes }
         // A long list's last, partial block gets its skip entry now.
         let open = Int(openStart)
-        let (lastDocumentDelta, _, _) = Self.readVIntBlock(bytes[open...], count: openCount)
+        let (lastDocumentDelta, _, _) = Self.readVIntBlock(bytes.span.extracting(open...), count: openCount)
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count + 5 * 5)
         result.append(contentsOf: bytes[..<open])
@@ -94,7 +94,8 @@ public struct PostingsEncoder: Sendable {
     private mutating func packOpenBlock() {
         let open = Int(openStart)
         let isFirst = documentFrequency == UInt32(Self.blockSize)
-        var (lastDocumentDelta, gaps, frequencies) = Self.readVIntBlock(bytes[open...], count: Self.blockSize)
+        var (lastDocumentDelta, gaps, frequencies) = Self.readVIntBlock(
+            bytes.span.extracting(open...), count: Self.blockSize)
         // Packed gaps count from the previous block's last document, or from
         // document -1 for the first block, minus one: a run of consecutive
         // documents packs at width 0. The VInt form counts the first document
@@ -116,8 +117,8 @@ public struct PostingsEncoder: Sendable {
         appendSkipEntry(lastDocumentDelta: lastDocumentDelta, blockLength: blockLength, to: &bytes)
         bytes.append(UInt8(gapWidth))
         bytes.append(UInt8(frequencyWidth))
-        BitPacking.pack(gaps, bitWidth: gapWidth, into: &bytes)
-        BitPacking.pack(frequencies, bitWidth: frequencyWidth, into: &bytes)
+        BitPacking.pack(gaps.span, bitWidth: gapWidth, into: &bytes)
+        BitPacking.pack(frequencies.span, bitWidth: frequencyWidth, into: &bytes)
         precondition(
             bytes.count <= Int(UInt32.max) && positions.count <= Int(UInt32.max), "a term's postings under 4 GB")
         openStart = UInt32(bytes.count)
@@ -128,29 +129,38 @@ public struct PostingsEncoder: Sendable {
 
     /// Reads `count` VInt entries this encoder wrote: the sum of their document
     /// deltas, and each entry's delta and frequency.
-    private static func readVIntBlock(_ entries: ArraySlice<UInt8>, count: Int) -> (
+    private static func readVIntBlock(_ entries: Span<UInt8>, count: Int) -> (
         UInt64, InlineArray<128, UInt32>, InlineArray<128, UInt32>
     ) {
         var gaps = InlineArray<128, UInt32>(repeating: 0)
         var frequencies = InlineArray<128, UInt32>(repeating: 1)
         var sum: UInt64 = 0
-        var offset = entries.startIndex
-        func vint() -> UInt64 {
-            var value: UInt64 = 0
+        var offset = 0
+        for i in 0..<count {
+            var code: UInt64 = 0
             var shift: UInt64 = 0
             while true {
                 let byte = entries[offset]
                 offset += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
+                code |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { break }
                 shift += 7
             }
-        }
-        for i in 0..<count {
-            let code = vint()
             gaps[i] = UInt32(code >> 1)
-            if code & 1 == 0 { frequencies[i] = UInt32(vint()) }
             sum += code >> 1
+            if code & 1 == 0 {
+                // A frequency above 1: one more VInt (at most five bytes, a UInt32).
+                var frequency: UInt32 = 0
+                shift = 0
+                while true {
+                    let byte = entries[offset]
+                    offset += 1
+                    frequency |= UInt32(byte & 0x7F) << UInt32(shift)
+                    if byte < 0x80 { break }
+                    shift += 7
+                }
+                frequencies[i] = frequency
+            }
         }
         return (sum, gaps, frequencies)
     }
