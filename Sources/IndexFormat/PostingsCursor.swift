@@ -422,7 +422,9 @@ public struct PostingsCursor: Sendable {
             pendingPositions -= 1
         }
         var result: [UInt32] = []
-        result.reserveCapacity(Int(frequency))
+        // A damaged frequency may be up to UInt32.max: reserve no more than
+        // the block's positions bytes could hold (one byte a position at least).
+        result.reserveCapacity(min(Int(frequency), current.nextPositionsStart - positionsOffset))
         var position: UInt64 = 0
         for _ in 0..<frequency {
             let delta = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)

@@ -521,6 +521,28 @@ struct PostingsDamageTests {
         }
     }
 
+    @Test("a damaged frequency of UInt32.max throws when its positions run out, allocating nothing huge")
+    func hugeFrequency() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var postings = [UInt8](repeating: 0xEE, count: 16)
+        postings.appendVInt(3 << 1)  // document 3, frequency in the next VInt
+        postings.appendVInt(UInt64(UInt32.max))
+        let positions = [UInt8](repeating: 0xEE, count: 16) + [0, 1]
+        let footer = [UInt8](repeating: 0xEE, count: IndexFileFooter.length)
+        let info = TermInfo(
+            documentFrequency: 1, totalTermFrequency: UInt64(UInt32.max), postingsStart: 16,
+            postingsLength: postings.count - 16, positionsStart: 16, positionsLength: 2)
+        let raw = RawPostings(
+            postings: try MappedFile(path: try directory.write("p", bytes: postings + footer)),
+            positions: try MappedFile(path: try directory.write("q", bytes: positions + footer)), infos: [info])
+        var cursor = try raw.cursor(0)
+        #expect(try cursor.next())
+        #expect(cursor.frequency == UInt32.max)
+        let error = try #require(throws: IndexError.self) { try cursor.positions() }
+        #expect(error.code == .corruptIndex)
+    }
+
     @Test("truncated term bytes throw, at every length")
     func truncated() throws {
         let directory = try TemporaryDirectory()
