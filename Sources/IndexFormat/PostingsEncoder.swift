@@ -1,35 +1,58 @@
 /// Encodes one term's postings and positions in their on-disk form, as documents
 /// arrive in increasing order (IndexFileFormat.md, "Postings" and "Positions").
 ///
-/// TermPostings := DocEntry^DocFreq
-/// DocEntry := VInt(DocDelta << 1 | FreqIsOne), [VInt(Freq) if FreqIsOne = 0]
+/// TermPostings := VIntBlock                                  when DocFreq < 128
+/// TermPostings := (SkipEntry, PackedBlock)^⌊DocFreq / 128⌋,
+///                 [SkipEntry, VIntBlock when DocFreq mod 128 > 0]  when DocFreq ≥ 128
+/// SkipEntry := VInt(LastDocDelta), VInt(BlockLength), VInt(PositionsLength),
+///              VInt(MaxFreq), VInt(MinLength)
+/// PackedBlock := DocBitWidth u8, FreqBitWidth u8, PackedInts(DocGap - 1), PackedInts(Freq - 1)
+/// VIntBlock := (VInt(DocDelta << 1 | FreqIsOne), [VInt(Freq) if FreqIsOne = 0])^n
 /// TermPositions := (VInt(PositionDelta))^Freq for each document, in order
 ///
-/// DocDelta is the document number minus the previous one (the first is the
-/// number itself); a frequency of 1, the commonest, costs no byte (Lucene's
-/// trick). PositionDelta restarts at 0 in each document. The indexer keeps one
-/// encoder per term in memory and the segment writer copies its bytes out.
+/// A term in fewer than 128 documents costs exactly what it did before blocks
+/// (and reads the same). Longer lists are cut into blocks of 128 documents
+/// (Lucene's and tantivy's size), each preceded by a skip entry that lets a
+/// cursor jump it, its positions included, and that bounds its BM25 score:
+/// the highest frequency and the shortest document of the block, so k1 and b
+/// stay free at query time.
+///
+/// Memory: the indexer keeps one encoder per term. The open block is kept in
+/// its VInt form at the end of the postings bytes (as a short term's list
+/// is), and is packed in place as soon as its 128th document arrives; the only
+/// other state is a few counters (48 bytes an encoder, against 40 before).
 public struct PostingsEncoder: Sendable {
-    public private(set) var postings: [UInt8] = []
+    /// The closed blocks, each after its skip entry, then the open block's VInt entries.
+    private var bytes: [UInt8] = []
     public private(set) var positions: [UInt8] = []
-    public private(set) var documentFrequency: UInt32 = 0
     public private(set) var totalTermFrequency: UInt64 = 0
+    public private(set) var documentFrequency: UInt32 = 0
     private var lastDocument: UInt32 = 0
+    /// Where the open block starts in `bytes` and in `positions`.
+    private var openStart: UInt32 = 0
+    private var openPositionsStart: UInt32 = 0
+    /// The open block's highest frequency and shortest document.
+    private var openMaxFrequency: UInt32 = 0
+    private var openMinLength: UInt32 = .max
+
+    /// Documents in a packed block.
+    public static let blockSize = BitPacking.blockSize
 
     public init() {}
 
-    /// Adds document `document` (greater than every earlier one) with the term's
-    /// positions in it (increasing, at least one).
-    public mutating func add(document: UInt32, positions termPositions: ArraySlice<UInt32>) {
+    /// Adds document `document` (greater than every earlier one), `length`
+    /// tokens long, with the term's positions in it (increasing, at least one).
+    public mutating func add(document: UInt32, positions termPositions: ArraySlice<UInt32>, length: UInt32) {
         precondition(!termPositions.isEmpty)
         precondition(documentFrequency == 0 || document > lastDocument, "documents arrive in order")
+        precondition(termPositions.count <= Int(UInt32.max))
         let delta = UInt64(document - (documentFrequency == 0 ? 0 : lastDocument))
-        let frequency = termPositions.count
+        let frequency = UInt32(termPositions.count)
         if frequency == 1 {
-            postings.appendVInt(delta << 1 | 1)
+            bytes.appendVInt(delta << 1 | 1)
         } else {
-            postings.appendVInt(delta << 1)
-            postings.appendVInt(UInt64(frequency))
+            bytes.appendVInt(delta << 1)
+            bytes.appendVInt(UInt64(frequency))
         }
         var previous: UInt32 = 0
         for position in termPositions {
@@ -39,5 +62,106 @@ public struct PostingsEncoder: Sendable {
         lastDocument = document
         documentFrequency += 1
         totalTermFrequency += UInt64(frequency)
+        openMaxFrequency = max(openMaxFrequency, frequency)
+        openMinLength = min(openMinLength, length)
+        if documentFrequency % UInt32(Self.blockSize) == 0 { packOpenBlock() }
+    }
+
+    /// The term's postings bytes, as the postings file stores them.
+    public var postings: [UInt8] {
+        let openCount = Int(documentFrequency) % Self.blockSize
+        guard documentFrequency >= Self.blockSize, openCount > 0 else { return bytes }
+        // A long list's last, partial block gets its skip entry now.
+        let open = Int(openStart)
+        let (lastDocumentDelta, _, _) = Self.readVIntBlock(bytes.span.extracting(open...), count: openCount)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 5 * 5)
+        result.append(contentsOf: bytes[..<open])
+        appendSkipEntry(lastDocumentDelta: lastDocumentDelta, blockLength: bytes.count - open, to: &result)
+        result.append(contentsOf: bytes[open...])
+        return result
+    }
+
+    private func appendSkipEntry(lastDocumentDelta: UInt64, blockLength: Int, to output: inout [UInt8]) {
+        output.appendVInt(lastDocumentDelta)
+        output.appendVInt(UInt64(blockLength))
+        output.appendVInt(UInt64(positions.count - Int(openPositionsStart)))
+        output.appendVInt(UInt64(openMaxFrequency))
+        output.appendVInt(UInt64(openMinLength))
+    }
+
+    /// Replaces the open block's 128 VInt entries with its skip entry and packed block.
+    private mutating func packOpenBlock() {
+        let open = Int(openStart)
+        let isFirst = documentFrequency == UInt32(Self.blockSize)
+        var (lastDocumentDelta, gaps, frequencies) = Self.readVIntBlock(
+            bytes.span.extracting(open...), count: Self.blockSize)
+        // Packed gaps count from the previous block's last document, or from
+        // document -1 for the first block, minus one: a run of consecutive
+        // documents packs at width 0. The VInt form counts the first document
+        // of a list from 0, so the first block's first gap is already that.
+        if isFirst { lastDocumentDelta += 1 }
+        var gapWidthBits: UInt32 = 0
+        var frequencyBits: UInt32 = 0
+        for i in 0..<Self.blockSize {
+            if i > 0 || !isFirst { gaps[i] -= 1 }
+            frequencies[i] -= 1
+            gapWidthBits |= gaps[i]
+            frequencyBits |= frequencies[i]
+        }
+        let gapWidth = BitPacking.bitWidth(gapWidthBits)
+        let frequencyWidth = BitPacking.bitWidth(frequencyBits)
+        bytes.removeSubrange(open...)
+        let blockLength =
+            2 + BitPacking.packedLength(bitWidth: gapWidth) + BitPacking.packedLength(bitWidth: frequencyWidth)
+        appendSkipEntry(lastDocumentDelta: lastDocumentDelta, blockLength: blockLength, to: &bytes)
+        bytes.append(UInt8(gapWidth))
+        bytes.append(UInt8(frequencyWidth))
+        BitPacking.pack(gaps.span, bitWidth: gapWidth, into: &bytes)
+        BitPacking.pack(frequencies.span, bitWidth: frequencyWidth, into: &bytes)
+        precondition(
+            bytes.count <= Int(UInt32.max) && positions.count <= Int(UInt32.max), "a term's postings under 4 GB")
+        openStart = UInt32(bytes.count)
+        openPositionsStart = UInt32(positions.count)
+        openMaxFrequency = 0
+        openMinLength = .max
+    }
+
+    /// Reads `count` VInt entries this encoder wrote: the sum of their document
+    /// deltas, and each entry's delta and frequency.
+    private static func readVIntBlock(_ entries: Span<UInt8>, count: Int) -> (
+        UInt64, InlineArray<128, UInt32>, InlineArray<128, UInt32>
+    ) {
+        var gaps = InlineArray<128, UInt32>(repeating: 0)
+        var frequencies = InlineArray<128, UInt32>(repeating: 1)
+        var sum: UInt64 = 0
+        var offset = 0
+        for i in 0..<count {
+            var code: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let byte = entries[offset]
+                offset += 1
+                code |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            gaps[i] = UInt32(code >> 1)
+            sum += code >> 1
+            if code & 1 == 0 {
+                // A frequency above 1: one more VInt (at most five bytes, a UInt32).
+                var frequency: UInt32 = 0
+                shift = 0
+                while true {
+                    let byte = entries[offset]
+                    offset += 1
+                    frequency |= UInt32(byte & 0x7F) << UInt32(shift)
+                    if byte < 0x80 { break }
+                    shift += 7
+                }
+                frequencies[i] = frequency
+            }
+        }
+        return (sum, gaps, frequencies)
     }
 }

@@ -118,7 +118,8 @@ public struct SegmentReader: Sendable {
     /// terms are in strictly increasing order; that each term's postings hold
     /// exactly its document frequency in increasing, in-range documents, with
     /// as many positions as its total term frequency, and use its byte ranges
-    /// to the last byte; that every stored document, source and the analysis
+    /// to the last byte; that each block's skip entry agrees with the block;
+    /// that every stored document, source and the analysis
     /// file's gazetteer and learned actors read back. The first violation
     /// throws, naming the file and the offset (`gazette verify`).
     public func verifyStructure() throws(IndexError) -> StructureReport {
@@ -139,6 +140,7 @@ public struct SegmentReader: Sendable {
             while try cursor.next() {
                 // Positions are deltas, so they never decrease; reading them checks their bounds.
                 let positions = try cursor.positions()
+                try cursor.verifyBlock(lengths: lengths)
                 documents += 1
                 occurrences += UInt64(positions.count)
             }

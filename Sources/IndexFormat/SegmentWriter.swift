@@ -92,11 +92,13 @@ public final class SegmentWriter {
 
         /// Adds the next term, in strictly increasing bytewise order.
         public func add(bytes: ArraySlice<UInt8>, encoder: PostingsEncoder) throws(IndexError) {
+            // Computed: a long list's last skip entry is made here, once.
+            let postingsBytes = encoder.postings
             let info = TermInfo(
                 documentFrequency: encoder.documentFrequency, totalTermFrequency: encoder.totalTermFrequency,
-                postingsStart: postings.offset, postingsLength: encoder.postings.count,
+                postingsStart: postings.offset, postingsLength: postingsBytes.count,
                 positionsStart: positions.offset, positionsLength: encoder.positions.count)
-            try postings.write(encoder.postings)
+            try postings.write(postingsBytes)
             try positions.write(encoder.positions)
             try dictionary.add(term: bytes.span, info: info)
         }

@@ -93,9 +93,11 @@ struct Inverter {
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
         while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
         occurrenceCount += occurrences.count + actorOccurrences.count
-        postingCount += Self.encode(&occurrences, into: &encoders, document: document, buffer: &positionBuffer)
+        let length = UInt32(analysis.words.count)
         postingCount += Self.encode(
-            &actorOccurrences, into: &actorEncoders, document: document, buffer: &positionBuffer)
+            &occurrences, into: &encoders, document: document, length: length, buffer: &positionBuffer)
+        postingCount += Self.encode(
+            &actorOccurrences, into: &actorEncoders, document: document, length: length, buffer: &positionBuffer)
         lengths.append(UInt32(analysis.words.count))
     }
 
@@ -103,7 +105,7 @@ struct Inverter {
     /// adds each term's positions in `document` to its encoder.
     /// - Returns: the number of distinct terms.
     private static func encode(
-        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32,
+        _ occurrences: inout [UInt64], into encoders: inout [PostingsEncoder], document: UInt32, length: UInt32,
         buffer: inout [UInt32]
     ) -> Int {
         occurrences.sort()
@@ -116,7 +118,7 @@ struct Inverter {
                 buffer.append(UInt32(truncatingIfNeeded: occurrences[i]))
                 i += 1
             }
-            encoders[term].add(document: document, positions: buffer[...])
+            encoders[term].add(document: document, positions: buffer[...], length: length)
             distinct += 1
         }
         return distinct

@@ -47,7 +47,9 @@ struct SegmentMerger {
                     let document = maps[input][Int(postings.document)]
                     guard document >= 0 else { continue }
                     let positions = try postings.positions()
-                    encoder.add(document: UInt32(document), positions: positions[...])
+                    encoder.add(
+                        document: UInt32(document), positions: positions[...],
+                        length: lengths[Int(document)])
                 }
             }
             guard encoder.documentFrequency > 0 else { continue }

@@ -6,8 +6,7 @@ import Testing
 
 /// Writes a small segment by hand: three documents, three terms.
 func writeSampleSegment(in directory: String) throws -> Manifest {
-    let number = Manifest.highestNumberUsed(directory: directory) + 1
-    let writer = try SegmentWriter(directory: directory, number: number)
+    let writer = try newSegmentWriter(in: directory)
     let articles = [
         Article(
             path: "a.txt", title: "Alpha", body: "alpha beta", format: .text, sourceSize: 11, modificationTime: 100),
@@ -17,20 +16,32 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
     ]
     for article in articles { try writer.addDocument(article) }
     var alpha = PostingsEncoder()
-    alpha.add(document: 0, positions: [0, 1])
+    alpha.add(document: 0, positions: [0, 1], length: 3)
     var beta = PostingsEncoder()
-    beta.add(document: 0, positions: [2])
-    beta.add(document: 1, positions: [0, 17, 18])
+    beta.add(document: 0, positions: [2], length: 3)
+    beta.add(document: 1, positions: [0, 17, 18], length: 20)
     var gamma = PostingsEncoder()
-    gamma.add(document: 1, positions: [19])
-    gamma.add(document: 2, positions: [300])
+    gamma.add(document: 1, positions: [19], length: 20)
+    gamma.add(document: 2, positions: [300], length: 301)
     let terms: [(bytes: [UInt8], encoder: PostingsEncoder)] = [
         (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
     ]
     try writer.writeTerms(count: terms.count) { (terms[$0].bytes[...], terms[$0].encoder) }
-    let written = try writer.finish(documentLengths: [3, 20, 301], analysis: sampleAnalysis)
-    let manifest = Manifest(generation: number + 1, segments: [written.info], files: written.files)
-    try manifest.commit(directory: directory)
+    return try commitSegment(writer, documentLengths: [3, 20, 301])
+}
+
+/// A new segment writer for `directory`, numbered past every file there.
+func newSegmentWriter(in directory: String) throws -> SegmentWriter {
+    try SegmentWriter(directory: directory, number: Manifest.highestNumberUsed(directory: directory) + 1)
+}
+
+/// Finishes `writer`'s segment and commits it as the index's only segment.
+func commitSegment(
+    _ writer: SegmentWriter, documentLengths: [UInt32], analysis: AnalysisSettings = sampleAnalysis
+) throws -> Manifest {
+    let written = try writer.finish(documentLengths: documentLengths, analysis: analysis)
+    let manifest = Manifest(generation: writer.number + 1, segments: [written.info], files: written.files)
+    try manifest.commit(directory: writer.directory)
     return manifest
 }
 
