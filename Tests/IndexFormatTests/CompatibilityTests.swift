@@ -12,7 +12,10 @@ import Testing
 @Suite("Format compatibility")
 struct CompatibilityTests {
     /// Fixtures/v2 was written by `gazette index src --index v2` (format
-    /// version 2, bundled gazetteer) from the same two files as v1.
+    /// version 2, bundled gazetteer) from the same two files as v1. Its terms
+    /// file (and that file's length and checksum in MANIFEST) was then
+    /// rewritten, same terms and entries, when the dictionary moved to
+    /// prefix-compressed blocks (IndexFileFormat.md, "Terms").
     @Test("the version 2 fixture opens, verifies and answers, actors included")
     func version2() throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/v2", withExtension: nil))
