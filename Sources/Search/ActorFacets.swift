@@ -41,10 +41,11 @@ extension Searcher {
         let run = try reader.terms.range(withPrefix: ActorTerm.prefix)
         var result: [(String, TermInfo)] = []
         result.reserveCapacity(run.count)
-        for index in run {
-            let term = try reader.terms.term(at: index)
-            guard let id = ActorTerm.id(term) else { continue }
-            result.append((id, try reader.terms.info(at: index)))
+        // One pass over the run: the dictionary decodes each of its blocks once.
+        var iterator = reader.terms.makeIterator(from: run.lowerBound)
+        while try iterator.next(), iterator.ordinal < run.upperBound {
+            guard let id = ActorTerm.id(iterator.term) else { continue }
+            result.append((id, iterator.info))
         }
         return result
     }
