@@ -124,16 +124,11 @@ public struct SegmentReader: Sendable {
     /// throws, naming the file and the offset (`gazette verify`).
     public func verifyStructure() throws(IndexError) -> StructureReport {
         var report = StructureReport()
-        var previous: [UInt8]? = nil
-        for index in 0..<terms.count {
-            let term = try terms.term(at: index)
-            if let previous, !previous.lexicographicallyPrecedes(term) {
-                throw IndexError.corrupt(
-                    "term \(index) is not after term \(index - 1): the dictionary is out of order",
-                    path: terms.file.path)
-            }
-            previous = term
-            let info = try terms.info(at: index)
+        // The iterator checks that each term follows the one before it.
+        var iterator = terms.makeIterator()
+        while try iterator.next() {
+            let index = iterator.ordinal
+            let info = iterator.info
             var cursor = try postings(for: info)
             var documents: UInt32 = 0
             var occurrences: UInt64 = 0

@@ -42,10 +42,13 @@ extension Searcher {
     func actorTerms() throws(IndexError) -> [(id: String, infos: [TermInfo?])] {
         var byID: [String: [TermInfo?]] = [:]
         for (position, segment) in reader.segments.enumerated() {
-            for index in try segment.terms.range(withPrefix: ActorTerm.prefix) {
-                guard let id = ActorTerm.id(try segment.terms.term(at: index)) else { continue }
+            // One pass over the run: the dictionary decodes each of its blocks once.
+            let run = try segment.terms.range(withPrefix: ActorTerm.prefix)
+            var iterator = segment.terms.makeIterator(from: run.lowerBound)
+            while try iterator.next(), iterator.ordinal < run.upperBound {
+                guard let id = ActorTerm.id(iterator.term) else { continue }
                 var infos = byID[id] ?? [TermInfo?](repeating: nil, count: reader.segments.count)
-                infos[position] = try segment.terms.info(at: index)
+                infos[position] = iterator.info
                 byID[id] = infos
             }
         }

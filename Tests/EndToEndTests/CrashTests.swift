@@ -44,18 +44,10 @@ struct CrashTests {
         let wanted = 8
         while interrupted < wanted && kills < 5 * wanted {
             kills += 1
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["index", "second", "--index", index, "--quiet"]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let child = try Child(["index", directory.url("second"), "--index", index, "--quiet"])
             // Anywhere from start-up to a fifth past the end of a whole run.
             usleep(UInt32(random.next() % max(span, 1)))
-            if process.isRunning { interrupted += 1 }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            if child.kill() { interrupted += 1 }
 
             let check = try CLI.run(["verify", "--index", index], in: directory.path)
             #expect(check.status == 0, "verify after a kill: \(check.stderr)")
@@ -113,17 +105,9 @@ struct CrashTests {
         let wanted = 5
         while interrupted < wanted && kills < 5 * wanted {
             kills += 1
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["optimize", "--index", index]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let child = try Child(["optimize", "--index", index])
             usleep(UInt32(whole / 5 + random.next() % max(whole * 4 / 5, 1)))
-            if process.isRunning { interrupted += 1 }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            if child.kill() { interrupted += 1 }
 
             let check = try CLI.run(["verify", "--index", index], in: directory.path)
             #expect(check.status == 0, "verify after a kill: \(check.stderr)")
@@ -134,5 +118,38 @@ struct CrashTests {
             if check.stdout.contains(" in 1 segment,") { try segmented() }
         }
         #expect(interrupted >= wanted, "only \(interrupted) of \(kills) kills interrupted the merge")
+    }
+}
+
+/// A `gazette` run started with posix_spawn, to be killed: Foundation's
+/// `Process` sometimes never notices a SIGKILLed child's exit on Linux (its
+/// `waitUntilExit` then hangs on a reaped zombie), so kills are waited for
+/// with `waitpid` here.
+struct Child {
+    let pid: pid_t
+
+    init(_ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([CLI.binary] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, CLI.binary, &actions, nil, argv, environ)
+        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }
+        self.pid = pid
+    }
+
+    /// Kills the run with SIGKILL and waits for it; whether it was still running.
+    func kill() -> Bool {
+        var status: Int32 = 0
+        let running = waitpid(pid, &status, WNOHANG) == 0
+        if running {
+            Glibc.kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
+        return running
     }
 }

@@ -261,27 +261,41 @@ struct StructureTests {
         #expect(report.terms == 3 && report.postings == 5 && report.positions == 8 && report.documents == 3)
     }
 
+    /// A value of the sample's term dictionary to damage: where it lies, in
+    /// the one block of the sample's three terms (alpha, beta, gamma).
+    enum TermsDamage: CaseIterable, Sendable {
+        /// beta's document frequency: 2 → 1 leaves a posting unread.
+        case documentFrequency
+        /// beta's total term frequency: 4 → 5.
+        case totalTermFrequency
+        /// gamma's first byte: "gamma" becomes "aamma", before "beta".
+        case order
+
+        /// The offset of the byte to change, its new value, and the file the error names.
+        func change(_ layout: TermsFileLayout) -> (offset: Int, value: UInt8, file: String) {
+            switch self {
+            // beta's info entry starts with DocFreq << 2 | flags (its frequency differs: then
+            // TotalTermFreq).
+            case .documentFrequency:
+                (layout.infoEntries[0][1][0], UInt8(1 << 2 | layout.infoHeads[0][1] & 3), "postings")
+            case .totalTermFrequency: (layout.infoEntries[0][1][1], 5, "postings")
+            case .order: (layout.termEntries[0][2].suffixOffset, UInt8(ascii: "a"), "terms")
+            }
+        }
+    }
+
     @Test(
         "damage sealed with fresh checksums is still found, in the file it is in",
-        arguments: [
-            // beta's document frequency (entry 1, offset 8): 2 → 1 leaves a posting unread.
-            (48 + 8, UInt8(1), "postings"),
-            // beta's total term frequency (entry 1, offset 16): 4 → 5.
-            (48 + 16, UInt8(5), "postings"),
-            // gamma's term start (entry 2, offset 0): its bytes become "alpha", before "beta".
-            (96 + 0, UInt8(0), "terms"),
-        ])
-    func sealedDamage(entryOffset: Int, value: UInt8, file: String) throws {
+        arguments: TermsDamage.allCases)
+    func sealedDamage(damage: TermsDamage) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var manifest = try writeSampleSegment(in: directory.path)
         let name = manifest.segments[0].fileName(.terms)
         let path = directory.path + "/" + name
         var bytes = try readBytes(path)
-        // The trailer (TermCount, TermBytesStart, EntriesStart) ends 12 bytes before the end.
-        var entriesStart = 0
-        for k in 0..<8 { entriesStart |= Int(bytes[bytes.count - 12 - 8 + k]) << (8 * k) }
-        bytes[entriesStart + entryOffset] = value
+        let (offset, value, file) = damage.change(TermsFileLayout(bytes))
+        bytes[offset] = value
         // Re-seal: a fresh footer checksum, and the manifest's copy of it.
         let crc = reseal(&bytes)
         try writeBytes(path, bytes)
