@@ -112,8 +112,10 @@ extension Searcher {
         var analysis = DocumentAnalysis()
         var sentenceCounts: [String: Int] = [:]
         var sentenceArticles: [String: Int] = [:]
+        // In document order, through one cursor: each compressed block is decompressed once.
+        var documents = DocumentStore.Cursor(reader.documents)
         for document in anchorDocuments {
-            let article = try reader.documents.article(document)
+            let article = try documents.article(document)
             analyzer.analyze(title: article.title, body: article.body, into: &analysis)
             func id(_ mention: DocumentAnalysis.Mention) -> String {
                 analysis.id(of: mention.actor, in: catalog.gazetteer)
