@@ -18,32 +18,36 @@ import NewsCore
 /// Call order: `add` for documents 0, 1, 2, …, then `finish`. Only the block
 /// being filled and the block index (12 bytes a block) stay in memory.
 public final class DocumentStoreWriter {
-    /// Uncompressed bytes after which a block is compressed and written: 60 KiB,
-    /// the block size of Lucene's high-compression stored fields (16 KiB is its
-    /// fast one's).
+    /// Uncompressed bytes after which a block is compressed and written: 16 KiB,
+    /// the block of Lucene's fast (default) stored-fields mode, where its
+    /// high-compression mode takes 60 KiB.
     ///
     /// Measured on Reuters-21578 (19,045 articles, 18.4 MB of records, about
-    /// 1 KB each), level 3; the store's size, the instructions to write it
-    /// (callgrind) and to read one random document:
+    /// 1 KB each), level 3: the documents file, then the instructions
+    /// (callgrind) to write it, to read one random document, and to run the 20
+    /// queries of `IndexBenchmarks` (top 10 with snippets: 10 documents read a
+    /// query):
     ///
-    ///     block    size      write   read one
-    ///     (none)   18.42 MB  0.20 G   0.02 M   (the uncompressed store)
-    ///     16 KiB    8.20 MB  0.97 G   0.28 M   (~28 µs)
-    ///     32 KiB    7.77 MB  0.92 G   0.52 M   (~45 µs)
-    ///     60 KiB    7.41 MB  0.87 G   0.90 M   (~75 µs)
-    ///    128 KiB    7.08 MB  0.88 G   2.17 M   (~150 µs)
+    ///     block     size      write   read one          20 queries
+    ///     none      18.42 MB  0.20 G  0.02 M             184 M  (uncompressed)
+    ///     16 KiB     8.20 MB  0.97 G  0.28 M (~28 µs)    233 M
+    ///     32 KiB     7.77 MB  0.92 G  0.52 M (~45 µs)    280 M
+    ///     60 KiB     7.41 MB  0.87 G  0.90 M (~75 µs)    356 M
+    ///    128 KiB     7.08 MB  0.88 G  2.17 M (~150 µs)
     ///
     /// Each doubling saves about 5% of the store and doubles the cost of one
-    /// document; compression costs about the same at every size. At 60 KiB a page of
-    /// ten results costs under a millisecond to read, the store is 10% smaller
-    /// than at 16 KiB, and reading in order (``DocumentStore/Cursor``,
+    /// document, which snippets pay ten times a query: queries cost 26% more
+    /// than with the uncompressed store at 16 KiB, 93% more at 60 KiB, whose
+    /// store is only 0.8 MB smaller. Compression costs about the same at every
+    /// size, and reading in order (``DocumentStore/Cursor``,
     /// ``DocumentStore/forEachArticle(_:)``) decompresses each block once.
-    static let blockSize = 60 << 10
-    /// zstd's compression level. At 60 KiB blocks, level 1: 7.90 MB, 0.78 G
-    /// instructions; 3: 7.41 MB, 0.87 G; 6: 7.10 MB, 2.76 G; 9: 7.02 MB, 3.87 G.
-    /// Level 3 (zstd's default) is the knee: `gazette index` on Reuters takes
-    /// 9.08 G instructions with it (8.40 G with the uncompressed store); level
-    /// 6 would add 1.9 G more, a fifth, for a store 4% smaller.
+    static let blockSize = 16 << 10
+    /// zstd's compression level. At 16 KiB blocks: level 1, 8.50 MB, 0.84 G
+    /// instructions to write, 0.24 M to read one document; level 3, 8.20 MB,
+    /// 0.97 G, 0.28 M; level 6, 7.94 MB, 2.92 G, 0.32 M; level 9, 7.89 MB,
+    /// 3.65 G, 0.31 M. Level 3, zstd's default: level 1 saves 1.4% of
+    /// `gazette index` (9.2 G instructions in all) for a store 4% larger, and
+    /// level 6 costs a fifth more for one 3% smaller.
     static let compressionLevel: Int32 = 3
 
     private let file: IndexFileWriter
