@@ -28,12 +28,15 @@ public final class DocumentStoreWriter {
     /// queries of `IndexBenchmarks` (top 10 with snippets: 10 documents read a
     /// query):
     ///
-    ///     block     size      write   read one          20 queries
-    ///     none      18.42 MB  0.20 G  0.02 M             184 M  (uncompressed)
-    ///     16 KiB     8.20 MB  0.97 G  0.28 M (~28 µs)    233 M
-    ///     32 KiB     7.77 MB  0.92 G  0.52 M (~45 µs)    280 M
-    ///     60 KiB     7.41 MB  0.87 G  0.90 M (~75 µs)    356 M
-    ///    128 KiB     7.08 MB  0.88 G  2.17 M (~150 µs)
+    ///     block     size      write   read one                20 queries
+    ///     none      18.42 MB  0.20 G  0.02 M (1.3–2.4 µs)     184 M  (uncompressed)
+    ///     16 KiB     8.20 MB  0.97 G  0.28 M (29–43 µs)       233 M
+    ///     32 KiB     7.77 MB  0.92 G  0.52 M (45–75 µs)       280 M
+    ///     60 KiB     7.41 MB  0.87 G  0.90 M (75–123 µs)      356 M
+    ///    128 KiB     7.08 MB  0.88 G  2.17 M (150–260 µs)
+    ///
+    /// (The times are medians of 20,000 random reads in a warm process, as
+    /// far apart as this shared machine's runs spread them.)
     ///
     /// Each doubling saves about 5% of the store and doubles the cost of one
     /// document, which snippets pay ten times a query: queries cost 26% more
