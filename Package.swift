@@ -32,7 +32,8 @@ let package = Package(
             name: "TextAnalysis", dependencies: ["NewsCore", "CStemmer"],
             exclude: ["Gazetteer/actors.txt"], swiftSettings: strict
         ),
-        .target(name: "IndexFormat", dependencies: ["NewsCore"], swiftSettings: strict),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "IndexFormat", dependencies: ["NewsCore", "CZstd"], swiftSettings: strict),
         .target(
             name: "Indexing",
             dependencies: ["NewsCore", "TextAnalysis", "IndexFormat"],

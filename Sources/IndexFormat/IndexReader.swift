@@ -91,6 +91,30 @@ public struct IndexReader: Sendable {
         return try segments[segment].documents.article(local)
     }
 
+    /// Reads stored articles by index-wide number; in increasing order, each
+    /// compressed block is decompressed once.
+    public struct ArticleCursor {
+        let reader: IndexReader
+        private var cursors: [DocumentStore.Cursor?]
+
+        init(_ reader: IndexReader) {
+            self.reader = reader
+            cursors = Array(repeating: nil, count: reader.segments.count)
+        }
+
+        public mutating func article(_ document: UInt32) throws(IndexError) -> Article {
+            guard document < reader.documentCount else {
+                throw IndexError.corrupt(
+                    "document \(document) is past the last one (\(reader.documentCount))", path: reader.directory)
+            }
+            let (segment, local) = reader.locate(document)
+            if cursors[segment] == nil { cursors[segment] = DocumentStore.Cursor(reader.segments[segment].documents) }
+            return try cursors[segment]!.article(local)
+        }
+    }
+
+    public func articleCursor() -> ArticleCursor { ArticleCursor(self) }
+
     public func isDeleted(_ document: UInt32) -> Bool {
         let (segment, local) = locate(document)
         return segments[segment].isDeleted(local)

@@ -31,8 +31,10 @@ struct SegmentMerger {
         let segment = try SegmentWriter(directory: directory, number: number)
         for (input, map) in zip(inputs, maps) {
             let sources = try input.sources()
+            // In order through one cursor: each compressed block is decompressed once.
+            var articles = DocumentStore.Cursor(input.documents)
             for document in 0..<input.documentCount where map[Int(document)] >= 0 {
-                try segment.addDocument(try input.documents.article(document), source: sources[Int(document)])
+                try segment.addDocument(try articles.article(document), source: sources[Int(document)])
             }
         }
 

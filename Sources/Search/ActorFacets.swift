@@ -138,8 +138,10 @@ extension Searcher {
         var analysis = DocumentAnalysis()
         var sentenceCounts: [String: Int] = [:]
         var sentenceArticles: [String: Int] = [:]
+        // In document order, through one cursor: each compressed block is decompressed once.
+        var articles = reader.articleCursor()
         for document in anchorDocuments {
-            let article = try reader.article(document)
+            let article = try articles.article(document)
             analyzer.analyze(title: article.title, body: article.body, into: &analysis)
             func id(_ mention: DocumentAnalysis.Mention) -> String {
                 analysis.id(of: mention.actor, in: catalog.gazetteer)
