@@ -6,7 +6,7 @@ Usage: python3 tools/bench/make_corpus.py OUT_DIR [--docs 1000000]
 
 Writes OUT_DIR/<name>/NNNN/NNNNNNN.{txt,html} (1,000 files per folder) and a
 manifest OUT_DIR/corpus.json (kept outside the corpus folder, so no engine
-sees it). <name> is `news-<size>` when every file is a distinct real article
+sees it; hence one corpus per OUT_DIR). <name> is `news-<size>` when every file is a distinct real article
 and `news-<size>-replicated` when real text ran out and some articles were
 copied under new ids; the manifest and the last lines printed say how many of
 each.
@@ -187,10 +187,22 @@ def main():
 
     name = f"news-{size_name(n)}" + ("-replicated" if replicas else "")
     folder = os.path.join(args.out_dir, name)
+    manifest_path = os.path.join(args.out_dir, "corpus.json")
+    # One corpus per OUT_DIR: its corpus.json must not be overwritten by another corpus's.
+    try:
+        with open(manifest_path) as f:
+            previous = json.load(f).get("name")
+    except (OSError, ValueError):
+        previous = None
+    if previous and previous != name and os.path.isdir(os.path.join(args.out_dir, previous)):
+        sys.exit(f"make_corpus: {args.out_dir} already holds the corpus {previous} (see {manifest_path}); "
+                 f"choose another OUT_DIR for {name}")
     if os.path.exists(folder):
         if not args.force:
             sys.exit(f"make_corpus: {folder} exists; use --force to replace it")
+        removing = time.monotonic()
         shutil.rmtree(folder)
+        started += time.monotonic() - removing  # the build time leaves out deleting the old corpus
     os.makedirs(folder)
 
     # Per-source counts of what was actually written (for a subset, fewer than read).
@@ -285,7 +297,6 @@ def main():
         ],
         "build_seconds": round(seconds, 1),
     }
-    manifest_path = os.path.join(args.out_dir, "corpus.json")
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
