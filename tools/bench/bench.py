@@ -106,12 +106,17 @@ class Gazette:
 
     def default_memory_mb(self):
         """The --memory default printed by --help, if it prints one."""
-        for line in self.help.splitlines():
-            if "--memory" in line:
-                block = self.help[self.help.index(line):][:400]
-                match = re.search(r"default:?\s*([\d,]+)\s*(MB|MiB|M)?", block)
-                if match:
-                    return int(match.group(1).replace(",", ""))
+        lines = self.help.splitlines()
+        for number, line in enumerate(lines):
+            if not line.lstrip().startswith("--memory"):
+                continue
+            block = [line]  # the option's help runs until the next option
+            for following in lines[number + 1:]:
+                if following.lstrip().startswith("-") or not following.strip():
+                    break
+                block.append(following)
+            match = re.search(r"default:?\s*([\d,]+)", " ".join(block))
+            return int(match.group(1).replace(",", "")) if match else None
         return None
 
     def index_command(self, corpus, index_dir, threads, memory_mb, extra):
@@ -605,6 +610,9 @@ def main():
                 notes.append("gazette has no --rebuild option yet: every run starts from an empty index folder")
             if not gazette.supports("--memory"):
                 notes.append("gazette has no --memory option yet: no memory budget to compare its peak RSS with")
+            elif not args.memory and gazette.default_memory_mb() is None:
+                notes.append("gazette's --help prints no --memory default: pass --memory to compare its peak RSS "
+                             "with a budget")
         else:
             module = PEER_MODULES[engine]
             python, version = find_python(module)
