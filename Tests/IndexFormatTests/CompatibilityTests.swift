@@ -11,6 +11,55 @@ import Testing
 ///   b.html: <title>Oil</title> <p>OPEC cuts oil output; Iran&#39;s exports rise.</p>
 @Suite("Format compatibility")
 struct CompatibilityTests {
+    /// Fixtures/v3 was written by `gazette index src --index v3 --threads 1`
+    /// (format version 3: one segment of 142 documents) from the same two files
+    /// as v1 and v2, then 140 files "Filler NNN" / "The common word appears in
+    /// filler NNN.", so that "common" fills a packed block of 128 documents
+    /// with its skip entry.
+    @Test("the version 3 fixture opens, verifies and answers: actors, a packed block, stored text, sources")
+    func version3() throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/v3", withExtension: nil))
+        let reader = try IndexReader(directory: url.path)
+        try reader.verifyChecksums()
+        let report = try reader.verifyStructure()
+        #expect(report.documents == 142)
+        #expect(reader.documentCount == 142 && reader.segments.count == 1)
+        #expect(reader.analysis.stemmer == "english")
+        #expect(reader.analysis.recognisesActors)
+        #expect(reader.analysis.zoneWeights == ZoneWeights(title: 3, lead: 3, body: 1))
+        let segment = reader.segments[0]
+        #expect(try segment.analysisFile.settings().gazetteer.contains("IRN country Iran"))
+        // Stemmed words: "forces" is stored as "forc".
+        #expect(try segment.terms.lookup(Array("forc".utf8)) != nil)
+        #expect(try segment.terms.lookup(Array("forces".utf8)) == nil)
+        // a.txt: "Iran" in the title (position 0, weight 3) and "Tehran" opening the
+        // body's lead (position 3 + 16 = 19), weight 3; b.html names Iran too.
+        let iran = try #require(try segment.terms.lookup(Array("@IRN".utf8)))
+        #expect(iran.documentFrequency == 2)
+        var cursor = try segment.postings(for: iran)
+        #expect(try cursor.next())
+        #expect(cursor.document == 0 && cursor.frequency == 6)
+        #expect(try cursor.positions() == [0, 0, 0, 19, 19, 19])
+        // "common": 140 documents, one packed block of 128 and a tail of 12.
+        let common = try #require(try segment.terms.lookup(Array("common".utf8)))
+        #expect(common.documentFrequency == 140)
+        var commons = try segment.postings(for: common)
+        #expect(try commons.advance(to: 130))
+        #expect(commons.document == 130)
+        // Two title words, the 16-position gap, then "The" (18) and "common" (19).
+        #expect(try commons.positions() == [19])
+        // Document lengths count words only: 3 + 7 and 1 + 7.
+        #expect(try segment.lengths.length(of: 0) == 10)
+        #expect(try segment.lengths.length(of: 1) == 8)
+        let article = try reader.article(1)
+        #expect(article.path == "src/b.html" && article.title == "Oil")
+        #expect(
+            article.body.contains("OPEC cuts oil output; Iran\u{2019}s exports rise.")
+                || article.body.contains("OPEC cuts oil output; Iran's exports rise."))
+        let sources = try segment.sources()
+        #expect(sources.count == 142 && sources[2].path == "src/filler-000.txt")
+    }
+
     /// Fixtures/v2 was written by `gazette index src --index v2` (format
     /// version 2: one segment, postings as VInts) from the same two files as
     /// v1. Version 3 changed every file, so it is refused by name.
