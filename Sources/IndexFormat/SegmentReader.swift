@@ -90,6 +90,15 @@ public struct SegmentReader: Sendable {
         try SourceListReader.read(file: sourcesFile, segmentID: info.id, documentCount: info.documentCount)
     }
 
+    /// Calls `body` with each document's source, its path as bytes (see
+    /// ``SourceListReader/forEach(file:segmentID:documentCount:_:)``).
+    public func forEachSource(
+        _ body: (_ document: UInt32, _ path: Span<UInt8>, _ size: UInt64, _ time: Int64, _ hash: UInt64) -> Void
+    ) throws(IndexError) {
+        try SourceListReader.forEach(
+            file: sourcesFile, segmentID: info.id, documentCount: info.documentCount, body)
+    }
+
     /// Reads every byte of every file and compares checksums with the footers.
     public func verifyChecksums() throws(IndexError) {
         for file in [terms.file, postings, positions, lengths.file, documents.file, analysisFile.file, sourcesFile] {

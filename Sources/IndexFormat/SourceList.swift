@@ -68,6 +68,44 @@ public final class SourceListWriter {
 
 /// Reads a segment's source list, checksummed in full (it is read whole).
 public enum SourceListReader {
+    /// Calls `body` with each document's path bytes, size, modification time
+    /// and content hash, in document order, making no String: a sync of a
+    /// million files keeps no path of the index in memory.
+    public static func forEach(
+        file: MappedFile, segmentID: SegmentID, documentCount: UInt32,
+        _ body: (_ document: UInt32, _ path: Span<UInt8>, _ size: UInt64, _ time: Int64, _ hash: UInt64) -> Void
+    ) throws(IndexError) {
+        try IndexFileFooter.verify(file)
+        let (header, start) = try IndexFileHeader.read(from: file, expecting: .sources)
+        try checkSegment(header, segmentID, file)
+        let count = try file.uint32(at: start)
+        guard count == documentCount else {
+            throw IndexError.corrupt(
+                "sources file lists \(count) documents, the segment \(documentCount)", path: file.path, offset: start)
+        }
+        let end = file.count - IndexFileFooter.length
+        var offset = start + 4
+        var path: [UInt8] = []
+        for document in 0..<count {
+            let shared = try file.vint(at: &offset, limit: end)
+            let length = try file.vint(at: &offset, limit: end)
+            guard shared <= UInt64(path.count), length <= UInt64(end - offset) else {
+                throw IndexError.corrupt("a source path is out of bounds", path: file.path, offset: offset)
+            }
+            path.removeSubrange(Int(shared)...)
+            _ = try file.withBytes(at: offset, count: Int(length)) { (suffix: Span<UInt8>) in path.append(suffix) }
+            offset += Int(length)
+            let size = try file.vint(at: &offset, limit: end)
+            let time = Int64(bitPattern: try file.vint(at: &offset, limit: end))
+            let hash = try file.uint64(at: offset)
+            offset += 8
+            body(document, path.span, size, time, hash)
+        }
+        guard offset == end else {
+            throw IndexError.corrupt("unexpected bytes after the last source", path: file.path, offset: offset)
+        }
+    }
+
     public static func read(
         file: MappedFile, segmentID: SegmentID, documentCount: UInt32
     ) throws(IndexError) -> [SourceEntry] {

@@ -72,37 +72,41 @@ public struct CorpusSync: Sendable {
         read: @escaping @Sendable (String, SystemFiles.Status) -> FileOutcome
     ) throws(IndexError) -> Summary {
         var summary = Summary()
-        // The indexed files, found by a 64-bit hash of their path (cheaper
-        // to hash than a String, for a million files); equal hashes chain.
-        var indexed: [(location: IndexWriter.Location, source: SourceEntry, next: Int32)] = []
-        var byPath: [UInt64: Int32] = [:]
-        try writer.existingSources { location, source in
-            let key = Self.key(source.path)
-            indexed.append((location, source, byPath[key] ?? -1))
-            byPath[key] = Int32(indexed.count - 1)
+        // The indexed files, found by the 128-bit key of their path;
+        // entries whose first halves are equal chain.
+        var indexed: [IndexWriter.IndexedFile] = []
+        var next: [Int32] = []
+        var byKey: [UInt64: Int32] = [:]
+        try writer.indexedFiles { file in
+            next.append(byKey[file.key.0] ?? -1)
+            byKey[file.key.0] = Int32(indexed.count)
+            indexed.append(file)
         }
         var seen = [Bool](repeating: false, count: indexed.count)
         func find(_ path: String) -> Int? {
-            var index = Int(byPath[Self.key(path)] ?? -1)
+            var path = path
+            let key = path.withUTF8 { IndexWriter.key($0.span) }
+            var index = Int(byKey[key.0] ?? -1)
             while index >= 0 {
-                if !seen[index] && indexed[index].source.path == path { return index }
-                index = Int(indexed[index].next)
+                if !seen[index] && indexed[index].key == key { return index }
+                index = Int(next[index])
             }
             return nil
         }
         var failedBefore: [String: FailedFile] = [:]
         for item in writer.failedFiles { failedBefore[item.path] = item }
 
-        var work: [(path: String, status: SystemFiles.Status, work: Work)] = []
+        // Files to read, by their index in `files` (no path copied).
+        var work: [(file: Int, work: Work)] = []
         var failed: [FailedFile] = []
-        for (path, status) in files {
+        for (position, (path, status)) in files.enumerated() {
             if let found = find(path) {
                 seen[found] = true
-                let (location, source, _) = indexed[found]
-                if source.size == status.size && source.modificationTime == status.modificationTime {
+                let file = indexed[found]
+                if file.size == status.size && file.modificationTime == status.modificationTime {
                     summary.unchanged += 1
                 } else {
-                    work.append((path, status, .changed(location, hash: source.contentHash)))
+                    work.append((position, .changed(file.location, hash: file.contentHash)))
                 }
             } else if let before = failedBefore[path], before.size == status.size,
                 before.modificationTime == status.modificationTime
@@ -110,7 +114,7 @@ public struct CorpusSync: Sendable {
                 failed.append(before)
                 summary.failedBefore += 1
             } else {
-                work.append((path, status, .new))
+                work.append((position, .new))
             }
         }
         // What is left was indexed and is no longer in the folder.
@@ -119,21 +123,21 @@ public struct CorpusSync: Sendable {
             summary.deleted += 1
         }
 
-        let results = try process(work, writer: writer, read: read)
+        let results = try process(work, files: files, writer: writer, read: read)
         for result in results {
             switch result.outcome {
             case .unchanged: summary.unchanged += 1
             case .added: summary.added += 1
             case .updated: summary.updated += 1
             case .failed(let reason):
-                let item = work[result.index]
+                let item = files[work[result.index].file]
                 failed.append(
                     FailedFile(
                         path: item.path, size: item.status.size, modificationTime: item.status.modificationTime,
                         reason: reason))
                 summary.failures.append((item.path, reason))
             }
-            for warning in result.warnings { summary.warnings.append((work[result.index].path, warning)) }
+            for warning in result.warnings { summary.warnings.append((files[work[result.index].file].path, warning)) }
         }
         failed.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         summary.failed = failed.count
@@ -149,11 +153,6 @@ public struct CorpusSync: Sendable {
             if summary.merges > 0 { summary.commit = try writer.commit() }
         }
         return summary
-    }
-
-    private static func key(_ path: String) -> UInt64 {
-        var path = path
-        return path.withUTF8 { ContentHash.hash($0.span) }
     }
 
     private enum Outcome: Sendable {
@@ -179,7 +178,7 @@ public struct CorpusSync: Sendable {
     /// Reads and indexes `work` on `threads` threads; results come back in
     /// `work`'s order.
     private func process(
-        _ work: [(path: String, status: SystemFiles.Status, work: Work)], writer: IndexWriter,
+        _ work: [(file: Int, work: Work)], files: [(path: String, status: SystemFiles.Status)], writer: IndexWriter,
         read: @escaping @Sendable (String, SystemFiles.Status) -> FileOutcome
     ) throws(IndexError) -> [Result] {
         let shared = Shared()
@@ -188,6 +187,7 @@ public struct CorpusSync: Sendable {
         let threads = max(1, min(threads, work.count / 50))
         let share = memoryBudget / threads
         let items = work
+        let files = files
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             // Each thread analyses with its own analyser: a stemmer serves one
             // thread at a time.
@@ -203,7 +203,8 @@ public struct CorpusSync: Sendable {
                     let index = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < items.count else { break }
                     let item = items[index]
-                    switch read(item.path, item.status) {
+                    let file = files[item.file]
+                    switch read(file.path, file.status) {
                     case .failed(let reason):
                         if case .changed(let location, _) = item.work { writer.delete(location) }
                         results.append(Result(index: index, outcome: .failed(reason), warnings: []))

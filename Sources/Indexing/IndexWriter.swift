@@ -191,6 +191,38 @@ public final class IndexWriter: Sendable {
         }
     }
 
+    /// What the sync needs of each live document of the base commit: where
+    /// it is, a 128-bit key of its path (two independent 64-bit hashes: for a
+    /// million paths the chance that two share a key is about 10^-27), and
+    /// its file's size, time and content hash. No path is kept in memory.
+    public struct IndexedFile: Sendable {
+        public var location: Location
+        public var key: (UInt64, UInt64)
+        public var size: UInt64
+        public var modificationTime: Int64
+        public var contentHash: UInt64
+    }
+
+    /// The 128-bit key of a path (see ``IndexedFile``).
+    public static func key(_ path: Span<UInt8>) -> (UInt64, UInt64) {
+        (ContentHash.hash(path), ContentHash.hash(path, seed: 0x5EED))
+    }
+
+    /// Every live document of the base commit, segment by segment.
+    public func indexedFiles(_ body: (IndexedFile) -> Void) throws(IndexError) {
+        guard let base else { return }
+        for segment in base.segments {
+            let number = segment.info.number
+            try segment.forEachSource { document, path, size, time, hash in
+                guard !segment.isDeleted(document) else { return }
+                body(
+                    IndexedFile(
+                        location: Location(segment: number, document: document), key: Self.key(path), size: size,
+                        modificationTime: time, contentHash: hash))
+            }
+        }
+    }
+
     /// The files that failed in the base commit (retried only once they change).
     public var failedFiles: [FailedFile] { base?.manifest.failed ?? [] }
 

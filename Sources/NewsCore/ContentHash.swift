@@ -9,9 +9,11 @@
 /// hashed as it is read. The length is mixed in, so inputs that differ only
 /// in trailing zero bytes differ.
 public enum ContentHash {
-    public static func hash(_ bytes: Span<UInt8>) -> UInt64 {
-        var lane0: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var lane1: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    /// - Parameter seed: another seed gives an independent hash (two of them
+    ///   make a 128-bit key).
+    public static func hash(_ bytes: Span<UInt8>, seed: UInt64 = 0) -> UInt64 {
+        var lane0: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count) ^ mix(seed)
+        var lane1: UInt64 = 0xC2B2_AE3D_27D4_EB4F ^ seed
         var i = 0
         let count = bytes.count
         while i + 16 <= count {

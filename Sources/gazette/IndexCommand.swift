@@ -113,23 +113,20 @@ struct IndexBuilder {
             gazetteer = actors
         }
         let writer = try IndexWriter(directory: index, analyzer: Analyzer(gazetteer: gazetteer), rebuild: rebuild)
-        let listing = try CorpusWalker(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? [])).walk()
+        var listing = try CorpusWalker(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? [])).walk()
         var skipped = listing.problems
-        var files: [(path: String, status: SystemFiles.Status)] = []
-        files.reserveCapacity(listing.files.count)
-        for file in listing.files {
-            if ArticleReader.isSupported(file.path) {
-                files.append(file)
-            } else {
-                let ext = ArticleReader.fileExtension(file.path)
-                skipped.append(
-                    IngestProblem(
-                        path: file.path,
-                        reason: ext.isEmpty
-                            ? "unsupported file type (no extension)" : "unsupported file type (.\(ext))",
-                        severity: .skipped))
-            }
+        // Filtered in place: a million paths are not copied.
+        for file in listing.files where !ArticleReader.isSupported(file.path) {
+            let ext = ArticleReader.fileExtension(file.path)
+            skipped.append(
+                IngestProblem(
+                    path: file.path,
+                    reason: ext.isEmpty ? "unsupported file type (no extension)" : "unsupported file type (.\(ext))",
+                    severity: .skipped))
         }
+        listing.files.removeAll { !ArticleReader.isSupported($0.path) }
+        let files = listing.files
+        listing.files = []
         let reader = ArticleReader()
         let sync = try CorpusSync(threads: threads, memoryBudget: memoryMB << 20).run(writer: writer, files: files) {
             path, status in

@@ -179,7 +179,12 @@ def run_child(command, log_prefix):
 
 
 def gazette_documents(stdout):
-    match = re.search(r"Indexed ([\d,]+) documents?", stdout)
+    """Documents in the index after the run: the summary's "index: N
+    documents in S segments" line (a commit), else "N unchanged" (an
+    up-to-date index, nothing committed)."""
+    match = re.search(r"index: ([\d,]+) documents? in", stdout)
+    if not match:
+        match = re.search(r"([\d,]+) unchanged", stdout)
     return int(match.group(1).replace(",", "")) if match else None
 
 
