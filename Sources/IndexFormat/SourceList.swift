@@ -106,40 +106,14 @@ public enum SourceListReader {
         }
     }
 
+    /// Every document's source, in document order (paths as Strings).
     public static func read(
         file: MappedFile, segmentID: SegmentID, documentCount: UInt32
     ) throws(IndexError) -> [SourceEntry] {
-        try IndexFileFooter.verify(file)
-        let (header, start) = try IndexFileHeader.read(from: file, expecting: .sources)
-        try checkSegment(header, segmentID, file)
-        let count = try file.uint32(at: start)
-        guard count == documentCount else {
-            throw IndexError.corrupt(
-                "sources file lists \(count) documents, the segment \(documentCount)", path: file.path, offset: start)
-        }
-        let end = file.count - IndexFileFooter.length
-        var offset = start + 4
         var sources: [SourceEntry] = []
-        sources.reserveCapacity(Int(count))
-        var previous: [UInt8] = []
-        for _ in 0..<count {
-            let shared = try file.vint(at: &offset, limit: end)
-            let length = try file.vint(at: &offset, limit: end)
-            guard shared <= UInt64(previous.count), length <= UInt64(end - offset) else {
-                throw IndexError.corrupt("a source path is out of bounds", path: file.path, offset: offset)
-            }
-            previous.removeSubrange(Int(shared)...)
-            previous.append(contentsOf: try file.bytes(at: offset, count: Int(length)))
-            let path = String(decoding: previous, as: UTF8.self)
-            offset += Int(length)
-            let size = try file.vint(at: &offset, limit: end)
-            let time = Int64(bitPattern: try file.vint(at: &offset, limit: end))
-            let hash = try file.uint64(at: offset)
-            offset += 8
-            sources.append(SourceEntry(path: path, size: size, modificationTime: time, contentHash: hash))
-        }
-        guard offset == end else {
-            throw IndexError.corrupt("unexpected bytes after the last source", path: file.path, offset: offset)
+        sources.reserveCapacity(Int(documentCount))
+        try forEach(file: file, segmentID: segmentID, documentCount: documentCount) { _, path, size, time, hash in
+            sources.append(SourceEntry(path: path.string, size: size, modificationTime: time, contentHash: hash))
         }
         return sources
     }

@@ -84,8 +84,7 @@ public struct CorpusSync: Sendable {
         }
         var seen = [Bool](repeating: false, count: indexed.count)
         func find(_ path: String) -> Int? {
-            var path = path
-            let key = path.withUTF8 { IndexWriter.key($0.span) }
+            let key = IndexWriter.key(path.utf8.span)
             var index = Int(byKey[key.0] ?? -1)
             while index >= 0 {
                 if !seen[index] && indexed[index].key == key { return index }

@@ -28,8 +28,13 @@ public struct ArticleReader: Sendable {
     /// The lower-cased extension of `path`, or "" if it has none. On the
     /// UTF-8 bytes: a sync of a million files asks it a million times.
     public static func fileExtension(_ path: String) -> String {
-        var copy = path
-        let ascii: String? = copy.withUTF8 { bytes in
+        let ascii = asciiExtension(path.utf8.span)
+        return ascii ?? slowExtension(path)
+    }
+
+    /// The lower-cased extension when it is ASCII, else nil.
+    private static func asciiExtension(_ bytes: Span<UInt8>) -> String? {
+        do {
             var end = bytes.count
             while end > 0, bytes[end - 1] == 0x2F { end -= 1 }  // trailing "/"
             var dot = -1
@@ -48,7 +53,6 @@ public struct ArticleReader: Sendable {
             }
             return ext.allSatisfy({ $0 < 0x80 }) ? String(decoding: ext, as: UTF8.self) : nil
         }
-        return ascii ?? slowExtension(path)
     }
 
     /// Non-ASCII extensions lower-case by Unicode's rules.
