@@ -44,6 +44,20 @@
         count = size
     }
 
+    /// Drops the pages read so far from this process's resident memory
+    /// (they stay in the kernel's page cache, and a later read maps them
+    /// again). A merge calls it as it goes, so that reading every input
+    /// segment once does not add their whole size to the indexer's peak
+    /// memory.
+    public func releaseResidentPages() {
+        guard count > 0 else { return }
+        // SAFETY: [base, base + count) is this object's own read-only private
+        // file mapping, alive until deinit. MADV_DONTNEED on it discards only
+        // the process's copies of clean file pages; the next load faults them
+        // in again from the file, so every read stays valid.
+        _ = unsafe madvise(UnsafeMutableRawPointer(mutating: base), count, MADV_DONTNEED)
+    }
+
     deinit {
         unsafe munmap(UnsafeMutableRawPointer(mutating: base), count)
     }

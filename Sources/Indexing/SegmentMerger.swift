@@ -36,14 +36,19 @@ struct SegmentMerger {
             for document in 0..<input.documentCount where map[Int(document)] >= 0 {
                 try segment.addDocument(try articles.article(document), source: sources[Int(document)])
             }
+            input.documents.file.releaseResidentPages()
         }
 
         let terms = try segment.termsWriter()
         var actorIDs = Set<String>()
         var cursors = MultiTermCursor(inputs.map(\.terms))
+        // Bytes of input postings and positions read since the inputs' pages
+        // were last released (see MappedFile.releaseResidentPages).
+        var readSinceRelease = 0
         while let (term, members) = try cursors.next() {
             var encoder = PostingsEncoder()
             for (input, info) in members {
+                readSinceRelease += info.postingsLength + info.positionsLength
                 var postings = try inputs[input].postings(for: info)
                 while try postings.next() {
                     let document = maps[input][Int(postings.document)]
@@ -53,6 +58,14 @@ struct SegmentMerger {
                         document: UInt32(document), positions: positions[...],
                         length: lengths[Int(document)])
                 }
+            }
+            if readSinceRelease >= 32 << 20 {
+                for input in inputs {
+                    input.postings.releaseResidentPages()
+                    input.positions.releaseResidentPages()
+                    input.terms.file.releaseResidentPages()
+                }
+                readSinceRelease = 0
             }
             guard encoder.documentFrequency > 0 else { continue }
             if let id = ActorTerm.id(term) { actorIDs.insert(id) }
