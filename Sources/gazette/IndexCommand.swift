@@ -45,7 +45,7 @@ struct IndexCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Memory for in-memory postings, in MB (default \(IndexBuilder.defaultMemory)); a segment is written whenever they fill it.",
+            "Memory for the postings being built, in MB, all threads together; a segment is written whenever it fills.",
             valueName: "MB"))
     var memory: Int = IndexBuilder.defaultMemory
 
