@@ -1,3 +1,5 @@
+import NewsCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -136,17 +138,7 @@
 
     /// Compares `length` bytes at `offset` with `key`, bytewise (as memcmp, shorter first).
     public func compare(at offset: Int, count length: Int, with key: Span<UInt8>) throws(IndexError) -> Int {
-        try withBytes(at: offset, count: length) { (stored: Span<UInt8>) -> Int in
-            let n = min(stored.count, key.count)
-            var i = 0
-            while i < n {
-                let a = stored[i]
-                let b = key[i]
-                if a != b { return a < b ? -1 : 1 }
-                i += 1
-            }
-            return stored.count == key.count ? 0 : (stored.count < key.count ? -1 : 1)
-        }.get()
+        try withBytes(at: offset, count: length) { (stored: Span<UInt8>) -> Int in compareBytes(stored, key) }.get()
     }
 
     /// CRC-32 of `length` bytes at `offset`.

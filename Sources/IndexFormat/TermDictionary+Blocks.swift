@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Decoding one block of the term dictionary (IndexFileFormat.md, "Terms"),
 /// straight from the mapped bytes: the scan a lookup makes, and the term and
 /// info entries an ordinal read or the iterator decodes.
@@ -276,17 +278,4 @@ func readLongVInt(_ bytes: Span<UInt8>, _ position: inout Int, _ end: Int) -> UI
     }
     position = Int.max
     return 0
-}
-
-/// Compares two byte strings as `memcmp` then length would: -1, 0 or 1.
-func compareBytes(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Int {
-    let n = min(a.count, b.count)
-    var i = 0
-    while i < n {
-        let x = a[i]
-        let y = b[i]
-        if x != y { return x < y ? -1 : 1 }
-        i += 1
-    }
-    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// What the dictionary knows of one term.
 public struct TermInfo: Equatable, Sendable {
     public var documentFrequency: UInt32

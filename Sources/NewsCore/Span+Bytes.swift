@@ -13,6 +13,20 @@ extension Span<UInt8> {
     }
 }
 
+/// Compares two byte strings as `memcmp` then length would: -1, 0 or 1. The
+/// one bytewise order of the project (terms on disk, directory listings).
+public func compareBytes(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Int {
+    let n = min(a.count, b.count)
+    var i = 0
+    while i < n {
+        let x = a[i]
+        let y = b[i]
+        if x != y { return x < y ? -1 : 1 }
+        i += 1
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}
+
 extension Array where Element == UInt8 {
     /// Appends the bytes of `span` in one copy (a loop of `append` checks
     /// uniqueness once per byte).

@@ -115,13 +115,5 @@ public struct CorpusWalker: Sendable {
         return order.map { entries[$0] }
     }
 
-    private static func precedes(_ x: [UInt8], _ y: [UInt8]) -> Bool {
-        let n = min(x.count, y.count)
-        var k = 0
-        while k < n {
-            if x[k] != y[k] { return x[k] < y[k] }
-            k += 1
-        }
-        return x.count < y.count
-    }
+    private static func precedes(_ x: [UInt8], _ y: [UInt8]) -> Bool { compareBytes(x.span, y.span) < 0 }
 }

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Interns term bytes as dense term ids: an open-addressing hash table over one
 /// byte arena, so that looking up a token's term allocates nothing.
 ///
@@ -128,14 +130,6 @@ public struct TermTable: Sendable {
 
     /// Whether term `a` of `first` sorts before term `b` of `second`, bytewise.
     public static func precedes(_ first: TermTable, _ a: Int, _ second: TermTable, _ b: Int) -> Bool {
-        let x = first.arena.span.extracting(first.range(a))
-        let y = second.arena.span.extracting(second.range(b))
-        let common = min(x.count, y.count)
-        var k = 0
-        while k < common {
-            if x[k] != y[k] { return x[k] < y[k] }
-            k += 1
-        }
-        return x.count < y.count
+        compareBytes(first.arena.span.extracting(first.range(a)), second.arena.span.extracting(second.range(b))) < 0
     }
 }
