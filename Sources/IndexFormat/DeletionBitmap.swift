@@ -63,7 +63,7 @@ public struct DeletionBitmap: Sendable, Equatable {
         words.reserveCapacity(wordCount)
         var counted = 0
         for index in 0..<wordCount {
-            var word = try file.uint64(at: start + 8 + index * 8)
+            let word = try file.uint64(at: start + 8 + index * 8)
             if index == wordCount - 1, documentCount % 64 != 0 {
                 guard word >> UInt64(documentCount % 64) == 0 else {
                     throw IndexError.corrupt(
@@ -73,7 +73,6 @@ public struct DeletionBitmap: Sendable, Equatable {
             }
             counted += word.nonzeroBitCount
             words.append(word)
-            word = 0
         }
         guard counted == Int(deletedCount) else {
             throw IndexError.corrupt(

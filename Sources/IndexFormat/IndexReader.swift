@@ -84,11 +84,8 @@ public struct IndexReader: Sendable {
 
     /// The stored article of index-wide document `document`.
     public func article(_ document: UInt32) throws(IndexError) -> Article {
-        guard document < documentCount else {
-            throw IndexError.corrupt("document \(document) is past the last one (\(documentCount))", path: directory)
-        }
-        let (segment, local) = locate(document)
-        return try segments[segment].documents.article(local)
+        var cursor = articleCursor()
+        return try cursor.article(document)
     }
 
     /// Reads stored articles by index-wide number; in increasing order, each

@@ -27,7 +27,10 @@ public struct SegmentInfo: Equatable, Sendable {
 
     public var liveCount: UInt32 { documentCount - deletedCount }
 
-    public func fileName(_ kind: IndexFileKind) -> String {
+    public func fileName(_ kind: IndexFileKind) -> String { Self.fileName(number: number, kind) }
+
+    /// `seg-<number>.<ext>`: the name of segment `number`'s file of `kind`.
+    public static func fileName(number: UInt64, _ kind: IndexFileKind) -> String {
         precondition(kind != .deletions && kind != .manifest)
         return Manifest.paddedName(number) + "." + kind.fileExtension
     }
@@ -153,10 +156,8 @@ public struct Manifest: Equatable, Sendable {
         }
         bytes.appendUInt32(UInt32(failed.count))
         for item in failed {
-            for text in [item.path] {
-                bytes.appendVInt(UInt64(text.utf8.count))
-                bytes.append(contentsOf: text.utf8)
-            }
+            bytes.appendVInt(UInt64(item.path.utf8.count))
+            bytes.append(contentsOf: item.path.utf8)
             bytes.appendVInt(item.size)
             bytes.appendVInt(UInt64(bitPattern: item.modificationTime))
             bytes.appendVInt(UInt64(item.reason.utf8.count))

@@ -32,20 +32,20 @@ public final class SegmentWriter {
         self.directory = directory
         self.number = number
         segmentID = SegmentID.random()
-        let info = SegmentInfo(number: number, id: segmentID, documentCount: 0)
-        documents = try DocumentStoreWriter(path: directory + "/" + info.fileName(.documents), segmentID: segmentID)
-        sources = try SourceListWriter(path: directory + "/" + info.fileName(.sources), segmentID: segmentID)
+        let path = { (kind: IndexFileKind) in directory + "/" + SegmentInfo.fileName(number: number, kind) }
+        documents = try DocumentStoreWriter(path: path(.documents), segmentID: segmentID)
+        sources = try SourceListWriter(path: path(.sources), segmentID: segmentID)
     }
 
     private func path(_ kind: IndexFileKind) -> String {
-        directory + "/" + SegmentInfo(number: number, id: segmentID, documentCount: 0).fileName(kind)
+        directory + "/" + SegmentInfo.fileName(number: number, kind)
     }
 
     private func record(_ kind: IndexFileKind, _ result: (length: Int, checksum: UInt32)) {
         written.append(
             Manifest.FileEntry(
-                name: SegmentInfo(number: number, id: segmentID, documentCount: 0).fileName(kind),
-                length: UInt64(result.length), checksum: result.checksum))
+                name: SegmentInfo.fileName(number: number, kind), length: UInt64(result.length),
+                checksum: result.checksum))
     }
 
     public var documentCount: Int { documents.count }

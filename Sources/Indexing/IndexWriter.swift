@@ -179,18 +179,6 @@ public final class IndexWriter: Sendable {
         public var document: UInt32
     }
 
-    /// Every live document of the base commit: where it is and where it came
-    /// from, segment by segment.
-    public func existingSources(_ body: (Location, SourceEntry) -> Void) throws(IndexError) {
-        guard let base else { return }
-        for segment in base.segments {
-            let sources = try segment.sources()
-            for (document, source) in sources.enumerated() where !segment.isDeleted(UInt32(document)) {
-                body(Location(segment: segment.info.number, document: UInt32(document)), source)
-            }
-        }
-    }
-
     /// What the sync needs of each live document of the base commit: where
     /// it is, a 128-bit key of its path (two independent 64-bit hashes: for a
     /// million paths the chance that two share a key is about 10^-27), and

@@ -83,8 +83,6 @@ struct SegmentMerger {
         }
         var merged = settings
         merged.learned = learned.values.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
-        var written = try segment.finish(documentLengths: lengths, analysis: merged)
-        written.info.documentCount = UInt32(next)
-        return written
+        return try segment.finish(documentLengths: lengths, analysis: merged)
     }
 }

@@ -63,24 +63,27 @@ public struct ArticleReader: Sendable {
     }
 
     public static func isSupported(_ path: String) -> Bool {
+        if case .success = format(of: path) { true } else { false }
+    }
+
+    /// The format of `path` by its extension, or why it is not an article.
+    public static func format(of path: String) -> Result<SourceFormat, IngestProblem> {
         let ext = fileExtension(path)
-        return textExtensions.contains(ext) || htmlExtensions.contains(ext)
+        if textExtensions.contains(ext) { return .success(.text) }
+        if htmlExtensions.contains(ext) { return .success(.html) }
+        return .failure(
+            IngestProblem(
+                path: path,
+                reason: ext.isEmpty ? "unsupported file type (no extension)" : "unsupported file type (.\(ext))",
+                severity: .skipped))
     }
 
     /// Reads the file at `path` (whose `stat` the walker already has).
     public func read(path: String, status: SystemFiles.Status) -> Outcome {
-        let ext = Self.fileExtension(path)
         let format: SourceFormat
-        if Self.textExtensions.contains(ext) {
-            format = .text
-        } else if Self.htmlExtensions.contains(ext) {
-            format = .html
-        } else {
-            return .skipped(
-                IngestProblem(
-                    path: path,
-                    reason: ext.isEmpty ? "unsupported file type (no extension)" : "unsupported file type (.\(ext))",
-                    severity: .skipped))
+        switch Self.format(of: path) {
+        case .success(let found): format = found
+        case .failure(let problem): return .skipped(problem)
         }
         func skip(_ reason: String) -> Outcome {
             .skipped(IngestProblem(path: path, reason: reason, severity: .skipped))

@@ -169,10 +169,10 @@ public struct Searcher: Sendable {
             for id in actor.ids { try add(ActorTerm.bytes(id: id), role: clause) }
         }
         var collector = TopCollector(limit: limit)
-        for (index, segment) in reader.segments.enumerated() {
+        for position in reader.segments.indices {
             try collect(
-                segment, base: reader.bases[index], terms: terms, query: query, actors: actors,
-                averageLength: averageLength, into: &collector)
+                segment: position, terms: terms, query: query, actors: actors, averageLength: averageLength,
+                into: &collector)
         }
         return collector.result()
     }
@@ -208,15 +208,16 @@ public struct Searcher: Sendable {
         }
     }
 
-    /// Scores the documents of one segment that match.
+    /// Scores the documents of segment `position` that match.
     private func collect(
-        _ segment: SegmentReader, base: UInt32, terms: [(role: Int, infos: [TermInfo?], idf: Double)],
+        segment position: Int, terms: [(role: Int, infos: [TermInfo?], idf: Double)],
         query: Query, actors: [ResolvedActor], averageLength: Double, into collector: inout TopCollector
     ) throws(IndexError) {
+        let segment = reader.segments[position]
+        let base = reader.bases[position]
         var cursors: [PostingsCursor] = []
         var weights: [Double] = []
         var roles: [Int] = []
-        let position = reader.bases.firstIndex(of: base) ?? 0
         for term in terms {
             guard let info = term.infos[position] else { continue }
             var cursor = try segment.postings(for: info)

@@ -115,16 +115,12 @@ struct IndexBuilder {
         let writer = try IndexWriter(directory: index, analyzer: Analyzer(gazetteer: gazetteer), rebuild: rebuild)
         var listing = try CorpusWalker(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? [])).walk()
         var skipped = listing.problems
-        // Filtered in place: a million paths are not copied.
-        for file in listing.files where !ArticleReader.isSupported(file.path) {
-            let ext = ArticleReader.fileExtension(file.path)
-            skipped.append(
-                IngestProblem(
-                    path: file.path,
-                    reason: ext.isEmpty ? "unsupported file type (no extension)" : "unsupported file type (.\(ext))",
-                    severity: .skipped))
+        // Filtered in place, one look at each extension: a million paths are not copied.
+        listing.files.removeAll { file in
+            guard case .failure(let problem) = ArticleReader.format(of: file.path) else { return false }
+            skipped.append(problem)
+            return true
         }
-        listing.files.removeAll { !ArticleReader.isSupported($0.path) }
         let files = listing.files
         listing.files = []
         let reader = ArticleReader()

@@ -105,8 +105,9 @@ struct SegmentTests {
         do {
             let writer = try IndexWriter(directory: updated.path)
             var locations: [IndexWriter.Location] = []
-            try writer.existingSources { location, source in
-                if gone.contains(source.path) { locations.append(location) }
+            let goneKeys = gone.map { IndexWriter.key(Array($0.utf8).span) }
+            try writer.indexedFiles { file in
+                if goneKeys.contains(where: { $0 == file.key }) { locations.append(file.location) }
             }
             #expect(locations.count == gone.count)
             for location in locations { writer.delete(location) }
