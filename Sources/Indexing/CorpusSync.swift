@@ -190,7 +190,9 @@ public struct CorpusSync: Sendable {
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             // Each thread analyses with its own analyser: a stemmer serves one
             // thread at a time.
-            let base = writer.analyzer
+            guard let base = writer.analyzer else {
+                preconditionFailure("a sync needs a writer that analyses (not one opened for merging)")
+            }
             let analyzer =
                 worker == 0
                 ? base

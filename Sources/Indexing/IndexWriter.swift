@@ -20,7 +20,8 @@ public final class IndexWriter: Sendable {
     public let directory: String
     private let lock: WriteLock
     /// The analysis every segment of the index shares (its learned actors aside).
-    public let analyzer: Analyzer
+    /// Nil for a writer that only deletes and merges (``init(mergingIn:)``).
+    public let analyzer: Analyzer?
     var settings: AnalysisSettings { core.settings }
     /// The commit this writer started from, unless it rebuilds.
     public let base: IndexReader?
@@ -81,10 +82,23 @@ public final class IndexWriter: Sendable {
     ///     otherwise (other stemming, actors file or zone weights) is rebuilt,
     ///     since its terms could not be compared with the new ones.
     ///   - rebuild: start over, as if the directory held no index.
-    public init(
+    public convenience init(
         directory: String, analyzer: Analyzer = Analyzer(gazetteer: .bundled), rebuild: Bool = false
     ) throws(IndexError) {
+        try self.init(directory: directory, analyzer: Optional(analyzer), rebuild: rebuild)
+    }
+
+    /// A writer that only deletes and merges (`gazette optimize`): it keeps
+    /// the analysis the existing index was built with, and so needs no
+    /// analyser (nor the gazetteer parsed to make one).
+    public convenience init(mergingIn directory: String) throws(IndexError) {
+        try self.init(directory: directory, analyzer: nil, rebuild: false)
+    }
+
+    private init(directory: String, analyzer: Analyzer?, rebuild: Bool) throws(IndexError) {
         precondition(!directory.isEmpty, "an index directory path")
+        // Merging needs an index: fail before creating anything.
+        if analyzer == nil { _ = try Manifest.read(directory: directory) }
         try FileSystem.createDirectory(directory)
         // Never write into a folder of someone else's files: a mistyped --index
         // (the corpus itself, a home directory) must not fill it with segments.
@@ -103,15 +117,25 @@ public final class IndexWriter: Sendable {
         self.directory = directory
         lock = try WriteLock(directory: directory)
         self.analyzer = analyzer
-        let settings = AnalysisSettings(
-            header: AnalysisHeader(
-                stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
-                zoneWeights: analyzer.zoneWeights),
-            gazetteer: analyzer.gazetteer?.serialized() ?? "", learned: [])
+        var settings = analyzer.map { analyzer in
+            AnalysisSettings(
+                header: AnalysisHeader(
+                    stemmer: analyzer.stemmer?.algorithm ?? "", recognisesActors: analyzer.gazetteer != nil,
+                    zoneWeights: analyzer.zoneWeights),
+                gazetteer: analyzer.gazetteer?.serialized() ?? "", learned: [])
+        }
 
         var base: IndexReader? = nil
         var reason: String? = rebuild ? "--rebuild" : nil
-        if !rebuild, names.contains(Manifest.fileName) {
+        if analyzer == nil {
+            // Merging only: the index must exist, and its settings are kept.
+            let reader = try IndexReader(directory: directory)
+            if let first = reader.segments.first {
+                settings = AnalysisSettings(
+                    header: first.analysis, gazetteer: try first.analysisFile.gazetteerText().text, learned: [])
+            }
+            base = reader
+        } else if !rebuild, names.contains(Manifest.fileName), let settings {
             do {
                 let reader = try IndexReader(directory: directory)
                 if let first = reader.segments.first {
@@ -136,7 +160,8 @@ public final class IndexWriter: Sendable {
                 deletions: segment.deletions)
         }
         core = Core(
-            directory: directory, settings: settings,
+            directory: directory,
+            settings: settings ?? AnalysisSettings(header: base!.analysis, gazetteer: "", learned: []),
             state: State(
                 nextNumber: Manifest.highestNumberUsed(directory: directory) + 1, segments: segments,
                 failed: base?.manifest.failed ?? [], changed: base == nil))
@@ -157,7 +182,10 @@ public final class IndexWriter: Sendable {
     /// A builder of new segments, for one thread. `memoryBudget` is the
     /// bytes its in-memory postings may take before it flushes a segment.
     public func builder(memoryBudget: Int = 256 << 20, analyzer: Analyzer? = nil) -> SegmentBuilder {
-        SegmentBuilder(writer: core, analyzer: analyzer ?? self.analyzer, memoryBudget: memoryBudget)
+        guard let analyzer = analyzer ?? self.analyzer else {
+            preconditionFailure("a writer opened for merging only builds no segments")
+        }
+        return SegmentBuilder(writer: core, analyzer: analyzer, memoryBudget: memoryBudget)
     }
 
     /// The builder behind ``add(_:)``.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import IndexFormat
 import Indexing
-import TextAnalysis
 
 struct OptimizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,18 +17,9 @@ struct OptimizeCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let reader = try IndexReader(directory: location.path)
-            let before = reader.manifest
-            // The writer must analyse as the index did, or it would rebuild it.
-            let settings = try reader.segments.first?.analysisFile.settings()
-            var gazetteer: Gazetteer? = nil
-            if let settings, settings.header.recognisesActors {
-                gazetteer = try Gazetteer(parsing: settings.gazetteer, path: "the index's gazetteer")
-            }
-            let analyzer = Analyzer(
-                stemming: settings.map { !$0.header.stemmer.isEmpty } ?? true, gazetteer: gazetteer,
-                zoneWeights: settings?.header.zoneWeights ?? .standard)
-            let writer = try IndexWriter(directory: location.path, analyzer: analyzer)
+            let writer = try IndexWriter(mergingIn: location.path)
+            // The commit the writer opened (it holds the lock: nothing changes it meanwhile).
+            guard let before = writer.base?.manifest else { return }
             guard try writer.optimize() else {
                 print("\(location.path): already one segment with no deleted documents; nothing to do")
                 return
