@@ -28,27 +28,18 @@ struct CrashTests {
         let index = directory.url("index")
         // One whole run first, timed: the kills are spread over its length
         // (and a little past it), whatever the speed of the machine.
-        let started = ContinuousClock.now
-        #expect(try CLI.run(["index", "second", "--index", index, "--quiet"], in: directory.path).status == 0)
-        let elapsed = ContinuousClock.now - started
-        let span =
-            UInt64(elapsed.components.seconds) * 1_200_000 + UInt64(elapsed.components.attoseconds / 833_333_333_333)
+        let whole = try microseconds { () throws in
+            #expect(try CLI.run(["index", "second", "--index", index, "--quiet"], in: directory.path).status == 0)
+        }
+        let span = whole * 6 / 5
         #expect(try CLI.run(["index", "first", "--index", index, "--quiet"], in: directory.path).status == 0)
 
-        // Seeded, so that a failure can be replayed. The machine's load (other
-        // tests run in parallel) changes how long a run takes, so the loop goes
-        // on until enough kills have landed inside a run, within a bound.
-        var random = SplitMix(seed: 20_261_130)
-        var interrupted = 0
-        var kills = 0
         let wanted = 8
-        while interrupted < wanted && kills < 5 * wanted {
-            kills += 1
-            let child = try Child(["index", directory.url("second"), "--index", index, "--quiet"])
-            // Anywhere from start-up to a fifth past the end of a whole run.
-            usleep(UInt32(random.next() % max(span, 1)))
-            if child.kill() { interrupted += 1 }
-
+        // Anywhere from start-up to a fifth past the end of a whole run.
+        let (interrupted, kills) = try killRepeatedly(
+            ["index", directory.url("second"), "--index", index, "--quiet"], wanted: wanted, seed: 20_261_130,
+            delay: { $0.next() % max(span, 1) }
+        ) {
             let check = try CLI.run(["verify", "--index", index], in: directory.path)
             #expect(check.status == 0, "verify after a kill: \(check.stderr)")
             let first = try CLI.run(["search", "alphamarker", "--index", index, "--all"], in: directory.path)
@@ -90,25 +81,18 @@ struct CrashTests {
             }
         }
         try segmented()
-        let started = ContinuousClock.now
-        #expect(try CLI.run(["optimize", "--index", index], in: directory.path).status == 0)
-        let elapsed = ContinuousClock.now - started
-        // Kills between a fifth and the whole of a run's time, most of them
-        // after start-up, inside the merge.
-        let whole =
-            UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+        let whole = try microseconds { () throws in
+            #expect(try CLI.run(["optimize", "--index", index], in: directory.path).status == 0)
+        }
         try segmented()
 
-        var random = SplitMix(seed: 20_261_201)
-        var interrupted = 0
-        var kills = 0
         let wanted = 5
-        while interrupted < wanted && kills < 5 * wanted {
-            kills += 1
-            let child = try Child(["optimize", "--index", index])
-            usleep(UInt32(whole / 5 + random.next() % max(whole * 4 / 5, 1)))
-            if child.kill() { interrupted += 1 }
-
+        // Kills between a fifth and the whole of a run's time, most of them
+        // after start-up, inside the merge.
+        let (interrupted, kills) = try killRepeatedly(
+            ["optimize", "--index", index], wanted: wanted, seed: 20_261_201,
+            delay: { whole / 5 + $0.next() % max(whole * 4 / 5, 1) }
+        ) {
             let check = try CLI.run(["verify", "--index", index], in: directory.path)
             #expect(check.status == 0, "verify after a kill: \(check.stderr)")
             // Before the merge's commit four segments, after it one: the same 200 documents.
@@ -119,6 +103,35 @@ struct CrashTests {
         }
         #expect(interrupted >= wanted, "only \(interrupted) of \(kills) kills interrupted the merge")
     }
+}
+
+/// How long `body` takes, in microseconds.
+func microseconds(_ body: () throws -> Void) rethrows -> UInt64 {
+    let started = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - started
+    return UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+}
+
+/// Runs `gazette arguments` and SIGKILLs it after `delay` microseconds (drawn
+/// from a generator seeded with `seed`, so a failure can be replayed), then
+/// calls `check`; again, until `wanted` kills have landed while the run was
+/// going (the machine's load changes how long a run takes), at most 5 ×
+/// `wanted` times.
+func killRepeatedly(
+    _ arguments: [String], wanted: Int, seed: UInt64, delay: (inout SplitMix) -> UInt64, check: () throws -> Void
+) throws -> (interrupted: Int, kills: Int) {
+    var random = SplitMix(seed: seed)
+    var interrupted = 0
+    var kills = 0
+    while interrupted < wanted && kills < 5 * wanted {
+        kills += 1
+        let child = try Child(arguments)
+        usleep(UInt32(delay(&random)))
+        if child.kill() { interrupted += 1 }
+        try check()
+    }
+    return (interrupted, kills)
 }
 
 /// A `gazette` run started with posix_spawn, to be killed: Foundation's

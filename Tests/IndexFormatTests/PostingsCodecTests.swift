@@ -416,34 +416,6 @@ struct PostingsDamageTests {
         return term
     }
 
-    /// The offsets of the term's skip entries' fields, and of each packed block,
-    /// read from the clean bytes.
-    func layout(_ bytes: [UInt8], start: Int) -> [(entry: Int, fields: [Int], block: Int)] {
-        var result: [(Int, [Int], Int)] = []
-        var offset = start
-        for _ in 0..<3 {
-            let entry = offset
-            var fields: [Int] = []
-            var values: [Int] = []
-            for _ in 0..<5 {
-                fields.append(offset)
-                var value = 0
-                var shift = 0
-                while true {
-                    let byte = bytes[offset]
-                    offset += 1
-                    value |= Int(byte & 0x7F) << shift
-                    if byte < 0x80 { break }
-                    shift += 7
-                }
-                values.append(value)
-            }
-            result.append((entry, fields, offset))
-            offset += values[1]
-        }
-        return result
-    }
-
     @Test("every single flipped byte of a long term either throws or yields in-range documents, never traps")
     func everyFlip() throws {
         let directory = try TemporaryDirectory()
@@ -601,6 +573,34 @@ extension RawPostings {
     }
 }
 
+/// The offsets of a long term's first `blocks` skip entries' fields, and of each packed block,
+/// read from the clean bytes.
+func layout(_ bytes: [UInt8], start: Int, blocks: Int = 3) -> [(entry: Int, fields: [Int], block: Int)] {
+    var result: [(Int, [Int], Int)] = []
+    var offset = start
+    for _ in 0..<blocks {
+        let entry = offset
+        var fields: [Int] = []
+        var values: [Int] = []
+        for _ in 0..<5 {
+            fields.append(offset)
+            var value = 0
+            var shift = 0
+            while true {
+                let byte = bytes[offset]
+                offset += 1
+                value |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            values.append(value)
+        }
+        result.append((entry, fields, offset))
+        offset += values[1]
+    }
+    return result
+}
+
 @Suite("Verify: skip data")
 struct SkipDataVerifyTests {
     /// A segment of 700 documents in which "every" occurs in each (five full
@@ -648,27 +648,8 @@ struct SkipDataVerifyTests {
         let name = manifest.segments[0].fileName(.postings)
         let path = directory.path + "/" + name
         var bytes = try readBytes(path)
-        // Walk to the block's skip entry.
-        var offset = info.postingsStart
-        var entryFields: [Int] = []
-        for b in 0...block {
-            entryFields = []
-            var values: [Int] = []
-            for _ in 0..<5 {
-                entryFields.append(offset)
-                var value = 0
-                var shift = 0
-                while true {
-                    let byte = bytes[offset]
-                    offset += 1
-                    value |= Int(byte & 0x7F) << shift
-                    if byte < 0x80 { break }
-                    shift += 7
-                }
-                values.append(value)
-            }
-            if b < block { offset += values[1] }
-        }
+        // The block's skip entry.
+        let entryFields = layout(bytes, start: info.postingsStart, blocks: block + 1)[block].fields
         // The VInt's low seven bits (its first byte) take the change.
         #expect(bytes[entryFields[field]] & 0x7F < 0x7F)
         bytes[entryFields[field]] += change
