@@ -37,6 +37,39 @@ public struct AnalysisSettings: Sendable, Equatable {
 
     /// Writes the analysis file of a segment.
     public func write(path: String, segmentID: SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32) {
+        var writer = AnalysisFileWriter(header: header, gazetteer: gazetteer)
+        for actor in learned {
+            writer.addLearned(id: Array(actor.id.utf8).span, kind: actor.kind, name: Array(actor.name.utf8).span)
+        }
+        return try writer.write(path: path, segmentID: segmentID)
+    }
+}
+
+/// Writes an analysis file, its learned actors given one at a time, as
+/// bytes: a merge streams hundreds of thousands of them from its inputs
+/// without making a String of each.
+public struct AnalysisFileWriter {
+    public let header: AnalysisHeader
+    public let gazetteer: String
+    private var learned: [UInt8] = []
+    public private(set) var learnedCount = 0
+
+    public init(header: AnalysisHeader, gazetteer: String) {
+        self.header = header
+        self.gazetteer = gazetteer
+    }
+
+    /// Adds a learned actor; IDs come in increasing bytewise order.
+    public mutating func addLearned(id: Span<UInt8>, kind: UInt8, name: Span<UInt8>) {
+        learned.appendVInt(UInt64(id.count))
+        learned.append(id)
+        learned.append(kind)
+        learned.appendVInt(UInt64(name.count))
+        learned.append(name)
+        learnedCount += 1
+    }
+
+    public func write(path: String, segmentID: SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32) {
         let file = try IndexFileWriter(path: path, kind: .analysis, segmentID: segmentID)
         // Built in memory and written at once: tens of thousands of learned
         // actors would otherwise cost a writer call per field.
@@ -51,13 +84,9 @@ public struct AnalysisSettings: Sendable, Equatable {
         body.appendVInt(UInt64(header.zoneWeights.lead))
         body.appendVInt(UInt64(header.zoneWeights.body))
         string(gazetteer)
-        body.appendVInt(UInt64(learned.count))
-        for actor in learned {
-            string(actor.id)
-            body.append(actor.kind)
-            string(actor.name)
-        }
+        body.appendVInt(UInt64(learnedCount))
         try file.write(body)
+        try file.write(learned)
         return try file.finish()
     }
 }
@@ -147,6 +176,42 @@ public struct AnalysisFileReader: Sendable {
     }
 }
 
+/// A segment's learned actors one at a time, as bytes, in increasing ID
+/// order: what a merge reads, with no String made.
+public struct LearnedActorCursor {
+    private var cursor: AnalysisCursor
+    private var remaining: Int
+    public private(set) var id: [UInt8] = []
+    public private(set) var kind: UInt8 = 0
+    public private(set) var name: [UInt8] = []
+
+    /// Opens the learned actors of `reader`'s file (checksummed in full first).
+    public init(_ reader: AnalysisFileReader) throws(IndexError) {
+        let (_, offset) = try reader.gazetteerText()
+        cursor = AnalysisCursor(file: reader.file, offset: offset)
+        remaining = try cursor.count("the learned actors", maximum: cursor.limit)
+    }
+
+    public mutating func next() throws(IndexError) -> Bool {
+        guard remaining > 0 else {
+            guard cursor.offset == cursor.limit else {
+                throw IndexError.corrupt(
+                    "unexpected bytes after the learned actors", path: cursor.file.path, offset: cursor.offset)
+            }
+            return false
+        }
+        id = try cursor.bytes("an actor ID")
+        guard cursor.offset < cursor.limit else {
+            throw IndexError.corrupt("learned actor cut short", path: cursor.file.path)
+        }
+        kind = try cursor.file.byte(at: cursor.offset)
+        cursor.offset += 1
+        name = try cursor.bytes("an actor name")
+        remaining -= 1
+        return true
+    }
+}
+
 /// Reads the analysis file's fields in order, every length checked against the file.
 struct AnalysisCursor {
     let file: MappedFile
@@ -168,10 +233,14 @@ struct AnalysisCursor {
     }
 
     mutating func string(_ what: String) throws(IndexError) -> String {
+        String(decoding: try bytes(what), as: UTF8.self)
+    }
+
+    mutating func bytes(_ what: String) throws(IndexError) -> [UInt8] {
         let length = try count(what, maximum: limit)
         let bytes = try file.bytes(at: offset, count: length)
         offset += length
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     mutating func weight() throws(IndexError) -> UInt32 {

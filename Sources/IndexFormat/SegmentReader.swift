@@ -25,7 +25,7 @@ public struct SegmentReader: Sendable {
     /// demand, through `analysisFile`).
     public var analysis: AnalysisHeader { analysisFile.header }
     public let analysisFile: AnalysisFileReader
-    let sourcesFile: MappedFile
+    public let sourcesFile: MappedFile
 
     init(directory: String, info: SegmentInfo, manifest: Manifest) throws(IndexError) {
         self.directory = directory
@@ -90,13 +90,19 @@ public struct SegmentReader: Sendable {
         try SourceListReader.read(file: sourcesFile, segmentID: info.id, documentCount: info.documentCount)
     }
 
-    /// Calls `body` with each document's source, its path as bytes (see
-    /// ``SourceListReader/forEach(file:segmentID:documentCount:_:)``).
-    public func forEachSource(
-        _ body: (_ document: UInt32, _ path: Span<UInt8>, _ size: UInt64, _ time: Int64, _ hash: UInt64) -> Void
-    ) throws(IndexError) {
-        try SourceListReader.forEach(
-            file: sourcesFile, segmentID: info.id, documentCount: info.documentCount, body)
+    /// The sources in walk order of their paths, one at a time (checksummed
+    /// first: the list is read whole).
+    public func sourceCursor() throws(IndexError) -> SourceCursor {
+        try SourceCursor(file: sourcesFile, segmentID: info.id, documentCount: info.documentCount)
+    }
+
+    /// Lets the kernel drop the pages of every file that a merge or a sync
+    /// has read (see ``MappedFile/releaseResidentPages()``): mapped pages
+    /// count in the process's resident memory until then.
+    public func releaseResidentPages() {
+        for file in [terms.file, postings, positions, lengths.file, documents.file, analysisFile.file, sourcesFile] {
+            file.releaseResidentPages()
+        }
     }
 
     /// Reads every byte of every file and compares checksums with the footers.
@@ -128,7 +134,8 @@ public struct SegmentReader: Sendable {
     /// exactly its document frequency in increasing, in-range documents, with
     /// as many positions as its total term frequency, and use its byte ranges
     /// to the last byte; that each block's skip entry agrees with the block;
-    /// that every stored document, source and the analysis
+    /// that the sources are in walk order and name every document once; that
+    /// every stored document and the analysis
     /// file's gazetteer and learned actors read back. The first violation
     /// throws, naming the file and the offset (`gazette verify`).
     public func verifyStructure() throws(IndexError) -> StructureReport {
@@ -159,7 +166,7 @@ public struct SegmentReader: Sendable {
         }
         // Each block decompressed once; also checks that its records fill it exactly.
         try documents.forEachArticle { (_, _) throws(IndexError) in report.documents += 1 }
-        _ = try sources()
+        try SourceListReader.verify(file: sourcesFile, segmentID: info.id, documentCount: info.documentCount)
         _ = try analysisFile.settings()
         return report
     }

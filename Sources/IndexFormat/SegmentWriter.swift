@@ -12,7 +12,8 @@ public struct WrittenSegment: Sendable {
 ///
 /// Call order:
 /// 1. `init` (creates the document store and source list, which fill as documents come);
-/// 2. `addDocument` for documents 0, 1, 2, … (stored fields and where each came from);
+/// 2. `addDocument` for documents 0, 1, 2, … (stored fields and where each
+///    came from), or for a merge `addStoredDocument` and `addSource` in walk order;
 /// 3. `writeTerms` once, with every term in increasing bytewise order;
 /// 4. `finish` (norms, analysis settings).
 /// The segment is invisible to readers until a manifest that lists it is
@@ -24,6 +25,8 @@ public final class SegmentWriter {
     public let segmentID: SegmentID
     private let documents: DocumentStoreWriter
     private let sources: SourceListWriter
+    /// The sources of documents added by `addDocument`, written in walk order at `finish`.
+    private var pendingSources = SourceBuffer()
     private var written: [Manifest.FileEntry] = []
 
     /// - Parameter number: unused by any file in `directory` (see
@@ -50,15 +53,28 @@ public final class SegmentWriter {
 
     public var documentCount: Int { documents.count }
 
+    /// Stores `article` and notes where it came from.
     public func addDocument(_ article: Article) throws(IndexError) {
-        try addDocument(article, source: SourceEntry(article))
+        try documents.add(article)
+        pendingSources.append(SourceEntry(article))
     }
 
-    /// Stores `article`, recording `source` as where it came from (a merge
-    /// copies both from the segment it reads).
-    public func addDocument(_ article: Article, source: SourceEntry) throws(IndexError) {
+    /// Bytes held in memory for the documents added so far (their sources,
+    /// until `finish` sorts and writes them).
+    public var bufferedBytes: Int { pendingSources.bytes }
+
+    /// Stores `article` only: a merge, which reads its inputs' sources in
+    /// walk order, gives them through `addSource` instead.
+    public func addStoredDocument(_ article: Article) throws(IndexError) {
         try documents.add(article)
-        sources.add(source)
+    }
+
+    /// Records where document `document` came from; sources come in walk order.
+    public func addSource(
+        path: Span<UInt8>, document: UInt32, size: UInt64, modificationTime: Int64, contentHash: UInt64
+    ) {
+        sources.add(
+            path: path, document: document, size: size, modificationTime: modificationTime, contentHash: contentHash)
     }
 
     /// Writes the dictionary, postings and positions. `terms` yields each term's
@@ -114,10 +130,30 @@ public final class SegmentWriter {
 
     /// Writes the norms, the analysis settings and the stored documents' end.
     public func finish(documentLengths: [UInt32], analysis: AnalysisSettings) throws(IndexError) -> WrittenSegment {
+        try finish(documentLengths: documentLengths) { (path, id) throws(IndexError) in
+            try analysis.write(path: path, segmentID: id)
+        }
+    }
+
+    /// Writes the norms, the analysis file (a merge's, whose learned actors
+    /// were streamed into `analysis`) and the stored documents' end.
+    public func finish(documentLengths: [UInt32], analysis: AnalysisFileWriter) throws(IndexError) -> WrittenSegment {
+        try finish(documentLengths: documentLengths) { (path, id) throws(IndexError) in
+            try analysis.write(path: path, segmentID: id)
+        }
+    }
+
+    private func finish(
+        documentLengths: [UInt32],
+        analysis: (String, SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32)
+    ) throws(IndexError) -> WrittenSegment {
         precondition(documentLengths.count == documents.count)
         record(.documents, try documents.finish())
+        pendingSources.write(to: sources)
+        pendingSources = SourceBuffer()
+        precondition(Int(sources.count) == documents.count, "a source for every document")
         record(.sources, try sources.finish())
-        record(.analysis, try analysis.write(path: path(.analysis), segmentID: segmentID))
+        record(.analysis, try analysis(path(.analysis), segmentID))
         record(.norms, try DocumentLengthsWriter.write(documentLengths, path: path(.norms), segmentID: segmentID))
         return WrittenSegment(
             info: SegmentInfo(number: number, id: segmentID, documentCount: UInt32(documentLengths.count)),

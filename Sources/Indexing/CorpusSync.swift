@@ -65,78 +65,126 @@ public struct CorpusSync: Sendable {
         case changed(IndexWriter.Location, hash: UInt64)
     }
 
-    /// Syncs the index of `writer` with `files` (a folder's listing, in walk
-    /// order), reading each file that needs it with `read`.
+    /// Files handed to the worker threads in batches of this many: enough to
+    /// make a queue operation rare, few enough that a sync of a handful of
+    /// files stays on one thread (and in one new segment).
+    static let batchSize = 32
+
+    /// Syncs the index of `writer` with the files `walk` lists, reading each
+    /// file that needs it with `read`.
+    ///
+    /// `walk` calls its argument with each file of the folder, in walk order
+    /// (``comparePaths(_:_:)``), and stops when it returns false. The calling
+    /// thread walks, and compares each file with the index's files, which
+    /// come in the same order (``IndexWriter/indexedFiles()``): a merge of two
+    /// sorted lists, so neither the folder's listing nor the index's is held
+    /// in memory, whatever their size. The files to read go to `threads`
+    /// worker threads through a short queue, so walking and indexing overlap.
     public func run(
-        writer: IndexWriter, files: [(path: String, status: SystemFiles.Status)],
+        writer: IndexWriter, walk: (_ visit: (String, SystemFiles.Status) -> Bool) -> Void,
         read: @escaping @Sendable (String, SystemFiles.Status) -> FileOutcome
     ) throws(IndexError) -> Summary {
         var summary = Summary()
-        // The indexed files, found by the 128-bit key of their path;
-        // entries whose first halves are equal chain.
-        var indexed: [IndexWriter.IndexedFile] = []
-        var next: [Int32] = []
-        var byKey: [UInt64: Int32] = [:]
-        try writer.indexedFiles { file in
-            next.append(byKey[file.key.0] ?? -1)
-            byKey[file.key.0] = Int32(indexed.count)
-            indexed.append(file)
-        }
-        var seen = [Bool](repeating: false, count: indexed.count)
-        func find(_ path: String) -> Int? {
-            let key = IndexWriter.key(path.utf8.span)
-            var index = Int(byKey[key.0] ?? -1)
-            while index >= 0 {
-                if !seen[index] && indexed[index].key == key { return index }
-                index = Int(next[index])
-            }
-            return nil
-        }
         var failedBefore: [String: FailedFile] = [:]
         for item in writer.failedFiles { failedBefore[item.path] = item }
-
-        // Files to read, by their index in `files` (no path copied).
-        var work: [(file: Int, work: Work)] = []
         var failed: [FailedFile] = []
-        for (position, (path, status)) in files.enumerated() {
-            if let found = find(path) {
-                seen[found] = true
-                let file = indexed[found]
-                if file.size == status.size && file.modificationTime == status.modificationTime {
-                    summary.unchanged += 1
-                } else {
-                    work.append((position, .changed(file.location, hash: file.contentHash)))
-                }
-            } else if let before = failedBefore[path], before.size == status.size,
-                before.modificationTime == status.modificationTime
-            {
-                failed.append(before)
-                summary.failedBefore += 1
-            } else {
-                work.append((position, .new))
+
+        let shared = Shared(capacity: 2 * threads)
+        let workersDone = DispatchSemaphore(value: 0)
+        let threads = self.threads
+        let share = memoryBudget / threads
+        // The workers run on a queue of their own while this thread walks.
+        DispatchQueue(label: "gazette.sync.workers").async {
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                Self.work(shared: shared, writer: writer, memoryBudget: share, read: read)
             }
-        }
-        // What is left was indexed and is no longer in the folder.
-        for (index, item) in indexed.enumerated() where !seen[index] {
-            writer.delete(item.location)
-            summary.deleted += 1
+            workersDone.signal()
         }
 
-        let results = try process(work, files: files, writer: writer, read: read)
-        for result in results {
-            switch result.outcome {
-            case .unchanged: summary.unchanged += 1
-            case .added: summary.added += 1
-            case .updated: summary.updated += 1
-            case .failed(let reason):
-                let item = files[work[result.index].file]
-                failed.append(
-                    FailedFile(
-                        path: item.path, size: item.status.size, modificationTime: item.status.modificationTime,
-                        reason: reason))
-                summary.failures.append((item.path, reason))
+        var producerError: IndexError? = nil
+        do throws(IndexError) {
+            var indexed = try writer.indexedFiles()
+            var hasIndexed = try indexed.next()
+            var batch: [Item] = []
+            batch.reserveCapacity(Self.batchSize)
+            var ordinal = 0
+            walk { path, status in
+                guard !shared.stop.load(ordering: .relaxed) else { return false }
+                do throws(IndexError) {
+                    var match = false
+                    // Indexed files that precede this one in walk order are gone.
+                    while hasIndexed {
+                        let order = comparePaths(indexed.path.span, path.utf8.span)
+                        if order > 0 { break }
+                        if order == 0 {
+                            match = true
+                            break
+                        }
+                        writer.delete(indexed.location)
+                        summary.deleted += 1
+                        hasIndexed = try indexed.next()
+                    }
+                    var work: Work? = .new
+                    if match {
+                        if indexed.size == status.size && indexed.modificationTime == status.modificationTime {
+                            summary.unchanged += 1
+                            work = nil
+                        } else {
+                            work = .changed(indexed.location, hash: indexed.contentHash)
+                        }
+                        hasIndexed = try indexed.next()
+                    } else if let before = failedBefore[path], before.size == status.size,
+                        before.modificationTime == status.modificationTime
+                    {
+                        failed.append(before)
+                        summary.failedBefore += 1
+                        work = nil
+                    }
+                    if let work {
+                        batch.append(Item(ordinal: ordinal, path: path, status: status, work: work))
+                        ordinal += 1
+                        if batch.count == Self.batchSize {
+                            shared.queue.push(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    return true
+                } catch {
+                    producerError = error
+                    return false
+                }
             }
-            for warning in result.warnings { summary.warnings.append((files[work[result.index].file].path, warning)) }
+            if producerError == nil && !shared.stop.load(ordering: .relaxed) {
+                if !batch.isEmpty { shared.queue.push(batch) }
+                // What is left was indexed and is no longer in the folder.
+                while hasIndexed {
+                    writer.delete(indexed.location)
+                    summary.deleted += 1
+                    hasIndexed = try indexed.next()
+                }
+            }
+        } catch {
+            producerError = error
+        }
+        // The sources lists were read once; their pages need not stay resident.
+        for segment in writer.base?.segments ?? [] { segment.sourcesFile.releaseResidentPages() }
+        if producerError != nil { shared.stop.store(true, ordering: .relaxed) }
+        shared.queue.close()
+        workersDone.wait()
+        if let error = producerError ?? shared.error.withLock({ $0 }) { throw error }
+
+        let tally = shared.tally.withLock { $0 }
+        summary.added = tally.added
+        summary.updated = tally.updated
+        summary.unchanged += tally.unchanged
+        let failures = tally.failures.sorted { $0.ordinal < $1.ordinal }
+        summary.failures = failures.map { ($0.path, $0.reason) }
+        summary.warnings = tally.warnings.sorted { $0.ordinal < $1.ordinal }.map { ($0.path, $0.reason) }
+        for failure in failures {
+            failed.append(
+                FailedFile(
+                    path: failure.path, size: failure.status.size, modificationTime: failure.status.modificationTime,
+                    reason: failure.reason))
         }
         failed.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         summary.failed = failed.count
@@ -154,83 +202,134 @@ public struct CorpusSync: Sendable {
         return summary
     }
 
-    private enum Outcome: Sendable {
-        case unchanged, added, updated
-        case failed(String)
+    /// A file to read: its place among the files read (for reporting in walk
+    /// order), where it is, and what the index holds of it.
+    private struct Item: Sendable {
+        var ordinal: Int
+        var path: String
+        var status: SystemFiles.Status
+        var work: Work
     }
 
-    private struct Result: Sendable {
-        var index: Int
-        var outcome: Outcome
-        var warnings: [String]
+    /// What the workers did, added up.
+    private struct Tally: Sendable {
+        var added = 0
+        var updated = 0
+        var unchanged = 0
+        var failures: [(ordinal: Int, path: String, status: SystemFiles.Status, reason: String)] = []
+        var warnings: [(ordinal: Int, path: String, reason: String)] = []
+
+        mutating func add(_ other: Tally) {
+            added += other.added
+            updated += other.updated
+            unchanged += other.unchanged
+            failures += other.failures
+            warnings += other.warnings
+        }
     }
 
-    /// Shared by the worker threads: the next item to take, the results, and
-    /// the first error, which stops every worker.
+    /// Batches of files from the walking thread to the workers, at most
+    /// `capacity` waiting: the walk never runs far ahead of the indexing.
+    private final class WorkQueue: Sendable {
+        private let free: DispatchSemaphore
+        private let ready = DispatchSemaphore(value: 0)
+        private let state = Mutex<(batches: [[Item]], head: Int, closed: Bool)>(([], 0, false))
+
+        init(capacity: Int) { free = DispatchSemaphore(value: capacity) }
+
+        /// Waits for room, then queues `batch`.
+        func push(_ batch: [Item]) {
+            free.wait()
+            state.withLock { $0.batches.append(batch) }
+            ready.signal()
+        }
+
+        /// No batch will follow: workers finish what is queued, then stop.
+        func close() {
+            state.withLock { $0.closed = true }
+            ready.signal()
+        }
+
+        /// The next batch, waiting for one; nil once the queue is closed and empty.
+        func pop() -> [Item]? {
+            ready.wait()
+            let batch: [Item]? = state.withLock { state in
+                guard state.head < state.batches.count else { return nil }
+                let batch = state.batches[state.head]
+                state.head += 1
+                if state.head == state.batches.count {
+                    state.batches.removeAll(keepingCapacity: true)
+                    state.head = 0
+                }
+                return batch
+            }
+            if batch != nil {
+                free.signal()
+            } else {
+                // Closed and empty: wake the next worker, which will see the same.
+                ready.signal()
+            }
+            return batch
+        }
+    }
+
+    /// Shared by the walking thread and the workers: the queue, what the
+    /// workers did, and the first error, which stops everyone.
     private final class Shared: Sendable {
-        let next = Atomic<Int>(0)
-        let results = Mutex<[Result]>([])
+        let queue: WorkQueue
+        let tally = Mutex(Tally())
         let error = Mutex<IndexError?>(nil)
         let stop = Atomic<Bool>(false)
+
+        init(capacity: Int) { queue = WorkQueue(capacity: capacity) }
     }
 
-    /// Reads and indexes `work` on `threads` threads; results come back in
-    /// `work`'s order.
-    private func process(
-        _ work: [(file: Int, work: Work)], files: [(path: String, status: SystemFiles.Status)], writer: IndexWriter,
-        read: @escaping @Sendable (String, SystemFiles.Status) -> FileOutcome
-    ) throws(IndexError) -> [Result] {
-        let shared = Shared()
-        // A thread per 50 files at most: a few files are read faster than
-        // threads start, and each thread writes a segment of its own.
-        let threads = max(1, min(threads, work.count / 50))
-        let share = memoryBudget / threads
-        let items = work
-        let files = files
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            // Each thread analyses with its own analyser: a stemmer serves one
-            // thread at a time.
-            guard let base = writer.analyzer else {
-                preconditionFailure("a sync needs a writer that analyses (not one opened for merging)")
-            }
-            let analyzer =
-                worker == 0
-                ? base
-                : Analyzer(stemming: base.stemmer != nil, gazetteer: base.gazetteer, zoneWeights: base.zoneWeights)
-            let builder = writer.builder(memoryBudget: share, analyzer: analyzer)
-            var results: [Result] = []
-            do throws(IndexError) {
-                while !shared.stop.load(ordering: .relaxed) {
-                    let index = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < items.count else { break }
-                    let item = items[index]
-                    let file = files[item.file]
-                    switch read(file.path, file.status) {
+    /// One worker: reads, analyses and inverts the queued files into segments
+    /// of its own, until the queue closes. After an error (its own or
+    /// another's) it drains the queue without reading, so the walker never
+    /// waits for room that would not come.
+    private static func work(
+        shared: Shared, writer: IndexWriter, memoryBudget: Int,
+        read: @Sendable (String, SystemFiles.Status) -> FileOutcome
+    ) {
+        // Each thread analyses with its own analyser: a stemmer serves one
+        // thread at a time.
+        guard let base = writer.analyzer else {
+            preconditionFailure("a sync needs a writer that analyses (not one opened for merging)")
+        }
+        let analyzer = Analyzer(stemming: base.stemmer != nil, gazetteer: base.gazetteer, zoneWeights: base.zoneWeights)
+        let builder = writer.builder(memoryBudget: memoryBudget, analyzer: analyzer)
+        var tally = Tally()
+        do throws(IndexError) {
+            while let batch = shared.queue.pop() {
+                guard !shared.stop.load(ordering: .relaxed) else { continue }
+                for item in batch {
+                    switch read(item.path, item.status) {
                     case .failed(let reason):
                         if case .changed(let location, _) = item.work { writer.delete(location) }
-                        results.append(Result(index: index, outcome: .failed(reason), warnings: []))
+                        tally.failures.append((item.ordinal, item.path, item.status, reason))
                     case .article(let article, let warnings):
-                        var outcome = Outcome.added
                         if case .changed(let location, let hash) = item.work {
                             if article.contentHash == hash {
-                                results.append(Result(index: index, outcome: .unchanged, warnings: []))
+                                tally.unchanged += 1
                                 continue
                             }
                             writer.delete(location)
-                            outcome = .updated
+                            tally.updated += 1
+                        } else {
+                            tally.added += 1
                         }
                         try builder.add(article)
-                        results.append(Result(index: index, outcome: outcome, warnings: warnings))
+                        for warning in warnings { tally.warnings.append((item.ordinal, item.path, warning)) }
                     }
                 }
-                try builder.flush()
-            } catch {
-                shared.stop.store(true, ordering: .relaxed)
-                shared.error.withLock { first in if first == nil { first = error } }
             }
-            shared.results.withLock { $0.append(contentsOf: results) }
+            try builder.flush()
+        } catch {
+            shared.stop.store(true, ordering: .relaxed)
+            shared.error.withLock { first in if first == nil { first = error } }
+            while shared.queue.pop() != nil {}
         }
-        if let error = shared.error.withLock({ $0 }) { throw error }
-        return shared.results.withLock { $0 }.sorted { $0.index < $1.index }
+        shared.tally.withLock { $0.add(tally) }
     }
 }

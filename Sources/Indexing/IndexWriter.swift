@@ -207,36 +207,29 @@ public final class IndexWriter: Sendable {
         public var document: UInt32
     }
 
-    /// What the sync needs of each live document of the base commit: where
-    /// it is, a 128-bit key of its path (two independent 64-bit hashes: for a
-    /// million paths the chance that two share a key is about 10^-27), and
-    /// its file's size, time and content hash. No path is kept in memory.
-    public struct IndexedFile: Sendable {
-        public var location: Location
-        public var key: (UInt64, UInt64)
-        public var size: UInt64
-        public var modificationTime: Int64
-        public var contentHash: UInt64
+    /// The live documents of the base commit, in walk order of their paths
+    /// (see ``comparePaths(_:_:)``): what a sync compares the folder with.
+    public func indexedFiles() throws(IndexError) -> IndexedFileCursor {
+        try IndexedFileCursor(segments: base?.segments ?? [])
     }
 
-    /// The 128-bit key of a path (see ``IndexedFile``).
-    public static func key(_ path: Span<UInt8>) -> (UInt64, UInt64) {
-        (ContentHash.hash(path), ContentHash.hash(path, seed: 0x5EED))
-    }
+    /// The live documents of a commit, in walk order, one at a time: their
+    /// path, where they are, and their file's size, time and content hash.
+    public struct IndexedFileCursor {
+        private var sources: MergedSourceCursor
+        private let numbers: [UInt64]
 
-    /// Every live document of the base commit, segment by segment.
-    public func indexedFiles(_ body: (IndexedFile) -> Void) throws(IndexError) {
-        guard let base else { return }
-        for segment in base.segments {
-            let number = segment.info.number
-            try segment.forEachSource { document, path, size, time, hash in
-                guard !segment.isDeleted(document) else { return }
-                body(
-                    IndexedFile(
-                        location: Location(segment: number, document: document), key: Self.key(path), size: size,
-                        modificationTime: time, contentHash: hash))
-            }
+        init(segments: [SegmentReader]) throws(IndexError) {
+            sources = try MergedSourceCursor(segments: segments)
+            numbers = segments.map(\.info.number)
         }
+
+        public mutating func next() throws(IndexError) -> Bool { try sources.next() }
+        public var path: [UInt8] { sources.path }
+        public var location: Location { Location(segment: numbers[sources.segment], document: sources.document) }
+        public var size: UInt64 { sources.size }
+        public var modificationTime: Int64 { sources.modificationTime }
+        public var contentHash: UInt64 { sources.contentHash }
     }
 
     /// The files that failed in the base commit (retried only once they change).
@@ -407,7 +400,7 @@ public final class SegmentBuilder {
         analyzer.analyze(title: article.title, body: article.body, into: &analysis)
         inverter.add(analysis, document: UInt32(inverter.documentCount), analyzer: analyzer)
         documentsAdded += 1
-        if inverter.estimatedBytes >= memoryBudget { try flush() }
+        if inverter.estimatedBytes + segment!.bufferedBytes >= memoryBudget { try flush() }
     }
 
     /// Writes the segment being built, if it has documents.

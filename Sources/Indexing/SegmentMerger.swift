@@ -30,17 +30,36 @@ struct SegmentMerger {
         guard next > 0 else { return nil }
         let segment = try SegmentWriter(directory: directory, number: number)
         for (input, map) in zip(inputs, maps) {
-            let sources = try input.sources()
             // In order through one cursor: each compressed block is decompressed once.
             var articles = DocumentStore.Cursor(input.documents)
             for document in 0..<input.documentCount where map[Int(document)] >= 0 {
-                try segment.addDocument(try articles.article(document), source: sources[Int(document)])
+                try segment.addStoredDocument(try articles.article(document))
             }
             input.documents.file.releaseResidentPages()
         }
+        // The live documents' sources, merged in walk order, renumbered.
+        var sources = try MergedSourceCursor(segments: inputs)
+        while try sources.next() {
+            let path = sources.path
+            segment.addSource(
+                path: path.span, document: UInt32(maps[sources.segment][Int(sources.document)]), size: sources.size,
+                modificationTime: sources.modificationTime, contentHash: sources.contentHash)
+        }
+        for input in inputs { input.sourcesFile.releaseResidentPages() }
 
+        // The learned actors the merged postings still name, once each, in
+        // bytewise ID order (as a segment built from text lists them): each
+        // input lists its own in that order, as the actor terms come, so
+        // both are merged as they go, with no actor held in memory.
+        var analysis = AnalysisFileWriter(header: settings.header, gazetteer: settings.gazetteer)
+        var learned: [LearnedActorCursor] = []
+        var learnedValid: [Bool] = []
+        for input in inputs {
+            var cursor = try LearnedActorCursor(input.analysisFile)
+            learnedValid.append(try cursor.next())
+            learned.append(cursor)
+        }
         let terms = try segment.termsWriter()
-        var actorIDs = Set<String>()
         var cursors = MultiTermCursor(inputs.map(\.terms))
         // Bytes of input postings and positions read since the inputs' pages
         // were last released (see MappedFile.releaseResidentPages).
@@ -68,21 +87,26 @@ struct SegmentMerger {
                 readSinceRelease = 0
             }
             guard encoder.documentFrequency > 0 else { continue }
-            if let id = ActorTerm.id(term) { actorIDs.insert(id) }
             try terms.add(bytes: term[...], encoder: encoder)
-        }
-        try terms.finish()
-
-        // The learned actors the merged postings still name, once each, in
-        // bytewise ID order (as a segment built from text lists them).
-        var learned: [String: AnalysisSettings.LearnedActor] = [:]
-        for input in inputs {
-            for actor in try input.analysisFile.settings().learned where actorIDs.contains(actor.id) {
-                if learned[actor.id] == nil { learned[actor.id] = actor }
+            guard term.first == ActorTerm.prefix else { continue }
+            let id = term.span.extracting(1...)
+            var found = false
+            for index in learned.indices {
+                while learnedValid[index] {
+                    let learnedID = learned[index].id
+                    let order = compareBytes(learnedID.span, id)
+                    if order > 0 { break }
+                    if order == 0 && !found {
+                        let name = learned[index].name
+                        analysis.addLearned(id: id, kind: learned[index].kind, name: name.span)
+                        found = true
+                    }
+                    learnedValid[index] = try learned[index].next()
+                }
             }
         }
-        var merged = settings
-        merged.learned = learned.values.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
-        return try segment.finish(documentLengths: lengths, analysis: merged)
+        try terms.finish()
+        for input in inputs { input.releaseResidentPages() }
+        return try segment.finish(documentLengths: lengths, analysis: analysis)
     }
 }

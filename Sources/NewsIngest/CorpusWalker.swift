@@ -52,31 +52,48 @@ public struct CorpusWalker: Sendable {
         return rootStatus
     }
 
+    /// Every file, in walk order (see ``comparePaths(_:_:)``), in one list.
     public func walk() throws(IngestError) -> Listing {
-        let rootStatus = try checkRoot()
         var listing = Listing(files: [], problems: [])
-        if rootStatus.kind != .directory {
-            listing.files.append((root, rootStatus))
-            return listing
+        try walk(problem: { listing.problems.append($0) }) { path, status in
+            listing.files.append((path, status))
+            return true
         }
-        var visited = Set<[UInt64]>()
-        visit(directory: root, status: rootStatus, visited: &visited, into: &listing)
         return listing
     }
 
+    /// Calls `file` with each file, in walk order (see
+    /// ``comparePaths(_:_:)``), and `problem` with each entry that cannot be
+    /// listed, as they are met: nothing is kept, so a folder of millions of
+    /// files is walked in the memory of one directory's listing per level.
+    /// `file` returns false to stop the walk.
+    public func walk(
+        problem: (IngestProblem) -> Void, file: (String, SystemFiles.Status) -> Bool
+    ) throws(IngestError) {
+        let rootStatus = try checkRoot()
+        if rootStatus.kind != .directory {
+            _ = file(root, rootStatus)
+            return
+        }
+        var visited = Set<[UInt64]>()
+        _ = visit(directory: root, status: rootStatus, visited: &visited, problem: problem, file: file)
+    }
+
+    /// Walks `directory`; false once `file` has asked to stop.
     private func visit(
-        directory: String, status: SystemFiles.Status, visited: inout Set<[UInt64]>, into listing: inout Listing
-    ) {
+        directory: String, status: SystemFiles.Status, visited: inout Set<[UInt64]>,
+        problem: (IngestProblem) -> Void, file: (String, SystemFiles.Status) -> Bool
+    ) -> Bool {
         guard !excluded.contains([status.device, status.inode]),
             visited.insert([status.device, status.inode]).inserted
-        else { return }
+        else { return true }
         let entries: [SystemFiles.DirectoryEntry]
         switch SystemFiles.entries(directory) {
         case .success(let list): entries = list
         case .failure(let error):
-            listing.problems.append(
+            problem(
                 IngestProblem(path: directory, reason: "cannot list directory: \(error.reason)", severity: .skipped))
-            return
+            return true
         }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         for entry in Self.sortedBytewise(entries) where !entry.name.hasPrefix(".") {
@@ -84,7 +101,7 @@ public struct CorpusWalker: Sendable {
             guard entry.isValidUTF8 else {
                 // Paths are stored and shown as UTF-8; a Latin-1 or otherwise
                 // non-UTF-8 name cannot be, so it is named (repaired) and passed over.
-                listing.problems.append(
+                problem(
                     IngestProblem(
                         path: path, reason: "file name is not valid UTF-8; rename it to index it", severity: .skipped))
                 continue
@@ -92,18 +109,22 @@ public struct CorpusWalker: Sendable {
             switch SystemFiles.status(path) {
             case .failure(let error):
                 let reason = error.isNotFound ? "broken symbolic link" : "cannot stat: \(error.reason)"
-                listing.problems.append(IngestProblem(path: path, reason: reason, severity: .skipped))
+                problem(IngestProblem(path: path, reason: reason, severity: .skipped))
             case .success(let status):
                 switch status.kind {
-                case .directory: visit(directory: path, status: status, visited: &visited, into: &listing)
+                case .directory:
+                    guard visit(directory: path, status: status, visited: &visited, problem: problem, file: file)
+                    else { return false }
                 case .file:
-                    if !excluded.contains([status.device, status.inode]) { listing.files.append((path, status)) }
+                    if !excluded.contains([status.device, status.inode]) {
+                        guard file(path, status) else { return false }
+                    }
                 case .other:
-                    listing.problems.append(
-                        IngestProblem(path: path, reason: "not a regular file", severity: .skipped))
+                    problem(IngestProblem(path: path, reason: "not a regular file", severity: .skipped))
                 }
             }
         }
+        return true
     }
 
     /// `entries` in bytewise order of their names' UTF-8 (memcmp order, the

@@ -113,24 +113,34 @@ struct IndexBuilder {
             gazetteer = actors
         }
         let writer = try IndexWriter(directory: index, analyzer: Analyzer(gazetteer: gazetteer), rebuild: rebuild)
-        var listing = try CorpusWalker(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? [])).walk()
-        var skipped = listing.problems
-        // Filtered in place, one look at each extension: a million paths are not copied.
-        listing.files.removeAll { file in
-            guard case .failure(let problem) = ArticleReader.format(of: file.path) else { return false }
-            skipped.append(problem)
-            return true
-        }
-        let files = listing.files
-        listing.files = []
+        let walker = CorpusWalker(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? []))
+        var skipped: [IngestProblem] = []
+        var walkError: IngestError? = nil
         let reader = ArticleReader()
-        let sync = try CorpusSync(threads: threads, memoryBudget: memoryMB << 20).run(writer: writer, files: files) {
-            path, status in
+        // The folder is walked as it is indexed, never listed whole: a million
+        // paths would take hundreds of MB (see CorpusSync.run).
+        let sync = try CorpusSync(threads: threads, memoryBudget: memoryMB << 20).run(writer: writer) { visit in
+            do throws(IngestError) {
+                try walker.walk(problem: { skipped.append($0) }) { path, status in
+                    // One look at each extension: files of other types are reported, not read.
+                    if case .failure(let problem) = ArticleReader.format(of: path) {
+                        skipped.append(problem)
+                        return true
+                    }
+                    return visit(path, status)
+                }
+            } catch {
+                walkError = error
+            }
+        } read: { path, status in
             switch reader.read(path: path, status: status) {
             case .article(let article, let warnings): .article(article, warnings: warnings.map(\.reason))
             case .skipped(let problem): .failed(problem.reason)
             }
         }
+        // The root was checked above, so it has gone since; with no file walked,
+        // the sync committed nothing (it never empties an index).
+        if let walkError { throw walkError }
         // An empty commit would replace a good index with nothing: the sync refuses it.
         if sync.wouldEmpty {
             throw IngestError(

@@ -15,10 +15,13 @@ struct CompatibilityTests {
     /// (format version 3: one segment of 142 documents) from the same two files
     /// as v1 and v2, then 140 files "Filler NNN" / "The common word appears in
     /// filler NNN.", so that "common" fills a packed block of 128 documents
-    /// with its skip entry.
-    @Test("the version 3 fixture opens, verifies and answers: actors, a packed block, stored text, sources")
-    func version3() throws {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/v3", withExtension: nil))
+    /// with its skip entry. Fixtures/v4 was written the same way by format
+    /// version 4, whose sources file is in walk order with document numbers.
+    @Test(
+        "the version 3 and 4 fixtures open, verify and answer: actors, a packed block, stored text, sources",
+        arguments: ["v3", "v4"])
+    func version3and4(_ version: String) throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(version)", withExtension: nil))
         let reader = try IndexReader(directory: url.path)
         try reader.verifyChecksums()
         let report = try reader.verifyStructure()
@@ -56,8 +59,17 @@ struct CompatibilityTests {
         #expect(
             article.body.contains("OPEC cuts oil output; Iran\u{2019}s exports rise.")
                 || article.body.contains("OPEC cuts oil output; Iran's exports rise."))
+        let header = try IndexFileHeader.read(from: segment.sourcesFile, expecting: .sources).0
+        #expect(header.version == (version == "v3" ? 3 : 4))
         let sources = try segment.sources()
         #expect(sources.count == 142 && sources[2].path == "src/filler-000.txt")
+        // A sync reads sources in walk order: as stored since version 4; a
+        // version 3 segment's (in document order) are read whole and sorted.
+        var walk = try MergedSourceCursor(segments: reader.segments)
+        var walked: [String] = []
+        while try walk.next() { walked.append(String(decoding: walk.path, as: UTF8.self)) }
+        #expect(walked.count == 142 && Set(walked) == Set(sources.map(\.path)))
+        #expect(walked == walked.sorted { comparePaths(Array($0.utf8).span, Array($1.utf8).span) < 0 })
     }
 
     /// Fixtures/v2 was written by `gazette index src --index v2` (format

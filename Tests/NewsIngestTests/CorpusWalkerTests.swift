@@ -39,6 +39,27 @@ struct CorpusWalkerTests {
         }
     }
 
+    @Test("the walk's order is comparePaths order, which the index's sources are kept in; the walk can stop")
+    func walkOrderIsComparePathsOrder() throws {
+        try withTemporaryDirectory { directory in
+            // "-" (0x2D) and "." (0x2E) sort below "/" (0x2F) bytewise, above it in a walk.
+            for name in ["a/b.txt", "a-b.txt", "a.b/c.txt", "a.txt", "a0.txt", "ab/c/d.txt", "ab-c.txt", "ab/c.d.txt"] {
+                try directory.write(name, "Title\nBody")
+            }
+            let paths = try CorpusWalker(root: directory.path).walk().files.map(\.path)
+            #expect(paths.count == 8)
+            let sorted = paths.sorted { comparePaths(Array($0.utf8).span, Array($1.utf8).span) < 0 }
+            #expect(paths == sorted)
+            #expect(paths != paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            var visited: [String] = []
+            try CorpusWalker(root: directory.path).walk(problem: { _ in }) { path, _ in
+                visited.append(path)
+                return visited.count < 3
+            }
+            #expect(visited == Array(paths.prefix(3)))
+        }
+    }
+
     @Test("walking twice gives the same listing")
     func repeatable() throws {
         try withTemporaryDirectory { directory in

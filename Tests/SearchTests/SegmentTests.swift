@@ -18,7 +18,14 @@ func randomArticles(_ count: Int, seed: UInt64) -> [Article] {
         func sentence(_ length: Int) -> String {
             (0..<length).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
         }
-        let body = (0..<(1 + Int(generator.next() % 6))).map { _ in sentence(4 + Int(generator.next() % 20)) + "." }
+        var body = (0..<(1 + Int(generator.next() % 6))).map { _ in sentence(4 + Int(generator.next() % 20)) + "." }
+        // Every fifth article names a person the analyser learns: twenty of
+        // them, spread over every segment, which a merge must keep.
+        if index % 5 == 0 {
+            let first = ["Nasser", "Dana", "Omar", "Lena"][Int(generator.next() % 4)]
+            let last = ["Kanaani", "Haddad", "Farouk", "Meier", "Novak"][Int(generator.next() % 5)]
+            body.append("Spokesman \(first) \(last) told reporters.")
+        }
         return Article(
             path: "doc\(index).txt", title: sentence(3 + Int(generator.next() % 5)), body: body.joined(separator: " "),
             format: .text, sourceSize: UInt64(index), modificationTime: Int64(index), contentHash: UInt64(index))
@@ -88,6 +95,13 @@ struct SegmentTests {
         #expect(try answers(optimized) == expected)
         try optimized.verifyChecksums()
         _ = try optimized.verifyStructure()
+        // The merge streamed the learned actors from its inputs: the same as
+        // one segment built from the text lists, in the same order.
+        let learned = try single.segments[0].analysisFile.settings().learned
+        #expect(learned.count >= 15, "\(learned.map(\.id))")
+        #expect(try optimized.segments[0].analysisFile.settings().learned == learned)
+        // And the sources, merged in walk order, name every document once.
+        #expect(try Set(optimized.segments[0].sources().map(\.path)) == Set(articles.map(\.path)))
     }
 
     @Test("deleted documents never match; after a merge the index equals one built without them")
@@ -105,10 +119,15 @@ struct SegmentTests {
         do {
             let writer = try IndexWriter(directory: updated.path)
             var locations: [IndexWriter.Location] = []
-            let goneKeys = gone.map { IndexWriter.key(Array($0.utf8).span) }
-            try writer.indexedFiles { file in
-                if goneKeys.contains(where: { $0 == file.key }) { locations.append(file.location) }
+            // Every document once, in walk order: "doc10.txt" before "doc2.txt".
+            var files = try writer.indexedFiles()
+            var paths: [String] = []
+            while try files.next() {
+                let path = String(decoding: files.path, as: UTF8.self)
+                paths.append(path)
+                if gone.contains(path) { locations.append(files.location) }
             }
+            #expect(paths == articles.map(\.path).sorted { comparePaths(Array($0.utf8).span, Array($1.utf8).span) < 0 })
             #expect(locations.count == gone.count)
             for location in locations { writer.delete(location) }
             let summary = try writer.commit()
