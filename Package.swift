@@ -20,7 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
-        .target(name: "NewsCore", swiftSettings: strict),
+        // glibc's malloc.h (malloc_trim), which the Glibc module leaves out.
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "NewsCore", dependencies: ["CMalloc"], swiftSettings: strict),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",

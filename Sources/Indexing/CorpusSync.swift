@@ -171,6 +171,8 @@ public struct CorpusSync: Sendable {
         if producerError != nil { shared.stop.store(true, ordering: .relaxed) }
         shared.queue.close()
         workersDone.wait()
+        // The inverters are freed; give their memory back before the merges.
+        SystemMemory.returnFreedMemory()
         if let error = producerError ?? shared.error.withLock({ $0 }) { throw error }
 
         let tally = shared.tally.withLock { $0 }

@@ -356,6 +356,7 @@ public final class IndexWriter: Sendable {
         precondition(inputs.count == numbers.count, "merging committed segments")
         let merged = try SegmentMerger(inputs: inputs, settings: settings)
             .write(directory: directory, number: allocateNumber())
+        SystemMemory.returnFreedMemory()
         core.state.withLock { state in
             let position = state.segments.firstIndex { numbers.contains($0.info.number) } ?? state.segments.count
             state.segments.removeAll { numbers.contains($0.info.number) }

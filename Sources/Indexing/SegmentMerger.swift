@@ -78,7 +78,7 @@ struct SegmentMerger {
                         length: lengths[Int(document)])
                 }
             }
-            if readSinceRelease >= 32 << 20 {
+            if readSinceRelease >= 8 << 20 {
                 for input in inputs {
                     input.postings.releaseResidentPages()
                     input.positions.releaseResidentPages()

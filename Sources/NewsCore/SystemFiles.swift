@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+    import CMalloc
     import Glibc
 #elseif canImport(Musl)
     import Musl
@@ -136,5 +137,20 @@ public enum SystemFiles {
             result.append(contentsOf: chunk[0..<n])
         }
         return .success(result)
+    }
+}
+
+/// The process's heap, as the C library manages it.
+public enum SystemMemory {
+    /// Hands memory that was freed back to the kernel. glibc keeps freed
+    /// memory in its per-thread arenas for reuse, so once the indexing threads
+    /// have flushed their in-memory postings (hundreds of MB) the process
+    /// would go on holding them through the merges that follow; the indexer
+    /// calls this between phases so that its peak stays the peak of one
+    /// phase. A no-op where the C library has no `malloc_trim`.
+    public static func returnFreedMemory() {
+        #if canImport(Glibc)
+            _ = CMalloc.malloc_trim(0)
+        #endif
     }
 }
