@@ -87,8 +87,8 @@ public struct CorpusWalker: Sendable {
         guard !excluded.contains([status.device, status.inode]),
             visited.insert([status.device, status.inode]).inserted
         else { return true }
-        let entries: [SystemFiles.DirectoryEntry]
-        switch SystemFiles.entries(directory) {
+        let entries: [(entry: SystemFiles.DirectoryEntry, status: Result<SystemFiles.Status, SystemError>)]
+        switch SystemFiles.entriesWithStatus(directory) {
         case .success(let list): entries = list
         case .failure(let error):
             problem(
@@ -96,7 +96,7 @@ public struct CorpusWalker: Sendable {
             return true
         }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for entry in Self.sortedBytewise(entries) where !entry.name.hasPrefix(".") {
+        for (entry, status) in Self.sortedBytewise(entries) where !entry.name.hasPrefix(".") {
             let path = prefix + entry.name
             guard entry.isValidUTF8 else {
                 // Paths are stored and shown as UTF-8; a Latin-1 or otherwise
@@ -106,7 +106,7 @@ public struct CorpusWalker: Sendable {
                         path: path, reason: "file name is not valid UTF-8; rename it to index it", severity: .skipped))
                 continue
             }
-            switch SystemFiles.status(path) {
+            switch status {
             case .failure(let error):
                 let reason = error.isNotFound ? "broken symbolic link" : "cannot stat: \(error.reason)"
                 problem(IngestProblem(path: path, reason: reason, severity: .skipped))
@@ -130,8 +130,10 @@ public struct CorpusWalker: Sendable {
     /// `entries` in bytewise order of their names' UTF-8 (memcmp order, the
     /// index's order): each name's bytes are taken once, and compared as
     /// arrays, which costs a fraction of comparing `String.UTF8View`s.
-    static func sortedBytewise(_ entries: [SystemFiles.DirectoryEntry]) -> [SystemFiles.DirectoryEntry] {
-        let keys = entries.map { Array($0.name.utf8) }
+    static func sortedBytewise<Status>(
+        _ entries: [(entry: SystemFiles.DirectoryEntry, status: Status)]
+    ) -> [(entry: SystemFiles.DirectoryEntry, status: Status)] {
+        let keys = entries.map { Array($0.entry.name.utf8) }
         let order = keys.indices.sorted { precedes(keys[$0], keys[$1]) }
         return order.map { entries[$0] }
     }
