@@ -68,9 +68,14 @@ public struct Tokenizer: Sendable {
             case .letter, .digit:
                 break
             }
-            // A word starts at i.
+            // A word starts at i. While `verbatim`, its term is its source
+            // bytes so far, text[start..<j] (lower-case ASCII letters, digits,
+            // and "'", "." or "," joiners: most words), and `term` is not
+            // written: the term is handed on as a slice of `text`. The first
+            // byte that the term changes (a capital, a non-ASCII scalar, a
+            // curly apostrophe) copies the bytes so far into `term`.
             let start = i
-            term.removeAll(keepingCapacity: true)
+            var verbatim = true
             var previous = kind
             var j = i
             while j < count {
@@ -78,8 +83,21 @@ public struct Tokenizer: Sendable {
                 switch k {
                 case .letter, .digit:
                     if len == 1 {
-                        term.append(Self.asciiLowercased(text[j]))
+                        let byte = text[j]
+                        if byte &- UInt8(ascii: "A") < 26 {
+                            if verbatim {
+                                Self.copy(text, start..<j, to: &term)
+                                verbatim = false
+                            }
+                            term.append(byte | 0x20)
+                        } else if !verbatim {
+                            term.append(byte)
+                        }
                     } else {
+                        if verbatim {
+                            Self.copy(text, start..<j, to: &term)
+                            verbatim = false
+                        }
                         Self.appendScalar(s, from: text, at: j, length: len, to: &term)
                     }
                     previous = k
@@ -104,7 +122,11 @@ public struct Tokenizer: Sendable {
                             joins = previous == .digit && next == .digit
                         }
                         if joins {
-                            term.append(isApostrophe ? UInt8(ascii: "'") : byte)
+                            if len > 1 && verbatim {
+                                Self.copy(text, start..<j, to: &term)
+                                verbatim = false
+                            }
+                            if !verbatim { term.append(isApostrophe ? UInt8(ascii: "'") : byte) }
                             j += len
                             continue
                         }
@@ -113,6 +135,19 @@ public struct Tokenizer: Sendable {
                     break
                 }
                 break
+            }
+            if verbatim {
+                // Possessive: "iran's" -> "iran".
+                var end = j
+                if end - start > 2, text[end - 1] == UInt8(ascii: "s"), text[end - 2] == UInt8(ascii: "'") {
+                    end -= 2
+                }
+                if end > start && end - start <= Self.maxTermLength {
+                    body(Token(position: position, sourceRange: start..<j), text.extracting(start..<end))
+                    position &+= 1
+                }
+                i = j
+                continue
             }
             // Possessive: "iran's" -> "iran".
             let n = term.count
@@ -221,6 +256,14 @@ public struct Tokenizer: Sendable {
         default:
             return nil
         }
+    }
+
+    /// Makes `term` the bytes `range` of `text`: a word's term so far, when
+    /// it stops being a slice of the text.
+    @inline(__always)
+    static func copy(_ text: Span<UInt8>, _ range: Range<Int>, to term: inout [UInt8]) {
+        if !term.isEmpty { term.removeAll(keepingCapacity: true) }
+        term.append(text.extracting(range))
     }
 
     @inline(__always)
