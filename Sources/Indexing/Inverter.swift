@@ -29,6 +29,16 @@ struct Inverter {
     /// Per word of the document: its slot and position.
     private var wordSlots: [Int32] = []
     private var wordPositions: [UInt32] = []
+    /// Word terms by their form before stemming, and per such form the term
+    /// id of its stem: each distinct word is stemmed once per segment, and
+    /// each occurrence costs one lookup here instead of a lookup in the
+    /// stemmer's cache, a copy, and a lookup of the stem in `terms`. Valid
+    /// for one stemmer (`surfaceStemmer`). Not counted in ``estimatedBytes``,
+    /// which stays the estimate it was, so that segments flush where they did.
+    private var surfaceTerms = TermTable()
+    private var termOfSurface: [Int32] = []
+    private var surfaceStemmer: ObjectIdentifier?
+    private var stemBuffer: [UInt8] = []
     /// Counts calls of ``add(_:document:analyzer:)``, from 1 (0 marks a term
     /// never seen in `slotOfTerm`); a UInt32 as document numbers are.
     private var serial: UInt32 = 0
@@ -79,8 +89,39 @@ struct Inverter {
         wordPositions.removeAll(keepingCapacity: true)
         var positionsIncrease = true
         var previousPosition = -1
-        analysis.forEachWord { word, term in
-            let id = terms.intern(term)
+        let stemmer = analysis.stemmer
+        if let stemmer, surfaceStemmer != ObjectIdentifier(stemmer) {
+            if surfaceStemmer != nil {
+                surfaceTerms = TermTable()
+                termOfSurface.removeAll()
+            }
+            surfaceStemmer = ObjectIdentifier(stemmer)
+        }
+        var stemBuffer: [UInt8] = []
+        swap(&stemBuffer, &self.stemBuffer)
+        defer { swap(&stemBuffer, &self.stemBuffer) }
+        let unstemmed = analysis.unstemmedTermBytes
+        let unstemmedSpan = unstemmed.span
+        wordSlots.reserveCapacity(analysis.words.count)
+        wordPositions.reserveCapacity(analysis.words.count)
+        // A loop, not forEachWord's closure: a closure writing to `self`
+        // pays a dynamic exclusivity check per access.
+        for word in analysis.words {
+            let surface = unstemmedSpan.extracting(analysis.unstemmedRange(of: word))
+            let id: Int
+            if let stemmer {
+                let surfaceID = surfaceTerms.intern(surface)
+                if surfaceID < termOfSurface.count {
+                    id = Int(termOfSurface[surfaceID])
+                } else {
+                    stemBuffer.removeAll(keepingCapacity: true)
+                    stemmer.appendStem(of: surface, to: &stemBuffer)
+                    id = terms.intern(stemBuffer.span)
+                    termOfSurface.append(Int32(id))
+                }
+            } else {
+                id = terms.intern(surface)
+            }
             if id >= slotOfTerm.count {
                 slotOfTerm.append(contentsOf: repeatElement(0, count: id + 1 - slotOfTerm.count))
             }
