@@ -38,6 +38,17 @@ public struct Tokenizer: Sendable {
         _ text: Span<UInt8>, startPosition: UInt32 = 0,
         _ body: (Token, Span<UInt8>) -> Void
     ) -> UInt32 {
+        tokenize(text, startPosition: startPosition) { token, term, _ in body(token, term) }
+    }
+
+    /// ``tokenize(_:startPosition:_:)``, also telling `body` whether the term
+    /// is the text's own bytes from the token's start (most words: lower-case
+    /// ASCII), which a caller keeping the text need not copy.
+    @inline(__always)
+    func tokenize(
+        _ text: Span<UInt8>, startPosition: UInt32 = 0,
+        _ body: (Token, Span<UInt8>, _ isTextSlice: Bool) -> Void
+    ) -> UInt32 {
         var position = startPosition
         var term: [UInt8] = []
         term.reserveCapacity(64)
@@ -61,7 +72,7 @@ public struct Tokenizer: Sendable {
                     Self.appendScalar(mark, from: text, at: end, length: markLength, to: &term)
                     end += markLength
                 }
-                body(Token(position: position, sourceRange: i..<end), term.span)
+                body(Token(position: position, sourceRange: i..<end), term.span, false)
                 position &+= 1
                 i = end
                 continue
@@ -79,6 +90,21 @@ public struct Tokenizer: Sendable {
             var previous = kind
             var j = i
             while j < count {
+                if verbatim {
+                    // A run of lower-case ASCII letters and digits, the bulk of
+                    // the text: nothing to classify further or to copy.
+                    var end = j
+                    while end < count {
+                        let byte = text[end]
+                        guard byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 else { break }
+                        end += 1
+                    }
+                    if end > j {
+                        previous = text[end - 1] &- UInt8(ascii: "0") < 10 ? .digit : .letter
+                        j = end
+                        if j == count { break }
+                    }
+                }
                 let (k, len, s) = Self.classify(text, at: j)
                 switch k {
                 case .letter, .digit:
@@ -143,7 +169,7 @@ public struct Tokenizer: Sendable {
                     end -= 2
                 }
                 if end > start && end - start <= Self.maxTermLength {
-                    body(Token(position: position, sourceRange: start..<j), text.extracting(start..<end))
+                    body(Token(position: position, sourceRange: start..<j), text.extracting(start..<end), true)
                     position &+= 1
                 }
                 i = j
@@ -155,7 +181,7 @@ public struct Tokenizer: Sendable {
                 term.removeLast(2)
             }
             if !term.isEmpty && term.count <= Self.maxTermLength {
-                body(Token(position: position, sourceRange: start..<j), term.span)
+                body(Token(position: position, sourceRange: start..<j), term.span, false)
                 position &+= 1
             }
             i = j
