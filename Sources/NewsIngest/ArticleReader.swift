@@ -150,6 +150,10 @@ public struct ArticleReader: Sendable {
         var i = 0
         while i < span.count {
             let byte = span[i]
+            if byte &- 0x20 < 0x5F {  // printable ASCII, nearly every byte
+                i += 1
+                continue
+            }
             let length: Int
             if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
                 length = 1
