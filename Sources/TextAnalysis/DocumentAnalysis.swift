@@ -96,8 +96,9 @@ public struct DocumentAnalysis: Sendable {
         for word in words { body(word, span.extracting(unstemmedRange(of: word))) }
     }
 
-    /// The words' terms before stemming, back to back (``unstemmedRange(of:)``
-    /// finds a word's). A word's term is `stemmer`'s stem of that (or that
+    /// The bytes that hold the words' terms before stemming (the fields'
+    /// texts, then the terms that differ from their text);
+    /// ``unstemmedRange(of:)`` finds a word's. A word's term is `stemmer`'s stem of that (or that
     /// itself, without a stemmer), which a caller meeting the same word
     /// again can remember; a loop over ``words`` with these makes no
     /// closure call per word.
