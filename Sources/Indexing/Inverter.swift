@@ -11,11 +11,37 @@ struct Inverter {
     var actorTerms = TermTable(capacity: 1 << 12)
     var actorEncoders: [PostingsEncoder] = []
     var lengths: [UInt32] = []
-    /// (term id << 32 | position) for the document being inverted, of its
-    /// words and of its actors; reused.
+    /// (term id << 32 | position) for the document being inverted: of its
+    /// actors always, of its words only when their positions do not increase
+    /// (never, from ``Analyzer``); reused.
     private var occurrences: [UInt64] = []
     private var actorOccurrences: [UInt64] = []
     private var positionBuffer: [UInt32] = []
+    /// The words of the document being inverted, grouped by term without a
+    /// sort: each distinct term gets a slot in order of first occurrence.
+    /// Per word term id: (the serial of the last document it was in << 32 |
+    /// its slot there); a stale serial means "not in this document yet".
+    private var slotOfTerm: [UInt64] = []
+    /// Per slot: its term id, and its number of occurrences (then, where its
+    /// positions start in `positionBuffer`).
+    private var slotTerms: [Int32] = []
+    private var slotStarts: [Int32] = []
+    /// Per word of the document: its slot and position.
+    private var wordSlots: [Int32] = []
+    private var wordPositions: [UInt32] = []
+    /// Word terms by their form before stemming, and per such form the term
+    /// id of its stem: each distinct word is stemmed once per segment, and
+    /// each occurrence costs one lookup here instead of a lookup in the
+    /// stemmer's cache, a copy, and a lookup of the stem in `terms`. Valid
+    /// for one stemmer (`surfaceStemmer`). Not counted in ``estimatedBytes``,
+    /// which stays the estimate it was, so that segments flush where they did.
+    private var surfaceTerms = TermTable()
+    private var termOfSurface: [Int32] = []
+    private var surfaceStemmer: ObjectIdentifier?
+    private var stemBuffer: [UInt8] = []
+    /// Counts calls of ``add(_:document:analyzer:)``, from 1 (0 marks a term
+    /// never seen in `slotOfTerm`); a UInt32 as document numbers are.
+    private var serial: UInt32 = 0
     /// Term id of each gazetteer actor's term, or -1 until first seen.
     private var knownActorTerms: [Int] = []
     /// Term id of each of this article's learned actors, or -1 until first met.
@@ -55,10 +81,65 @@ struct Inverter {
     }
 
     mutating func add(_ analysis: DocumentAnalysis, document: UInt32, analyzer: Analyzer) {
-        occurrences.removeAll(keepingCapacity: true)
         learnedTerms.removeAll(keepingCapacity: true)
-        analysis.forEachWord { word, term in
-            occurrences.append(UInt64(terms.intern(term)) << 32 | UInt64(word.position))
+        serial += 1
+        slotTerms.removeAll(keepingCapacity: true)
+        slotStarts.removeAll(keepingCapacity: true)
+        wordSlots.removeAll(keepingCapacity: true)
+        wordPositions.removeAll(keepingCapacity: true)
+        var positionsIncrease = true
+        var previousPosition = -1
+        let stemmer = analysis.stemmer
+        if let stemmer, surfaceStemmer != ObjectIdentifier(stemmer) {
+            if surfaceStemmer != nil {
+                surfaceTerms = TermTable()
+                termOfSurface.removeAll()
+            }
+            surfaceStemmer = ObjectIdentifier(stemmer)
+        }
+        var stemBuffer: [UInt8] = []
+        swap(&stemBuffer, &self.stemBuffer)
+        defer { swap(&stemBuffer, &self.stemBuffer) }
+        let unstemmed = analysis.unstemmedTermBytes
+        let unstemmedSpan = unstemmed.span
+        wordSlots.reserveCapacity(analysis.words.count)
+        wordPositions.reserveCapacity(analysis.words.count)
+        // A loop, not forEachWord's closure: a closure writing to `self`
+        // pays a dynamic exclusivity check per access.
+        for word in analysis.words {
+            let surface = unstemmedSpan.extracting(analysis.unstemmedRange(of: word))
+            let id: Int
+            if let stemmer {
+                let surfaceID = surfaceTerms.intern(surface)
+                if surfaceID < termOfSurface.count {
+                    id = Int(termOfSurface[surfaceID])
+                } else {
+                    stemBuffer.removeAll(keepingCapacity: true)
+                    stemmer.appendStem(of: surface, to: &stemBuffer)
+                    id = terms.intern(stemBuffer.span)
+                    termOfSurface.append(Int32(id))
+                }
+            } else {
+                id = terms.intern(surface)
+            }
+            if id >= slotOfTerm.count {
+                slotOfTerm.append(contentsOf: repeatElement(0, count: id + 1 - slotOfTerm.count))
+            }
+            let entry = slotOfTerm[id]
+            let slot: Int
+            if UInt32(truncatingIfNeeded: entry >> 32) == serial {
+                slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+                slotStarts[slot] += 1
+            } else {
+                slot = slotTerms.count
+                slotTerms.append(Int32(id))
+                slotStarts.append(1)
+                slotOfTerm[id] = UInt64(serial) << 32 | UInt64(slot)
+            }
+            wordSlots.append(Int32(slot))
+            wordPositions.append(word.position)
+            if Int(word.position) <= previousPosition { positionsIncrease = false }
+            previousPosition = Int(word.position)
         }
         // An actor term sits at its first word's position, once per unit of its
         // zone's weight (the title and lead count more: see ZoneWeights).
@@ -99,13 +180,53 @@ struct Inverter {
         }
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
         while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }
-        occurrenceCount += occurrences.count + actorOccurrences.count
+        occurrenceCount += wordPositions.count + actorOccurrences.count
         let length = UInt32(analysis.words.count)
-        postingCount += Self.encode(
-            &occurrences, into: &encoders, document: document, length: length, buffer: &positionBuffer)
+        if positionsIncrease {
+            postingCount += encodeWords(document: document, length: length)
+        } else {
+            occurrences.removeAll(keepingCapacity: true)
+            for (slot, position) in zip(wordSlots, wordPositions) {
+                occurrences.append(UInt64(slotTerms[Int(slot)]) << 32 | UInt64(position))
+            }
+            postingCount += Self.encode(
+                &occurrences, into: &encoders, document: document, length: length, buffer: &positionBuffer)
+        }
         postingCount += Self.encode(
             &actorOccurrences, into: &actorEncoders, document: document, length: length, buffer: &positionBuffer)
         lengths.append(UInt32(analysis.words.count))
+    }
+
+    /// Adds each word term's positions in `document` to its encoder: a
+    /// counting sort of the words by slot, which keeps each term's positions
+    /// in their (increasing) order, so the result is the sort's by term then
+    /// position, in time linear in the words.
+    /// - Returns: the number of distinct terms.
+    private mutating func encodeWords(document: UInt32, length: UInt32) -> Int {
+        let slotCount = slotTerms.count
+        // Counts to starts.
+        var start: Int32 = 0
+        for slot in 0..<slotCount {
+            let count = slotStarts[slot]
+            slotStarts[slot] = start
+            start += count
+        }
+        positionBuffer.removeAll(keepingCapacity: true)
+        positionBuffer.append(contentsOf: repeatElement(0, count: wordPositions.count))
+        for k in wordSlots.indices {
+            let slot = Int(wordSlots[k])
+            positionBuffer[Int(slotStarts[slot])] = wordPositions[k]
+            slotStarts[slot] += 1
+        }
+        // Each slot's start is now the next one's: its end.
+        var begin = 0
+        for slot in 0..<slotCount {
+            let end = Int(slotStarts[slot])
+            encoders[Int(slotTerms[slot])].add(
+                document: document, positions: positionBuffer[begin..<end], length: length)
+            begin = end
+        }
+        return slotCount
     }
 
     /// Sorts (term << 32 | position) occurrences by term then position, and

@@ -103,9 +103,15 @@ public struct ArticleReader: Sendable {
         let parsed: (title: String, body: String)?
         switch format {
         case .text:
-            let (text, report) = UTF8Repair.decode(bytes)
-            if let warning = Self.repairWarning(path, report) { warnings.append(warning) }
-            parsed = Self.splitPlainText(text)
+            // Valid UTF-8 (nearly every file) is split on its own bytes; the
+            // rest is repaired into a string first.
+            let report = UTF8Repair.check(bytes.span)
+            if let warning = Self.repairWarning(path, report) {
+                warnings.append(warning)
+                parsed = Self.splitPlainText(String(decoding: bytes, as: UTF8.self))
+            } else {
+                parsed = Self.splitPlainText(utf8: bytes)
+            }
         case .html:
             switch Self.readHTML(bytes, path: path) {
             case .success(let result):
@@ -136,21 +142,36 @@ public struct ArticleReader: Sendable {
     /// raw they would drive the reader's terminal (an ESC sequence in a title
     /// could retitle the window or clear the screen).
     static func replacingControlCharacters(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        var changed = false
+        // Copied in runs between the characters replaced (Reuters has one,
+        // an ETX, per article), and not at all when there are none.
+        let span = text.utf8.span
+        var out: [UInt8] = []
+        var runStart = 0
         var i = 0
-        while i < bytes.count {
-            let byte = bytes[i]
-            if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
-                bytes[i] = 0x20
-                changed = true
-            } else if byte == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
-                bytes.replaceSubrange(i...i + 1, with: [0x20])
-                changed = true
+        while i < span.count {
+            let byte = span[i]
+            if byte &- 0x20 < 0x5F {  // printable ASCII, nearly every byte
+                i += 1
+                continue
             }
-            i += 1
+            let length: Int
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
+                length = 1
+            } else if byte == 0xC2, i + 1 < span.count, (0x80...0x9F).contains(span[i + 1]) {
+                length = 2
+            } else {
+                i += 1
+                continue
+            }
+            if runStart == 0 { out.reserveCapacity(span.count) }
+            out.append(span.extracting(runStart..<i))
+            out.append(0x20)
+            i += length
+            runStart = i
         }
-        return changed ? String(decoding: bytes, as: UTF8.self) : text
+        if runStart == 0 { return text }
+        out.append(span.extracting(runStart..<span.count))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func repairWarning(_ path: String, _ report: UTF8Repair.Report) -> IngestProblem? {
@@ -165,7 +186,12 @@ public struct ArticleReader: Sendable {
     /// Title: first non-empty line; body: every line after it, trimmed.
     /// Works on the UTF-8 bytes: this runs once per article of the corpus.
     static func splitPlainText(_ text: String) -> (title: String, body: String)? {
-        var bytes = Array(text.utf8)[...]
+        splitPlainText(utf8: Array(text.utf8))
+    }
+
+    /// ``splitPlainText(_:)`` of valid UTF-8 bytes, without a string of the whole file.
+    static func splitPlainText(utf8: [UInt8]) -> (title: String, body: String)? {
+        var bytes = utf8[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }  // byte-order mark
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0C }
         // Skip blank lines.

@@ -156,7 +156,40 @@ struct HTMLTextExtractor: HTMLVisitor {
 
 extension String {
     /// White space runs collapsed to one space, trimmed.
+    ///
+    /// ASCII text (every Reuters title) is collapsed on its bytes: there
+    /// `Character.isWhitespace` holds exactly for tab, line feed, vertical
+    /// tab, form feed, carriage return and space (and "\r\n", one Character
+    /// of two of them), and asking it per Character costs a Unicode property
+    /// lookup each. Other text takes the Character path.
     var collapsingWhitespace: String {
-        split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let span = utf8.span
+        var isCollapsed = true
+        var previousIsSpace = true  // a leading space is not collapsed
+        for k in span.indices {
+            let byte = span[k]
+            if byte >= 0x80 { return split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+            if byte == 0x20 || byte &- 0x09 < 5 {
+                if byte != 0x20 || previousIsSpace { isCollapsed = false }
+                previousIsSpace = true
+            } else {
+                previousIsSpace = false
+            }
+        }
+        if isCollapsed && !(span.count > 0 && previousIsSpace) { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(span.count)
+        var pendingSpace = false
+        for k in span.indices {
+            let byte = span[k]
+            if byte == 0x20 || byte &- 0x09 < 5 {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -26,6 +26,8 @@ struct RawToken {
 /// The recogniser's buffers: the words of title and body, unstemmed.
 struct RecognitionScratch: Sendable {
     var tokens: [RawToken] = []
+    /// The tokens' terms: each field's text, and after it the terms that
+    /// differ from their text (capitalised, folded).
     var bytes: [UInt8] = []
     var nextPosition: UInt32 = 0
     /// The tokens that start a sentence, after the first, in order: token `i`
@@ -72,9 +74,19 @@ struct RecognitionScratch: Sendable {
         if field == .title { reset() }
         let first = tokens.count
         if field == .body { bodyStart = first }
-        nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term in
-            let start = bytes.count
-            bytes.append(term)
+        // The field's text goes into `bytes` whole, in one copy, and the terms
+        // that are its own bytes (most) point into it; only the others are
+        // appended after it.
+        let base = bytes.count
+        bytes.append(text)
+        nextPosition = tokenizer.tokenize(text, startPosition: startPosition) { token, term, isTextSlice in
+            let start: Int
+            if isTextSlice {
+                start = base + token.sourceRange.lowerBound
+            } else {
+                start = bytes.count
+                bytes.append(term)
+            }
             tokens.append(
                 RawToken(
                     field: field, position: token.position, sourceRange: token.sourceRange,

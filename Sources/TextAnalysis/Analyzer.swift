@@ -92,24 +92,16 @@ public struct Analyzer: Sendable {
         swap(&scratch, &result.scratch)
     }
 
+    /// The words, with their terms before stemming (in `scratch.bytes`):
+    /// ``DocumentAnalysis`` stems them when asked.
     private func emitWords(_ scratch: RecognitionScratch, into result: inout DocumentAnalysis) {
-        let raw = scratch.bytes.span
-        func emit(_ appendTerm: (Span<UInt8>, inout [UInt8]) -> Void) {
-            for token in scratch.tokens {
-                let start = result.termBytes.count
-                appendTerm(
-                    raw.extracting(Int(token.termStart)..<Int(token.termStart + token.termLength)), &result.termBytes)
-                result.words.append(
-                    DocumentAnalysis.Word(
-                        field: token.field, position: token.position, sourceRange: token.sourceRange,
-                        termStart: Int32(start),
-                        termLength: Int32(result.termBytes.count - start)))
-            }
-        }
-        if let stemmer {
-            stemmer.withState { state in emit { term, out in state.appendStem(of: term, to: &out) } }
-        } else {
-            emit { term, out in out.append(term) }
+        result.stemmer = stemmer
+        result.words.reserveCapacity(scratch.tokens.count)
+        for token in scratch.tokens {
+            result.words.append(
+                DocumentAnalysis.Word(
+                    field: token.field, position: token.position, sourceRange: token.sourceRange,
+                    termStart: token.termStart, termLength: token.termLength))
         }
     }
 }

@@ -12,8 +12,9 @@ public struct DocumentAnalysis: Sendable {
         public var position: UInt32
         /// Bytes of the word in its field's text.
         public var sourceRange: Range<Int>
-        var termStart: Int32
-        var termLength: Int32
+        /// Its term before stemming, in `scratch.bytes`.
+        @usableFromInline var termStart: Int32
+        @usableFromInline var termLength: Int32
     }
 
     /// One mention of an actor.
@@ -51,23 +52,62 @@ public struct DocumentAnalysis: Sendable {
     public internal(set) var learnedNames: [LearnedName] = []
     /// The learned names' IDs and display names, back to back.
     var learnedBytes: [UInt8] = []
-    var termBytes: [UInt8] = []
-    /// The recogniser's working buffers, kept to be reused.
+    /// The recogniser's working buffers, kept to be reused; its `bytes` hold
+    /// the words' terms before stemming.
     var scratch = RecognitionScratch()
+    /// The stemmer of the analyser that made this analysis; nil when its
+    /// terms are not stemmed.
+    ///
+    /// Words are kept unstemmed, and stemmed when asked for: an indexer
+    /// stems each distinct word once (``forEachUnstemmedWord(_:)``), not
+    /// each occurrence.
+    public internal(set) var stemmer: Stemmer?
 
     public init() {}
 
     /// The (stemmed) term of `word`.
     public func term(of word: Word) -> ArraySlice<UInt8> {
-        termBytes[Int(word.termStart)..<Int(word.termStart + word.termLength)]
+        let unstemmed = scratch.bytes.span.extracting(Int(word.termStart)..<Int(word.termStart + word.termLength))
+        guard let stemmer else { return unstemmed.array[...] }
+        var out: [UInt8] = []
+        stemmer.appendStem(of: unstemmed, to: &out)
+        return out[...]
     }
 
-    /// Calls `body` with each word and its term, in order.
+    /// Calls `body` with each word and its (stemmed) term, in order.
     public func forEachWord(_ body: (Word, Span<UInt8>) -> Void) {
-        let span = termBytes.span
-        for word in words {
-            body(word, span.extracting(Int(word.termStart)..<Int(word.termStart + word.termLength)))
+        guard let stemmer else { return forEachUnstemmedWord(body) }
+        let span = scratch.bytes.span
+        stemmer.withState { state in
+            var stemmed: [UInt8] = []
+            stemmed.reserveCapacity(64)
+            for word in words {
+                stemmed.removeAll(keepingCapacity: true)
+                state.appendStem(
+                    of: span.extracting(Int(word.termStart)..<Int(word.termStart + word.termLength)), to: &stemmed)
+                body(word, stemmed.span)
+            }
         }
+    }
+
+    /// Calls `body` with each word and its term before stemming, in order.
+    public func forEachUnstemmedWord(_ body: (Word, Span<UInt8>) -> Void) {
+        let span = scratch.bytes.span
+        for word in words { body(word, span.extracting(unstemmedRange(of: word))) }
+    }
+
+    /// The bytes that hold the words' terms before stemming (the fields'
+    /// texts, then the terms that differ from their text);
+    /// ``unstemmedRange(of:)`` finds a word's. A word's term is `stemmer`'s stem of that (or that
+    /// itself, without a stemmer), which a caller meeting the same word
+    /// again can remember; a loop over ``words`` with these makes no
+    /// closure call per word.
+    public var unstemmedTermBytes: [UInt8] { scratch.bytes }
+
+    /// Where `word`'s term before stemming is in ``unstemmedTermBytes``.
+    @inlinable
+    public func unstemmedRange(of word: Word) -> Range<Int> {
+        Int(word.termStart)..<Int(word.termStart) + Int(word.termLength)
     }
 
     /// The ID of the actor `reference` names: a gazetteer actor of `gazetteer`
@@ -152,7 +192,6 @@ public struct DocumentAnalysis: Sendable {
         mentions.removeAll(keepingCapacity: true)
         learnedNames.removeAll(keepingCapacity: true)
         learnedBytes.removeAll(keepingCapacity: true)
-        termBytes.removeAll(keepingCapacity: true)
     }
 }
 

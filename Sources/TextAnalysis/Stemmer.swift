@@ -48,6 +48,11 @@ import Synchronization
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the stem of `term` (a word term, lower-cased and folded) to `out`.
+    public func appendStem(of term: Span<UInt8>, to out: inout [UInt8]) {
+        withState { state in state.appendStem(of: term, to: &out) }
+    }
+
     /// Runs `body` with exclusive use of the stemmer and its cache.
     func withState<R>(_ body: (inout State) -> R) -> R {
         while !locked.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {

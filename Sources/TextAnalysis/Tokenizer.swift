@@ -38,6 +38,17 @@ public struct Tokenizer: Sendable {
         _ text: Span<UInt8>, startPosition: UInt32 = 0,
         _ body: (Token, Span<UInt8>) -> Void
     ) -> UInt32 {
+        tokenize(text, startPosition: startPosition) { token, term, _ in body(token, term) }
+    }
+
+    /// ``tokenize(_:startPosition:_:)``, also telling `body` whether the term
+    /// is the text's own bytes from the token's start (most words: lower-case
+    /// ASCII), which a caller keeping the text need not copy.
+    @inline(__always)
+    func tokenize(
+        _ text: Span<UInt8>, startPosition: UInt32 = 0,
+        _ body: (Token, Span<UInt8>, _ isTextSlice: Bool) -> Void
+    ) -> UInt32 {
         var position = startPosition
         var term: [UInt8] = []
         term.reserveCapacity(64)
@@ -61,25 +72,58 @@ public struct Tokenizer: Sendable {
                     Self.appendScalar(mark, from: text, at: end, length: markLength, to: &term)
                     end += markLength
                 }
-                body(Token(position: position, sourceRange: i..<end), term.span)
+                body(Token(position: position, sourceRange: i..<end), term.span, false)
                 position &+= 1
                 i = end
                 continue
             case .letter, .digit:
                 break
             }
-            // A word starts at i.
+            // A word starts at i. While `verbatim`, its term is its source
+            // bytes so far, text[start..<j] (lower-case ASCII letters, digits,
+            // and "'", "." or "," joiners: most words), and `term` is not
+            // written: the term is handed on as a slice of `text`. The first
+            // byte that the term changes (a capital, a non-ASCII scalar, a
+            // curly apostrophe) copies the bytes so far into `term`.
             let start = i
-            term.removeAll(keepingCapacity: true)
+            var verbatim = true
             var previous = kind
             var j = i
             while j < count {
+                if verbatim {
+                    // A run of lower-case ASCII letters and digits, the bulk of
+                    // the text: nothing to classify further or to copy.
+                    var end = j
+                    while end < count {
+                        let byte = text[end]
+                        guard byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 else { break }
+                        end += 1
+                    }
+                    if end > j {
+                        previous = text[end - 1] &- UInt8(ascii: "0") < 10 ? .digit : .letter
+                        j = end
+                        if j == count { break }
+                    }
+                }
                 let (k, len, s) = Self.classify(text, at: j)
                 switch k {
                 case .letter, .digit:
                     if len == 1 {
-                        term.append(Self.asciiLowercased(text[j]))
+                        let byte = text[j]
+                        if byte &- UInt8(ascii: "A") < 26 {
+                            if verbatim {
+                                Self.copy(text, start..<j, to: &term)
+                                verbatim = false
+                            }
+                            term.append(byte | 0x20)
+                        } else if !verbatim {
+                            term.append(byte)
+                        }
                     } else {
+                        if verbatim {
+                            Self.copy(text, start..<j, to: &term)
+                            verbatim = false
+                        }
                         Self.appendScalar(s, from: text, at: j, length: len, to: &term)
                     }
                     previous = k
@@ -104,7 +148,11 @@ public struct Tokenizer: Sendable {
                             joins = previous == .digit && next == .digit
                         }
                         if joins {
-                            term.append(isApostrophe ? UInt8(ascii: "'") : byte)
+                            if len > 1 && verbatim {
+                                Self.copy(text, start..<j, to: &term)
+                                verbatim = false
+                            }
+                            if !verbatim { term.append(isApostrophe ? UInt8(ascii: "'") : byte) }
                             j += len
                             continue
                         }
@@ -114,13 +162,26 @@ public struct Tokenizer: Sendable {
                 }
                 break
             }
+            if verbatim {
+                // Possessive: "iran's" -> "iran".
+                var end = j
+                if end - start > 2, text[end - 1] == UInt8(ascii: "s"), text[end - 2] == UInt8(ascii: "'") {
+                    end -= 2
+                }
+                if end > start && end - start <= Self.maxTermLength {
+                    body(Token(position: position, sourceRange: start..<j), text.extracting(start..<end), true)
+                    position &+= 1
+                }
+                i = j
+                continue
+            }
             // Possessive: "iran's" -> "iran".
             let n = term.count
             if n > 2, term[n - 1] == UInt8(ascii: "s"), term[n - 2] == UInt8(ascii: "'") {
                 term.removeLast(2)
             }
             if !term.isEmpty && term.count <= Self.maxTermLength {
-                body(Token(position: position, sourceRange: start..<j), term.span)
+                body(Token(position: position, sourceRange: start..<j), term.span, false)
                 position &+= 1
             }
             i = j
@@ -221,6 +282,14 @@ public struct Tokenizer: Sendable {
         default:
             return nil
         }
+    }
+
+    /// Makes `term` the bytes `range` of `text`: a word's term so far, when
+    /// it stops being a slice of the text.
+    @inline(__always)
+    static func copy(_ text: Span<UInt8>, _ range: Range<Int>, to term: inout [UInt8]) {
+        if !term.isEmpty { term.removeAll(keepingCapacity: true) }
+        term.append(text.extracting(range))
     }
 
     @inline(__always)
