@@ -1,3 +1,4 @@
+import Dispatch
 import NewsCore
 
 /// Writes the stored documents, what results and snippets show, in
@@ -15,8 +16,10 @@ import NewsCore
 /// document's block by binary search on FirstDocument, decompresses it and
 /// skips the records before the document's.
 ///
-/// Call order: `add` for documents 0, 1, 2, …, then `finish`. Only the block
-/// being filled and the block index (12 bytes a block) stay in memory.
+/// Call order: `add` for documents 0, 1, 2, …, then `finish`, which reports
+/// any error writing a block. Only the block being filled, the blocks being
+/// compressed (``blocksInFlight``) and the block index (12 bytes a block)
+/// stay in memory.
 public final class DocumentStoreWriter {
     /// Uncompressed bytes after which a block is compressed and written: 16 KiB,
     /// the block of Lucene's fast (default) stored-fields mode, where its
@@ -53,16 +56,62 @@ public final class DocumentStoreWriter {
     /// level 6 costs a fifth more for one 3% smaller.
     static let compressionLevel: Int32 = 3
 
-    private let file: IndexFileWriter
     private let blockSize: Int
-    private let compressor: Zstd.Compressor
+    /// Compresses and writes full blocks on a thread of its own.
+    private let backend: Backend
     /// The records of the block being filled.
     private var block: [UInt8] = []
-    /// The frame of the last block compressed (reused).
-    private var frame: [UInt8] = []
     private var blockFirstDocuments: [UInt32] = []
-    private var blockStarts: [UInt64] = []
     public private(set) var count = 0
+
+    /// Blocks handed to the backend and not yet written, at most: with 16 KiB
+    /// blocks, under 100 KB of records and frames waiting.
+    static let blocksInFlight = 4
+
+    /// The compressing side: it owns the file from `init` to `finish`, and
+    /// works on a serial queue, so compression (a tenth of indexing's
+    /// instructions) overlaps the indexing thread's analysis, as tantivy's
+    /// store writer does with its compressor thread.
+    ///
+    /// `@unchecked Sendable`: every stored property is used only by blocks on
+    /// `queue`, one at a time, except in `finish`, which first waits for the
+    /// queue to drain (`queue.sync`), so no two threads ever touch it at once.
+    private final class Backend: @unchecked Sendable {
+        let queue = DispatchQueue(label: "gazette.documents.compress")
+        let slots = DispatchSemaphore(value: DocumentStoreWriter.blocksInFlight)
+        let file: IndexFileWriter
+        let compressor: Zstd.Compressor
+        /// The frame of the last block compressed (reused).
+        var frame: [UInt8] = []
+        var blockStarts: [UInt64] = []
+        /// The first error writing a block; later blocks are dropped.
+        var error: IndexError? = nil
+
+        init(file: IndexFileWriter, level: Int32) {
+            self.file = file
+            compressor = Zstd.Compressor(level: level)
+        }
+
+        /// Compresses and writes `block` after the blocks before it.
+        func write(_ block: [UInt8]) {
+            slots.wait()
+            queue.async {
+                defer { self.slots.signal() }
+                guard self.error == nil else { return }
+                do throws(IndexError) {
+                    self.blockStarts.append(UInt64(self.file.offset))
+                    self.compressor.compress(block, into: &self.frame)
+                    try self.file.writeUInt32(UInt32(block.count))
+                    try self.file.write(self.frame)
+                } catch {
+                    self.error = error
+                }
+            }
+        }
+
+        /// Waits for every block to be written; the first error, if any.
+        func drain() -> IndexError? { queue.sync { self.error } }
+    }
 
     public convenience init(path: String, segmentID: SegmentID) throws(IndexError) {
         try self.init(path: path, segmentID: segmentID, blockSize: Self.blockSize, level: Self.compressionLevel)
@@ -71,9 +120,9 @@ public final class DocumentStoreWriter {
     /// A writer with another block size or level: for tests and measurements.
     init(path: String, segmentID: SegmentID, blockSize: Int, level: Int32) throws(IndexError) {
         precondition(blockSize > 0 && blockSize < Int(UInt32.max) / 2)
-        file = try IndexFileWriter(path: path, kind: .documents, segmentID: segmentID)
+        backend = Backend(
+            file: try IndexFileWriter(path: path, kind: .documents, segmentID: segmentID), level: level)
         self.blockSize = blockSize
-        compressor = Zstd.Compressor(level: level)
         block.reserveCapacity(blockSize + blockSize / 2)
     }
 
@@ -90,26 +139,28 @@ public final class DocumentStoreWriter {
         }
         precondition(block.count < Int(UInt32.max), "a block of documents must stay under 4 GiB")
         count += 1
-        if block.count >= blockSize { try writeBlock() }
+        if block.count >= blockSize { writeBlock() }
     }
 
-    private func writeBlock() throws(IndexError) {
-        blockStarts.append(UInt64(file.offset))
-        compressor.compress(block, into: &frame)
-        try file.writeUInt32(UInt32(block.count))
-        try file.write(frame)
-        block.removeAll(keepingCapacity: true)
+    /// Hands the full block to the backend and starts a new one.
+    private func writeBlock() {
+        var full: [UInt8] = []
+        full.reserveCapacity(blockSize + blockSize / 2)
+        swap(&full, &block)
+        backend.write(full)
     }
 
     public func finish() throws(IndexError) -> (length: Int, checksum: UInt32) {
-        if !block.isEmpty { try writeBlock() }
+        if !block.isEmpty { writeBlock() }
+        if let error = backend.drain() { throw error }
+        let file = backend.file
         let indexStart = UInt64(file.offset)
-        for (first, start) in zip(blockFirstDocuments, blockStarts) {
+        for (first, start) in zip(blockFirstDocuments, backend.blockStarts) {
             try file.writeUInt32(first)
             try file.writeUInt64(start)
         }
         try file.writeUInt64(UInt64(count))
-        try file.writeUInt64(UInt64(blockStarts.count))
+        try file.writeUInt64(UInt64(backend.blockStarts.count))
         try file.writeUInt64(indexStart)
         return try file.finish()
     }

@@ -33,8 +33,8 @@ struct Inverter {
     /// id of its stem: each distinct word is stemmed once per segment, and
     /// each occurrence costs one lookup here instead of a lookup in the
     /// stemmer's cache, a copy, and a lookup of the stem in `terms`. Valid
-    /// for one stemmer (`surfaceStemmer`). Not counted in ``estimatedBytes``,
-    /// which stays the estimate it was, so that segments flush where they did.
+    /// for one stemmer (`surfaceStemmer`). Counted in ``estimatedBytes`` at
+    /// 40 bytes a form: its bytes, its entry and hash slots, its term id.
     private var surfaceTerms = TermTable()
     private var termOfSurface: [Int32] = []
     private var surfaceStemmer: ObjectIdentifier?
@@ -66,7 +66,8 @@ struct Inverter {
     /// Per posting about 2 bytes of document delta and frequency, per
     /// occurrence about 1.4 bytes of position delta (the averages on
     /// Reuters), times 1.5 for the slack of arrays that double as they grow;
-    /// per term its encoder, its two arrays' headers and its hash-table entry.
+    /// per term its encoder, its two arrays' headers and its hash-table entry;
+    /// per unstemmed form its entry in `surfaceTerms`.
     /// That sum undercounts what the process holds: at a flush, its anonymous
     /// memory had grown by 1.45× the sum on Reuters (22 MB estimated, about
     /// 32 MB resident) and by about 1.75× on the million-article corpus (four
@@ -76,7 +77,7 @@ struct Inverter {
     var estimatedBytes: Int {
         let counted =
             (postingCount * 2 + occurrenceCount * 14 / 10) * 3 / 2 + (terms.count + actorTerms.count) * 160
-            + lengths.count * 4
+            + surfaceTerms.count * 40 + lengths.count * 4
         return counted * 7 / 4
     }
 
