@@ -8,7 +8,7 @@ editors labelled with the country (the PLACES labels in
 `<corpus>/labels-dev.tsv`).
 
 Protocol (from the issue): "For each of the countries in eval-countries.txt,
-score the ranked list from `gazette search --actor <country> --all` against the
+score the ranked list from `gazette search --actor <country> --limit 0` against the
 labelled articles. Report average precision (AP, unretrieved relevant articles
 count as zero), R-precision, P@10 and the recall of the whole list,
 macro-averaged over the countries. Leave usa out of the average, because most
@@ -249,7 +249,7 @@ def build_index(gazette, corpus, index, log):
 
 def gazette_ranking(gazette, index, name):
     """Returns (list of NEWIDs in rank order, total hits, error message or None)."""
-    command = [str(gazette), "search", "--actor", name, "--all", "--json", "--color", "never", "--index", str(index)]
+    command = [str(gazette), "search", "--actor", name, "--limit", "0", "--json", "--color", "never", "--index", str(index)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=SEARCH_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -474,7 +474,7 @@ def print_table(title, result, excluded):
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="eval_actors.py",
-        description="Score `gazette search --actor COUNTRY --all` against the Reuters-21578 PLACES labels.")
+        description="Score `gazette search --actor COUNTRY --limit 0` against the Reuters-21578 PLACES labels.")
     parser.add_argument("--gazette", metavar="PATH", help=f"gazette binary (default {DEFAULT_GAZETTE.relative_to(REPO_ROOT)} "
                         "under the repository root)")
     parser.add_argument("--index", metavar="PATH", help=f"index directory, reused if it already holds a MANIFEST "
@@ -604,7 +604,7 @@ def run(args):
     if gazette_result:
         print(f"gazette version: {report['gazette_version']}")
         print()
-        print_table("gazette search --actor NAME --all", gazette_result, excluded)
+        print_table("gazette search --actor NAME --limit 0", gazette_result, excluded)
     if baseline_result:
         print()
         print_table("baseline: counts (name, demonym, capital; +3 title or dateline)", baseline_result, excluded)

@@ -100,9 +100,10 @@ extension Searcher {
                 if articles > 0 { counts.append(ActorCount(actor: entry, articles: articles)) }
             }
         } else {
-            let query = try Query(text, actors: options.actors, analyzer: analyzer)
-            queried = try catalog.resolve(query.actorNames, includeMembers: options.includeMembers)
-            let (total, matching) = try topDocuments(query, actors: queried, limit: 0)
+            let query = try query(text, options)
+            let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
+            queried = resolved
+            let (total, matching) = try topDocuments(plan, limit: 0)
             documents = total
             var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
             for scored in matching { inSet[Int(scored.document)] = true }

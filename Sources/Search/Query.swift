@@ -1,75 +1,67 @@
 import NewsCore
 import TextAnalysis
 
-/// A parsed query: keyword terms, and the actors it names.
+/// A query as the user gave it: the parsed text (``QueryParser``) and the
+/// actors given apart (`--actor`), which every result must name.
 ///
-/// - Keywords: the distinct (stemmed) terms of the text, in the order they
-///   first appear. Any of them may match (OR); a document ranks by the sum of
-///   its terms' BM25 scores.
-/// - Actors: `actor:Iran` or `actor:"Quds Force"` in the text, and the names
-///   given with `--actor`. Every actor named must be present (AND). When both
-///   are given, a document must hold every actor and at least one keyword.
-///
-/// The boolean and phrase syntax of the query language arrives with issue
-/// "Query engine".
+/// Words are analysed here with the index's analyser, so a query knows its
+/// terms before it runs: the snippet highlights them, and a query whose words
+/// are all punctuation is refused with a message.
 public struct Query: Sendable, Equatable {
     public var text: String
+    /// The parsed text, words as typed; nil when the text is empty (an
+    /// actor-only search with `--actor`).
+    public var root: QueryNode?
+    /// The distinct terms of the words and phrases that are not excluded, in
+    /// the order they first appear: what snippets highlight.
     public var terms: [[UInt8]]
-    /// Actor names, as typed, in order.
+    /// Every actor the query names, `actor:` clauses first, then `--actor`s.
     public var actorNames: [String]
+    /// The `--actor` names: every result names each of them.
+    public var requiredActors: [String]
 
-    public init(_ text: String, actors: [String] = [], analyzer: Analyzer = Analyzer()) throws(SearchError) {
+    public init(
+        _ text: String, actors: [String] = [], analyzer: Analyzer = Analyzer(),
+        defaultOperator: QueryParser.DefaultOperator = .or
+    ) throws(SearchError) {
         self.text = text
-        let (keywords, named) = try Self.splitActors(text)
-        var seen = Set<[UInt8]>()
-        var terms: [[UInt8]] = []
-        analyzer.analyze(keywords.utf8.span) { _, term in
-            let bytes = term.array
-            if seen.insert(bytes).inserted { terms.append(bytes) }
-        }
-        actorNames = named + actors
-        for name in actorNames where name.trimmingWhitespace.isEmpty {
+        requiredActors = actors
+        for name in actors where name.trimmingWhitespace.isEmpty {
             throw SearchError(.emptyQuery, "an actor needs a name", query: name)
         }
-        guard !terms.isEmpty || !actorNames.isEmpty else {
-            let trimmed = keywords.trimmingWhitespace
+        if text.trimmingWhitespace.isEmpty {
+            guard !actors.isEmpty else { throw SearchError(.emptyQuery, "the query is empty", query: text) }
+            root = nil
+        } else {
+            root = try QueryParser.parse(text, defaultOperator: defaultOperator)
+        }
+        var terms: [[UInt8]] = []
+        var seen = Set<[UInt8]>()
+        var named: [String] = []
+        var searchable = false
+        func visit(_ node: QueryNode, excluded: Bool) {
+            switch node {
+            case .word(let text), .phrase(let text):
+                analyzer.analyze(text.utf8.span) { _, term in
+                    searchable = true
+                    let bytes = term.array
+                    if !excluded && seen.insert(bytes).inserted { terms.append(bytes) }
+                }
+            case .prefix: searchable = true
+            case .actor(let name):
+                searchable = true
+                named.append(name)
+            case .near(_, let operands): for operand in operands { visit(operand, excluded: excluded) }
+            case .boolean(let clauses):
+                for clause in clauses { visit(clause.node, excluded: excluded || clause.occur == .mustNot) }
+            }
+        }
+        if let root { visit(root, excluded: false) }
+        guard searchable || !actors.isEmpty else {
             throw SearchError(
-                .emptyQuery,
-                trimmed.isEmpty
-                    ? "the query is empty" : "the query has no searchable words (only punctuation or symbols)",
-                query: text)
+                .emptyQuery, "the query has no searchable words (only punctuation or symbols)", query: text)
         }
         self.terms = terms
-    }
-
-    /// Takes the `actor:NAME` and `actor:"NAME WITH SPACES"` clauses out of `text`.
-    static func splitActors(_ text: String) throws(SearchError) -> (keywords: String, actors: [String]) {
-        var keywords = ""
-        var actors: [String] = []
-        var rest = Substring(text)
-        let prefix = "actor:"
-        while !rest.isEmpty {
-            // A clause starts a word.
-            let atWordStart = keywords.isEmpty || keywords.last!.isWhitespace
-            if atWordStart, rest.count > prefix.count, rest.prefix(prefix.count).lowercased() == prefix {
-                rest = rest.dropFirst(prefix.count)
-                if rest.first == "\"" {
-                    rest = rest.dropFirst()
-                    guard let close = rest.firstIndex(of: "\"") else {
-                        throw SearchError(.badQuery, "actor:\" has no closing quote", query: text)
-                    }
-                    actors.append(String(rest[..<close]))
-                    rest = rest[rest.index(after: close)...]
-                } else {
-                    let end = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
-                    actors.append(String(rest[..<end]))
-                    rest = rest[end...]
-                }
-                keywords.append(" ")
-                continue
-            }
-            keywords.append(rest.removeFirst())
-        }
-        return (keywords, actors)
+        actorNames = named + actors
     }
 }

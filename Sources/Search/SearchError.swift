@@ -18,12 +18,20 @@ public struct SearchError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     public var message: String
     public var query: String
+    /// For a syntax error, the offset (in characters) of the offending character.
+    public var position: Int?
 
-    public init(_ code: Code, _ message: String, query: String) {
+    public init(_ code: Code, _ message: String, query: String, position: Int? = nil) {
         self.code = code
         self.message = message
         self.query = query
+        self.position = position
     }
 
-    public var description: String { "query \"\(query)\": \(message)" }
+    public var description: String {
+        guard let position else { return "query \"\(query)\": \(message)" }
+        // The query, and a caret under the offending character.
+        let caret = String(repeating: " ", count: position) + "^"
+        return "query \"\(query)\": \(message) (character \(position + 1))\n  \(query)\n  \(caret)"
+    }
 }

@@ -42,11 +42,14 @@ public struct SearchOptions: Sendable {
     public var actors: [String]
     /// An actor also matches its members (Iran → IRGC → Quds Force).
     public var includeMembers: Bool
+    /// Adjacent clauses must all match (`--all`); by default any may (OR, ranked).
+    public var all: Bool
 
-    public init(limit: Int = 10, actors: [String] = [], includeMembers: Bool = false) {
+    public init(limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false) {
         self.limit = limit
         self.actors = actors
         self.includeMembers = includeMembers
+        self.all = all
     }
 }
 
@@ -117,15 +120,10 @@ public struct Searcher: Sendable {
 
     /// Parses and runs `text` with `options`.
     public func search(_ text: String, _ options: SearchOptions) throws -> SearchResults {
-        let query = try Query(text, actors: options.actors, analyzer: analyzer)
-        var resolved: [ResolvedActor] = []
-        var snippetAnalyzer = analyzer
-        if !query.actorNames.isEmpty {
-            let catalog = try catalog()
-            resolved = try catalog.resolve(query.actorNames, includeMembers: options.includeMembers)
-            snippetAnalyzer = actorAnalyzer(catalog)
-        }
-        let (total, top) = try topDocuments(query, actors: resolved, limit: options.limit)
+        let query = try query(text, options)
+        let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
+        let snippetAnalyzer = resolved.isEmpty ? analyzer : actorAnalyzer(try catalog())
+        let (total, top) = try topDocuments(plan, limit: options.limit)
         let snippets = SnippetBuilder(
             query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer)
         var hits: [Hit] = []
@@ -141,6 +139,12 @@ public struct Searcher: Sendable {
         return SearchResults(query: text, total: total, hits: hits, actors: resolved)
     }
 
+    /// `text` parsed with the index's analyser, the `--actor`s of `options`
+    /// and its default operator.
+    func query(_ text: String, _ options: SearchOptions) throws(SearchError) -> Query {
+        try Query(text, actors: options.actors, analyzer: analyzer, defaultOperator: options.all ? .and : .or)
+    }
+
     /// The number of matching documents and the best `limit` of them (all when
     /// `limit` is 0), best first, numbered index-wide.
     ///
@@ -149,30 +153,17 @@ public struct Searcher: Sendable {
     /// document scores the same whichever segment holds it. Deleted
     /// documents never match but, as in Lucene, still count in the
     /// statistics until a merge drops them.
-    func topDocuments(_ query: Query, actors: [ResolvedActor] = [], limit: Int) throws(IndexError) -> (
-        Int, [ScoredDocument]
-    ) {
-        let documentCount = reader.documentCount
+    func topDocuments(_ plan: QueryPlan, limit: Int) throws(IndexError) -> (Int, [ScoredDocument]) {
         let averageLength = reader.averageLength
-        // Every term of the query: its role (-1 for a keyword, else the actor
-        // clause it serves), its entry in each segment and its index-wide idf.
-        var terms: [(role: Int, infos: [TermInfo?], idf: Double)] = []
-        func add(_ term: [UInt8], role: Int) throws(IndexError) {
-            let infos = try reader.lookup(term)
-            let frequency = infos.reduce(UInt32(0)) { $0 + ($1?.documentFrequency ?? 0) }
-            guard frequency > 0 else { return }
-            terms.append(
-                (role, infos, similarity.idf(documentFrequency: frequency, documentCount: documentCount)))
-        }
-        for term in query.terms { try add(term, role: -1) }
-        for (clause, actor) in actors.enumerated() {
-            for id in actor.ids { try add(ActorTerm.bytes(id: id), role: clause) }
-        }
         var collector = TopCollector(limit: limit)
         for position in reader.segments.indices {
-            try collect(
-                segment: position, terms: terms, query: query, actors: actors, averageLength: averageLength,
-                into: &collector)
+            let base = reader.bases[position]
+            var matcher = try SegmentMatcher(
+                plan: plan, segment: reader.segments[position], position: position, similarity: similarity,
+                actorSimilarity: actorSimilarity, averageLength: averageLength)
+            try matcher.forEachMatch { document, score in
+                collector.add(ScoredDocument(score: score, document: base + document))
+            }
         }
         return collector.result()
     }
@@ -205,59 +196,6 @@ public struct Searcher: Sendable {
             best.reserveCapacity(heap.count)
             while let next = heap.popMax() { best.append(next) }
             return (total, best)
-        }
-    }
-
-    /// Scores the documents of segment `position` that match.
-    private func collect(
-        segment position: Int, terms: [(role: Int, infos: [TermInfo?], idf: Double)],
-        query: Query, actors: [ResolvedActor], averageLength: Double, into collector: inout TopCollector
-    ) throws(IndexError) {
-        let segment = reader.segments[position]
-        let base = reader.bases[position]
-        var cursors: [PostingsCursor] = []
-        var weights: [Double] = []
-        var roles: [Int] = []
-        for term in terms {
-            guard let info = term.infos[position] else { continue }
-            var cursor = try segment.postings(for: info)
-            if try cursor.next() {
-                cursors.append(cursor)
-                weights.append(term.idf)
-                roles.append(term.role)
-            }
-        }
-        let needsKeyword = !query.terms.isEmpty
-        let allClauses: UInt64 = actors.isEmpty ? 0 : (actors.count >= 64 ? UInt64.max : (1 << actors.count) - 1)
-        // An actor never mentioned here, or keywords none of which occur: nothing matches.
-        for clause in actors.indices where !roles.contains(clause) { return }
-        if needsKeyword && !roles.contains(-1) { return }
-
-        var active = Array(cursors.indices)
-        while !active.isEmpty {
-            var document = UInt32.max
-            for c in active where cursors[c].document < document { document = cursors[c].document }
-            let length = try segment.lengths.length(of: document)
-            var score = 0.0
-            var clauses: UInt64 = 0
-            var hasKeyword = false
-            var k = 0
-            while k < active.count {
-                let c = active[k]
-                if cursors[c].document == document {
-                    score += (roles[c] < 0 ? similarity : actorSimilarity).score(
-                        idf: weights[c], frequency: cursors[c].frequency, length: length, averageLength: averageLength)
-                    if roles[c] < 0 { hasKeyword = true } else { clauses |= 1 << UInt64(min(roles[c], 63)) }
-                    if try !cursors[c].next() {
-                        active.remove(at: k)
-                        continue
-                    }
-                }
-                k += 1
-            }
-            guard clauses & allClauses == allClauses, hasKeyword || !needsKeyword, !segment.isDeleted(document)
-            else { continue }
-            collector.add(ScoredDocument(score: score, document: base + document))
         }
     }
 }

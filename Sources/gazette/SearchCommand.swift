@@ -8,18 +8,12 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search the index; print ranked hits with highlighted snippets.",
         discussion: """
-            Words are combined with OR and ranked by BM25 (k1 = 1.2, b = 0.75), so documents \
-            holding more of the query's words, more often, rank higher. Put options before \
-            the query, and `--` before a query word that starts with "-".
+            The query language: words (any may match, ranked by BM25, k1 = 1.2, b = 0.75);             "exact phrases"; +required and -excluded; AND, OR, NOT with parentheses;             prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force".             --all makes every word required (AND). Put options before the query, and `--`             before a query that starts with "-".
 
-            Actors: --actor NAME (or actor:NAME, actor:"Two Words" in the query) keeps the \
-            documents that mention the actor under any of its names ("Iran", "Iranian", \
-            "Tehran", "the Islamic Republic"); every actor named must be present, and \
-            keywords then rank (at least one must match). Mentions are scored with BM25 \
-            like words, counting more in the title and the lead.
+            Actors: --actor NAME keeps the documents that mention the actor under any of             its names ("Iran", "Iranian", "Tehran", "the Islamic Republic"); every --actor             must be present, and the query then ranks. Mentions are scored with BM25 like             words, counting more in the title and the lead.
             """)
 
-    @Argument(help: ArgumentHelp("Query words.", valueName: "query"))
+    @Argument(help: ArgumentHelp("The query (see the query language above).", valueName: "query"))
     var query: [String] = []
 
     @OptionGroup var location: IndexLocation
@@ -27,7 +21,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Number of hits to print; 0 prints every match.")
     var limit = 10
 
-    @Flag(help: "Print every match (same as --limit 0).")
+    @Flag(help: "Every word and clause must match (AND); by default any may (OR), ranked.")
     var all = false
 
     @Option(
@@ -53,10 +47,11 @@ struct SearchCommand: ParsableCommand {
         do {
             // A bad query is reported before any work (such as a first index build).
             // Stemming cannot make a query empty or not: validate without a stemmer.
-            _ = try Query(text, actors: actors, analyzer: Analyzer(stemming: false))
+            _ = try Query(
+                text, actors: actors, analyzer: Analyzer(stemming: false), defaultOperator: all ? .and : .or)
             try ensureDefaultIndex(location)
             let reader = try IndexReader(directory: location.path)
-            let options = SearchOptions(limit: all ? 0 : limit, actors: actors, includeMembers: includeMembers)
+            let options = SearchOptions(limit: limit, actors: actors, includeMembers: includeMembers, all: all)
             let results = try Searcher(reader: reader).search(text, options)
             if json {
                 print(JSONOutput.render(results))
@@ -73,7 +68,9 @@ struct SearchCommand: ParsableCommand {
 
     private func printHuman(_ results: SearchResults, color: Bool) {
         let noun = results.total == 1 ? "document matches" : "documents match"
-        var what = results.query.isEmpty ? "" : "\"\(results.query)\""
+        // A query with phrases in it is shown in single quotes.
+        let quote = results.query.contains("\"") ? "'" : "\""
+        var what = results.query.isEmpty ? "" : quote + results.query + quote
         for actor in results.actors {
             let members = actor.ids.count > 1 ? " and \(actor.ids.count - 1) members" : ""
             what += (what.isEmpty ? "" : " with ") + "actor \(actor.actor.name) (\(actor.actor.id)\(members))"

@@ -146,9 +146,14 @@ struct CLITests {
         let empty = try CLI.run(["search", "  "], in: checkout.path)
         #expect(empty.status == 64)
         #expect(empty.stderr.contains("the query is empty"))
-        let punctuation = try CLI.run(["search", "--", "-?!"], in: checkout.path)
+        let punctuation = try CLI.run(["search", "--", "?! ..."], in: checkout.path)
         #expect(punctuation.status == 64)
         #expect(punctuation.stderr.contains("no searchable words"))
+        // A syntax error: exit 64, the message, and a caret under the character.
+        let syntax = try CLI.run(["search", "oil AND"], in: checkout.path)
+        #expect(syntax.status == 64)
+        #expect(
+            syntax.stderr.contains("AND needs a clause after it (character 5)\n  oil AND\n      ^"), "\(syntax.stderr)")
 
         let missingFolder = try CLI.run(["index", "NoSuchFolder"], in: checkout.path)
         #expect(missingFolder.status == 66)
@@ -241,7 +246,7 @@ struct ActorCLITests {
             ["search", "--actor", "Tehran", "--limit", "2", "--color", "never"], in: checkout.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("actor Iran (IRN)"), "\(result.stdout)")
-        let json = try CLI.run(["search", "--actor", "Quds Force", "--all", "--json"], in: checkout.path)
+        let json = try CLI.run(["search", "--actor", "Quds Force", "--limit", "0", "--json"], in: checkout.path)
         #expect(json.status == 0)
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

@@ -42,8 +42,8 @@ struct CrashTests {
         ) {
             let check = try CLI.run(["verify", "--index", index], in: directory.path)
             #expect(check.status == 0, "verify after a kill: \(check.stderr)")
-            let first = try CLI.run(["search", "alphamarker", "--index", index, "--all"], in: directory.path)
-            let second = try CLI.run(["search", "betamarker", "--index", index, "--all"], in: directory.path)
+            let first = try CLI.run(["search", "alphamarker", "--index", index, "--limit", "0"], in: directory.path)
+            let second = try CLI.run(["search", "betamarker", "--index", index, "--limit", "0"], in: directory.path)
             if check.stdout.contains(" \(Self.firstCount) documents") {
                 // Killed before the commit: the first corpus, and nothing of the second.
                 #expect(first.status == 0 && second.status == 1)
@@ -97,7 +97,8 @@ struct CrashTests {
             #expect(check.status == 0, "verify after a kill: \(check.stderr)")
             // Before the merge's commit four segments, after it one: the same 200 documents.
             #expect(check.stdout.contains(" 200 documents (0 deleted) in "), "\(check.stdout)")
-            let found = try CLI.run(["search", "gammamarker", "--index", index, "--all", "--json"], in: directory.path)
+            let found = try CLI.run(
+                ["search", "gammamarker", "--index", index, "--limit", "0", "--json"], in: directory.path)
             #expect(found.stdout.contains("\"total\": 200"), "\(found.stdout.prefix(200))")
             if check.stdout.contains(" in 1 segment,") { try segmented() }
         }

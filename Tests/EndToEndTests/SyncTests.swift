@@ -13,7 +13,7 @@ struct SyncTests {
 
     /// Paths matching `query`, all of them.
     func paths(_ query: String, _ directory: TemporaryDirectory) throws -> Set<String> {
-        let result = try CLI.run(["search", query, "--index", "ix", "--all", "--json"], in: directory.path)
+        let result = try CLI.run(["search", query, "--index", "ix", "--limit", "0", "--json"], in: directory.path)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let hits = object?["hits"] as? [[String: Any]] ?? []
         return Set(hits.compactMap { $0["path"] as? String })
@@ -120,7 +120,8 @@ struct SyncTests {
             #expect(files(index).contains("300 added"))
             var answer: [String] = []
             for query in ["oil", "border troops", "drone convoy embassy"] {
-                let result = try CLI.run(["search", query, "--index", "ix", "--all", "--json"], in: directory.path)
+                let result = try CLI.run(
+                    ["search", query, "--index", "ix", "--limit", "0", "--json"], in: directory.path)
                 let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                 let hits = object?["hits"] as? [[String: Any]] ?? []
                 // Document numbers (and so the order of equal scores) depend on

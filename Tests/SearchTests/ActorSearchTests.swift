@@ -112,11 +112,15 @@ struct ActorSearchTests {
         #expect(keyword.total >= 1)
         #expect(keyword.hits.allSatisfy { iran.contains($0.path) })
         #expect(try searcher.search("uranium").total >= keyword.total)
-        // actor: in the query text is the same as --actor.
-        let inline = try searcher.search("actor:\"Quds Force\" militias", SearchOptions(limit: 0))
+        // A required actor: clause in the query text is the same as --actor.
+        let inline = try searcher.search("+actor:\"Quds Force\" militias", SearchOptions(limit: 0))
         let flag = try search("militias", actors: ["Quds Force"])
         #expect(inline.hits.map(\.path) == flag.hits.map(\.path))
         #expect(inline.total > 0)
+        // Without "+", an actor: clause is one more clause of an OR query.
+        let either = try searcher.search("actor:\"Quds Force\" militias", SearchOptions(limit: 0))
+        #expect(Set(either.hits.map(\.path)).isSuperset(of: inline.hits.map(\.path)))
+        #expect(either.total > inline.total)
     }
 
     @Test("--include-members: Iran also matches IRGC and Quds Force mentions")

@@ -64,7 +64,10 @@ struct BM25Tests {
         #expect(abs(bm25.score(idf: 1, frequency: 1, length: 3, averageLength: 3) - 1 / 2.2) < 1e-12)
     }
 
-    @Test("repeated query words count once; unknown words are ignored")
+    /// As in Lucene's BooleanQuery, FTS5 and bm25s, a word typed twice is two
+    /// clauses and counts twice (tantivy's parser merges them, which costs it
+    /// ranking quality on long, verbose queries).
+    @Test("repeated query words count each time; unknown words are ignored")
     func duplicates() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -72,7 +75,7 @@ struct BM25Tests {
         let once = try search.search("apple")
         let twice = try search.search("apple APPLE zebra")
         #expect(twice.total == once.total)
-        #expect(twice.hits[0].score == once.hits[0].score)
+        #expect(abs(twice.hits[0].score - 2 * once.hits[0].score) < 1e-12)
         #expect(try search.search("zebra").total == 0)
     }
 
@@ -111,7 +114,7 @@ struct BM25Tests {
         for (a, b) in zip(all.hits, all.hits.dropFirst()) {
             #expect(a.score > b.score || (a.score == b.score && a.document < b.document))
         }
-        // --limit 0 (--all) returns every match, in the same order.
+        // --limit 0 returns every match, in the same order.
         let every = try search.search("red blue", limit: 0)
         #expect(every.hits.count == all.total)
         #expect(every.hits.map(\.path) == all.hits.map(\.path))

@@ -1,0 +1,344 @@
+/// How a clause counts in a boolean query (Lucene's `BooleanClause.Occur`).
+public enum Occur: Sendable, Equatable {
+    /// The document must match it (`+word`, `AND`, or any clause under `--all`).
+    case must
+    /// The document may match it, and scores more if it does (the default).
+    case should
+    /// The document must not match it (`-word`, `NOT`).
+    case mustNot
+}
+
+/// One clause of a boolean query.
+public struct QueryClause: Sendable, Equatable {
+    public var occur: Occur
+    public var node: QueryNode
+
+    public init(_ occur: Occur, _ node: QueryNode) {
+        self.occur = occur
+        self.node = node
+    }
+}
+
+/// A parsed query, before analysis: words are kept as typed, and analysed
+/// with the index's own analyser when the query runs.
+public indirect enum QueryNode: Sendable, Equatable {
+    /// A word. One that analyses into several terms ("U.S.-led") is searched
+    /// as a phrase of them; one that analyses into none (punctuation) is dropped.
+    case word(String)
+    /// `"exact words"`: the terms at consecutive positions.
+    case phrase(String)
+    /// `milit*`: any term that starts with the folded (unstemmed) prefix.
+    case prefix(String)
+    /// `actor:Iran`, `actor:"Quds Force"`.
+    case actor(String)
+    /// `a NEAR/n b`: every operand within `n` positions of the others, in
+    /// any order (words, phrases or actors).
+    case near(Int, [QueryNode])
+    /// Clauses combined: every `must`, no `mustNot`, and (without a `must`)
+    /// at least one `should`.
+    case boolean([QueryClause])
+}
+
+/// Reads the query language (README, "Query language"):
+///
+///     query    := sequence
+///     sequence := ([+|-] disjunction)*        adjacency: the default operator
+///     disjunction := conjunction (OR conjunction)*
+///     conjunction := unary (AND unary)*
+///     unary    := NOT unary | near
+///     near     := primary (NEAR[/n] primary)*
+///     primary  := "(" sequence ")" | "phrase" | word | prefix* | actor:(word | "phrase")
+///
+/// Operators are upper case (`AND`, `OR`, `NOT`, `NEAR/3`), so "and" stays a
+/// word; `&&`, `||` and `!` are accepted too. Adjacent clauses combine with
+/// the default operator: OR (ranked: more matching words rank higher), or
+/// AND with `--all`. A clause prefixed with `+` must match, one prefixed with
+/// `-` must not, as in Lucene. NOT binds tightest, then NEAR, AND, OR, and
+/// adjacency loosest, so `iran sanctions OR embargo` is `iran (sanctions OR
+/// embargo)`.
+///
+/// A syntax error throws ``SearchError`` with the offending character's
+/// position (``SearchError/position``).
+public struct QueryParser {
+    public enum DefaultOperator: Sendable, Equatable {
+        case or, and
+    }
+
+    /// NEAR without a distance: within this many positions (Xapian's default).
+    public static let defaultNearDistance = 10
+    /// The largest NEAR distance.
+    public static let maximumNearDistance = 1000
+
+    private let text: String
+    private let characters: [Character]
+    private let defaultOperator: DefaultOperator
+    private var tokens: [Lexeme] = []
+    private var next = 0
+
+    /// Parses `text`; a query that is only operators or excluded clauses is an error.
+    public static func parse(_ text: String, defaultOperator: DefaultOperator = .or) throws(SearchError) -> QueryNode {
+        var parser = QueryParser(text: text, defaultOperator: defaultOperator)
+        try parser.lex()
+        guard !parser.tokens.isEmpty else { throw SearchError(.emptyQuery, "the query is empty", query: text) }
+        let clauses = try parser.sequence()
+        if parser.next < parser.tokens.count {
+            // Only ")" stops a sequence early.
+            throw parser.error("unmatched \")\"", at: parser.tokens[parser.next].start)
+        }
+        let node = simplify(.boolean(clauses))
+        try parser.checkPositive(node)
+        return node
+    }
+
+    private init(text: String, defaultOperator: DefaultOperator) {
+        self.text = text
+        characters = Array(text)
+        self.defaultOperator = defaultOperator
+    }
+
+    // MARK: Lexing
+
+    private enum Token: Equatable {
+        case word(String)
+        case prefix(String)
+        case phrase(String)
+        case actorField
+        case open, close, plus, minus, and, or, not
+        case near(Int)
+    }
+
+    private struct Lexeme {
+        var token: Token
+        /// Character offset of its first character.
+        var start: Int
+    }
+
+    private func error(_ message: String, at position: Int) -> SearchError {
+        SearchError(.badQuery, message, query: text, position: position)
+    }
+
+    private static func isDelimiter(_ character: Character) -> Bool {
+        character.isWhitespace || character == "(" || character == ")" || character == "\""
+    }
+
+    private mutating func lex() throws(SearchError) {
+        var i = 0
+        while i < characters.count {
+            let character = characters[i]
+            if character.isWhitespace {
+                i += 1
+                continue
+            }
+            let start = i
+            switch character {
+            case "(":
+                tokens.append(Lexeme(token: .open, start: start))
+                i += 1
+            case ")":
+                tokens.append(Lexeme(token: .close, start: start))
+                i += 1
+            case "\"":
+                guard let close = characters[(i + 1)...].firstIndex(of: "\"") else {
+                    throw error("this quote is never closed", at: start)
+                }
+                tokens.append(Lexeme(token: .phrase(String(characters[(i + 1)..<close])), start: start))
+                i = close + 1
+            case "+", "-", "!":
+                // A sign counts at the start of a clause only: "al-Qaeda" is one word.
+                let following = i + 1 < characters.count ? characters[i + 1] : nil
+                guard let following, !following.isWhitespace, following != ")" else {
+                    throw error("\"\(character)\" must be followed by what it applies to", at: start)
+                }
+                tokens.append(Lexeme(token: character == "+" ? .plus : character == "-" ? .minus : .not, start: start))
+                i += 1
+            default:
+                var end = i
+                while end < characters.count && !Self.isDelimiter(characters[end]) { end += 1 }
+                let word = String(characters[i..<end])
+                i = end
+                try lexWord(word, start: start, followedByQuote: end < characters.count && characters[end] == "\"")
+            }
+        }
+    }
+
+    private mutating func lexWord(_ word: String, start: Int, followedByQuote: Bool) throws(SearchError) {
+        switch word {
+        case "AND", "&&": tokens.append(Lexeme(token: .and, start: start))
+        case "OR", "||": tokens.append(Lexeme(token: .or, start: start))
+        case "NOT": tokens.append(Lexeme(token: .not, start: start))
+        case "NEAR": tokens.append(Lexeme(token: .near(Self.defaultNearDistance), start: start))
+        default:
+            if word.hasPrefix("NEAR/") {
+                guard let distance = Int(word.dropFirst(5)), distance >= 1, distance <= Self.maximumNearDistance else {
+                    throw error(
+                        "NEAR/n needs a distance n from 1 to \(Self.maximumNearDistance)", at: start + 5)
+                }
+                tokens.append(Lexeme(token: .near(distance), start: start))
+                return
+            }
+            let lower = word.lowercased()
+            if lower.hasPrefix("actor:") {
+                tokens.append(Lexeme(token: .actorField, start: start))
+                let value = String(word.dropFirst(6))
+                if value.isEmpty {
+                    guard followedByQuote else { throw error("actor: needs a name", at: start + 6) }
+                    return
+                }
+                tokens.append(Lexeme(token: .word(value), start: start + 6))
+                return
+            }
+            for field in ["title:", "date:"] where lower.hasPrefix(field) {
+                throw error("the field \"\(field)\" is not searchable yet; fields: actor:", at: start)
+            }
+            if word.hasSuffix("*") && word.count > 1 {
+                let stem = String(word.dropLast())
+                guard !stem.contains("*") else { throw error("one \"*\", at the end of a word", at: start) }
+                tokens.append(Lexeme(token: .prefix(stem), start: start))
+            } else if word == "*" {
+                throw error("\"*\" needs a prefix before it (such as milit*)", at: start)
+            } else {
+                tokens.append(Lexeme(token: .word(word), start: start))
+            }
+        }
+    }
+
+    // MARK: Parsing
+
+    private var peek: Lexeme? { next < tokens.count ? tokens[next] : nil }
+    private var endPosition: Int { characters.count }
+
+    /// Clauses combined by adjacency, until the end or a ")".
+    private mutating func sequence() throws(SearchError) -> [QueryClause] {
+        var clauses: [QueryClause] = []
+        while let lexeme = peek, lexeme.token != .close {
+            var occur: Occur? = nil
+            if lexeme.token == .plus || lexeme.token == .minus {
+                occur = lexeme.token == .plus ? .must : .mustNot
+                next += 1
+            }
+            let (node, negated) = try disjunction()
+            clauses.append(
+                QueryClause(negated ? .mustNot : occur ?? (defaultOperator == .and ? .must : .should), node))
+        }
+        return clauses
+    }
+
+    private mutating func disjunction() throws(SearchError) -> (QueryNode, negated: Bool) {
+        var items = [try conjunction()]
+        while let lexeme = peek, lexeme.token == .or {
+            next += 1
+            guard peek != nil, peek?.token != .close else {
+                throw error("OR needs a clause after it", at: lexeme.start)
+            }
+            items.append(try conjunction())
+        }
+        if items.count == 1 { return items[0] }
+        return (.boolean(items.map { QueryClause($0.negated ? .mustNot : .should, $0.0) }), false)
+    }
+
+    private mutating func conjunction() throws(SearchError) -> (QueryNode, negated: Bool) {
+        var items = [try unary()]
+        while let lexeme = peek, lexeme.token == .and {
+            next += 1
+            guard peek != nil, peek?.token != .close else {
+                throw error("AND needs a clause after it", at: lexeme.start)
+            }
+            items.append(try unary())
+        }
+        if items.count == 1 { return items[0] }
+        return (.boolean(items.map { QueryClause($0.negated ? .mustNot : .must, $0.0) }), false)
+    }
+
+    private mutating func unary() throws(SearchError) -> (QueryNode, negated: Bool) {
+        guard let lexeme = peek else { throw error("a clause is missing at the end", at: endPosition) }
+        if lexeme.token == .not || lexeme.token == .minus {
+            next += 1
+            guard peek != nil else { throw error("NOT needs a clause after it", at: lexeme.start) }
+            let (node, negated) = try unary()
+            return (node, !negated)
+        }
+        if lexeme.token == .plus {
+            // "a AND +b": required already.
+            next += 1
+            return try unary()
+        }
+        return (try near(), false)
+    }
+
+    private mutating func near() throws(SearchError) -> QueryNode {
+        let firstStart = peek?.start ?? endPosition
+        let first = try primary()
+        guard case .near(let distance) = peek?.token else { return first }
+        var operands = [first]
+        while let lexeme = peek, case .near(let d) = lexeme.token {
+            guard d == distance else { throw error("one NEAR distance per group", at: lexeme.start) }
+            next += 1
+            let operandStart = peek?.start ?? endPosition
+            let operand = try primary()
+            operands.append(operand)
+            for item in [first, operand] {
+                switch item {
+                case .word, .phrase, .actor: continue
+                default:
+                    throw error(
+                        "NEAR joins words, phrases and actors (not groups or prefixes)",
+                        at: item == first ? firstStart : operandStart)
+                }
+            }
+        }
+        return .near(distance, operands)
+    }
+
+    private mutating func primary() throws(SearchError) -> QueryNode {
+        guard let lexeme = peek else { throw error("a clause is missing at the end", at: endPosition) }
+        next += 1
+        switch lexeme.token {
+        case .word(let word): return .word(word)
+        case .prefix(let prefix): return .prefix(prefix)
+        case .phrase(let phrase):
+            guard !phrase.trimmingWhitespace.isEmpty else { throw error("the phrase is empty", at: lexeme.start) }
+            return .phrase(phrase)
+        case .actorField:
+            guard let value = peek else { throw error("actor: needs a name", at: lexeme.start) }
+            next += 1
+            switch value.token {
+            case .word(let name), .phrase(let name):
+                guard !name.trimmingWhitespace.isEmpty else { throw error("actor: needs a name", at: value.start) }
+                return .actor(name)
+            default: throw error("actor: needs a name", at: value.start)
+            }
+        case .open:
+            let clauses = try sequence()
+            guard let close = peek, close.token == .close else {
+                throw error("this parenthesis is never closed", at: lexeme.start)
+            }
+            next += 1
+            guard !clauses.isEmpty else { throw error("empty parentheses", at: lexeme.start) }
+            return Self.simplify(.boolean(clauses))
+        case .close: throw error("unmatched \")\"", at: lexeme.start)
+        case .and, .or: throw error("\(lexeme.token == .and ? "AND" : "OR") needs a clause before it", at: lexeme.start)
+        case .near: throw error("NEAR needs a word before it", at: lexeme.start)
+        case .plus, .minus, .not:
+            throw error("NEAR joins words, phrases and actors, not negations", at: lexeme.start)
+        }
+    }
+
+    /// A boolean of one `should` or `must` clause is that clause.
+    static func simplify(_ node: QueryNode) -> QueryNode {
+        guard case .boolean(let clauses) = node else { return node }
+        if clauses.count == 1, clauses[0].occur != .mustNot { return simplify(clauses[0].node) }
+        return .boolean(clauses.map { QueryClause($0.occur, simplify($0.node)) })
+    }
+
+    /// Every boolean must have a clause that is not excluded: `-syria` alone
+    /// would mean "every document but", which ranks nothing.
+    private func checkPositive(_ node: QueryNode) throws(SearchError) {
+        guard case .boolean(let clauses) = node else { return }
+        guard clauses.contains(where: { $0.occur != .mustNot }) else {
+            throw SearchError(
+                .badQuery, "a query (or group) of only excluded clauses matches nothing; add something to search for",
+                query: text, position: 0)
+        }
+        for clause in clauses { try checkPositive(clause.node) }
+    }
+}

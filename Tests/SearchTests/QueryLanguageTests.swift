@@ -1,0 +1,197 @@
+import IndexFormat
+import Indexing
+import NewsCore
+import Search
+import TestSupport
+import Testing
+
+@Suite("Query language: parsing")
+struct QueryParserTests {
+    func parse(_ text: String, _ defaultOperator: QueryParser.DefaultOperator = .or) throws -> QueryNode {
+        try QueryParser.parse(text, defaultOperator: defaultOperator)
+    }
+
+    @Test("words, signs, operators and groups become the boolean tree Lucene would build")
+    func structure() throws {
+        #expect(try parse("iran") == .word("iran"))
+        #expect(try parse("a b") == .boolean([QueryClause(.should, .word("a")), QueryClause(.should, .word("b"))]))
+        #expect(try parse("a b", .and) == .boolean([QueryClause(.must, .word("a")), QueryClause(.must, .word("b"))]))
+        #expect(
+            try parse("+a -b c")
+                == .boolean([
+                    QueryClause(.must, .word("a")), QueryClause(.mustNot, .word("b")), QueryClause(.should, .word("c")),
+                ]))
+        // AND binds tighter than OR, OR tighter than adjacency.
+        #expect(
+            try parse("a AND b OR c")
+                == .boolean([
+                    QueryClause(
+                        .should, .boolean([QueryClause(.must, .word("a")), QueryClause(.must, .word("b"))])),
+                    QueryClause(.should, .word("c")),
+                ]))
+        #expect(
+            try parse("iran sanctions OR embargo")
+                == .boolean([
+                    QueryClause(.should, .word("iran")),
+                    QueryClause(
+                        .should,
+                        .boolean([QueryClause(.should, .word("sanctions")), QueryClause(.should, .word("embargo"))])),
+                ]))
+        #expect(
+            try parse("NOT syria militias")
+                == .boolean([QueryClause(.mustNot, .word("syria")), QueryClause(.should, .word("militias"))]))
+        #expect(
+            try parse("militias AND NOT syria")
+                == .boolean([QueryClause(.must, .word("militias")), QueryClause(.mustNot, .word("syria"))]))
+        #expect(
+            try parse("(oil OR gas) -opec")
+                == .boolean([
+                    QueryClause(
+                        .should, .boolean([QueryClause(.should, .word("oil")), QueryClause(.should, .word("gas"))])),
+                    QueryClause(.mustNot, .word("opec")),
+                ]))
+        // Lower-case operators are words; a hyphen inside a word is part of it.
+        #expect(
+            try parse("and al-Qaeda")
+                == .boolean([QueryClause(.should, .word("and")), QueryClause(.should, .word("al-Qaeda"))]))
+    }
+
+    @Test("phrases, prefixes, actors and NEAR")
+    func leaves() throws {
+        #expect(try parse("\"foreign forces\"") == .phrase("foreign forces"))
+        #expect(try parse("milit*") == .prefix("milit"))
+        #expect(try parse("actor:Iran") == .actor("Iran"))
+        #expect(try parse("ACTOR:\"Quds Force\"") == .actor("Quds Force"))
+        #expect(
+            try parse("\"proxy militias\" NEAR/5 actor:Iran NEAR/5 attack")
+                == .near(5, [.phrase("proxy militias"), .actor("Iran"), .word("attack")]))
+        #expect(
+            try parse("iran NEAR sanctions")
+                == .near(QueryParser.defaultNearDistance, [.word("iran"), .word("sanctions")]))
+    }
+
+    @Test("a syntax error names the problem and points at the offending character")
+    func errors() throws {
+        let cases: [(String, Int, String)] = [
+            ("forces)", 6, "unmatched"),
+            ("(forces", 0, "never closed"),
+            ("iran \"foreign", 5, "never closed"),
+            ("oil AND", 4, "AND needs a clause after it"),
+            ("OR oil", 0, "OR needs a clause before it"),
+            ("a NEAR/0 b", 7, "NEAR/n needs a distance"),
+            ("a NEAR/3 (b c)", 9, "NEAR joins"),
+            ("a NEAR/3 b NEAR/4 c", 11, "one NEAR distance"),
+            ("-syria", 0, "only excluded"),
+            ("oil (-syria)", 4, "only excluded"),
+            ("*", 0, "needs a prefix"),
+            ("oil ()", 4, "empty parentheses"),
+            ("iran - oil", 5, "must be followed"),
+            ("title:iran", 0, "not searchable yet"),
+        ]
+        for (text, position, message) in cases {
+            let error = try #require(throws: SearchError.self, "\(text)") { try QueryParser.parse(text) }
+            #expect(error.code == .badQuery, "\(text)")
+            if case .some(let at) = error.position, text != "-syria" && text != "oil (-syria)" {
+                #expect(at == position, "\(text): \(error.message)")
+            }
+            #expect(error.message.contains(message), "\(text): \(error.message)")
+            // The description shows the query and a caret under the character.
+            if let at = error.position {
+                let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
+                #expect(lines.count == 3 && lines[2] == "  " + String(repeating: " ", count: at) + "^", "\(text)")
+            }
+        }
+    }
+}
+
+@Suite("Query language: matching and ranking")
+struct QueryMatchingTests {
+    /// Four articles with titles; positions: title words from 0, the body
+    /// after a gap.
+    static let articles = [
+        ("Oil talks", "OPEC ministers met in Vienna about oil quotas."),
+        ("Border clash", "Troops exchanged fire near the border post. Oil prices rose."),
+        ("Militia attacks", "Proxy militias attacked a base; the militia leaders fled."),
+        ("Syria militias", "Militias in Syria clashed with troops near the border."),
+    ]
+
+    func searcher(_ directory: TemporaryDirectory) throws -> Searcher {
+        let writer = try IndexWriter(directory: directory.path)
+        for (index, (title, body)) in Self.articles.enumerated() {
+            try writer.add(Article(path: "d\(index).txt", title: title, body: body, format: .text))
+        }
+        try writer.commit()
+        return Searcher(reader: try IndexReader(directory: directory.path))
+    }
+
+    func matches(_ searcher: Searcher, _ query: String, all: Bool = false) throws -> Set<Int> {
+        let results = try searcher.search(query, SearchOptions(limit: 0, all: all))
+        #expect(results.total == results.hits.count)
+        return Set(results.hits.map { Int($0.path.dropFirst().prefix { $0 != "." })! })
+    }
+
+    @Test("each construct matches exactly the documents it should")
+    func semantics() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let search = try searcher(directory)
+        let expected: [(String, Bool, Set<Int>)] = [
+            ("oil", false, [0, 1]),
+            ("oil troops", false, [0, 1, 3]),
+            ("oil troops", true, [1]),
+            ("oil AND troops", false, [1]),
+            ("+troops -syria", false, [1]),
+            ("troops AND NOT syria", false, [1]),
+            ("\"border post\"", false, [1]),
+            ("\"post border\"", false, []),
+            ("\"the border\"", false, [1, 3]),
+            ("militia*", false, [2, 3]),
+            ("milit* -syria", false, [2]),
+            ("troops NEAR/3 border", false, [3]),
+            ("border NEAR/5 troops", false, [1, 3]),
+            ("(oil OR militia) -syria", false, [0, 1, 2]),
+            ("(oil OR militia) AND troops", false, [1, 3]),
+            ("zanzibar", false, []),
+            ("zanzibar oil", false, [0, 1]),
+            ("+zanzibar oil", false, []),
+        ]
+        for (query, all, documents) in expected {
+            #expect(try matches(search, query, all: all) == documents, "\(query)\(all ? " --all" : "")")
+        }
+    }
+
+    @Test("ranking: more occurrences rank higher; a phrase scores with the sum of its words' idf")
+    func ranking() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let search = try searcher(directory)
+        // "oil" is in d0's title and body, once in d1.
+        #expect(try search.search("oil").hits.map(\.path) == ["d0.txt", "d1.txt"])
+        // A required clause adds its score; an excluded one never does.
+        let plain = try search.search("oil").hits[1].score
+        let withTroops = try search.search("oil troops").hits.first { $0.path == "d1.txt" }!.score
+        #expect(withTroops > plain)
+        let excluded = try search.search("oil -syria").hits.first { $0.path == "d1.txt" }!.score
+        #expect(abs(excluded - plain) < 1e-12)
+        // "the border" in d1 and d3: the phrase's idf is the sum of its words'
+        // (Lucene's), so it outscores the word "border" alone.
+        let phrase = try search.search("\"the border\"").hits
+        let word = try search.search("border").hits
+        #expect(phrase.count == 2 && word.count == 2)
+        #expect(phrase[0].score > word.first { $0.path == phrase[0].path }!.score)
+    }
+
+    @Test("a prefix that expands too far is refused by name")
+    func prefixLimit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try IndexWriter(directory: directory.path)
+        let words = (0..<1100).map { "zq\($0)x" }.joined(separator: " ")
+        try writer.add(Article(path: "many.txt", title: "Many", body: words, format: .text))
+        try writer.commit()
+        let search = Searcher(reader: try IndexReader(directory: directory.path))
+        let error = try #require(throws: SearchError.self) { try search.search("zq*") }
+        #expect(error.message.contains("more than 1024 terms"))
+        #expect(try search.search("zq10*").total == 1)
+    }
+}
