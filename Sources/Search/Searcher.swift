@@ -44,12 +44,25 @@ public struct SearchOptions: Sendable {
     public var includeMembers: Bool
     /// Adjacent clauses must all match (`--all`); by default any may (OR, ranked).
     public var all: Bool
+    /// Hits to skip before the first returned (`--offset`, for paging).
+    public var offset: Int
+    /// BM25's k1 and b for this query (`--k1`, `--b`), instead of the
+    /// searcher's; norms are stored exactly, so any value needs no reindexing.
+    /// Actor terms keep b = 0 and take k1.
+    public var k1: Double?
+    public var b: Double?
 
-    public init(limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false) {
+    public init(
+        limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false, offset: Int = 0,
+        k1: Double? = nil, b: Double? = nil
+    ) {
         self.limit = limit
         self.actors = actors
         self.includeMembers = includeMembers
         self.all = all
+        self.offset = offset
+        self.k1 = k1
+        self.b = b
     }
 }
 
@@ -75,7 +88,7 @@ public struct Searcher: Sendable {
     public let reader: IndexReader
     /// Analyses query words exactly as the index's words were (its stemmer).
     public let analyzer: Analyzer
-    public let similarity: BM25
+    public var similarity: BM25
     /// BM25 for actor terms: no length normalisation (b = 0), as Lucene
     /// scores a field indexed without norms (`omitNorms`, the usual choice for
     /// tag-like fields). Whether an article is about Iran shows in where and
@@ -83,7 +96,7 @@ public struct Searcher: Sendable {
     /// it is. On the Reuters labels (tools/eval_actors.py) b = 0.75 gives macro
     /// AP 0.912, b = 0.3 0.926, b = 0 0.929, with the zone weights anywhere
     /// from 2 to 10 changing it by under 0.003.
-    public let actorSimilarity: BM25
+    public var actorSimilarity: BM25
 
     public init(reader: IndexReader, similarity: BM25 = .lucene, actorSimilarity: BM25 = .actors) {
         self.reader = reader
@@ -120,14 +133,25 @@ public struct Searcher: Sendable {
 
     /// Parses and runs `text` with `options`.
     public func search(_ text: String, _ options: SearchOptions) throws -> SearchResults {
+        var searcher = self
+        if let k1 = options.k1 {
+            searcher.similarity.k1 = k1
+            searcher.actorSimilarity.k1 = k1
+        }
+        if let b = options.b { searcher.similarity.b = b }
+        return try searcher.run(text, options)
+    }
+
+    private func run(_ text: String, _ options: SearchOptions) throws -> SearchResults {
         let query = try query(text, options)
         let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
         let snippetAnalyzer = resolved.isEmpty ? analyzer : actorAnalyzer(try catalog())
-        let (total, top) = try topDocuments(plan, limit: options.limit)
+        let (total, best) = try topDocuments(plan, limit: options.limit == 0 ? 0 : options.offset + options.limit)
+        let top = best.dropFirst(options.offset)
         let snippets = SnippetBuilder(
             query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer)
         var hits: [Hit] = []
-        for (index, scored) in top.enumerated() {
+        for (index, scored) in zip(options.offset..., top) {
             let article = try reader.article(scored.document)
             let marked = snippets.mark(title: article.title, body: article.body)
             hits.append(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import IndexFormat
+import NewsCore
+import NewsIngest
 import Search
 import TextAnalysis
 
@@ -21,6 +23,23 @@ struct SearchCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Number of hits to print; 0 prints every match.")
     var limit = 10
 
+    @Option(help: "Hits to skip before the first printed (paging: --offset 10 --limit 10 is page 2).")
+    var offset = 0
+
+    @Option(help: ArgumentHelp("BM25's term-frequency saturation for this query (default 1.2).", valueName: "k1"))
+    var k1: Double?
+
+    @Option(
+        name: .customLong("b"),
+        help: ArgumentHelp("BM25's length normalisation for this query, 0 to 1 (default 0.75).", valueName: "b"))
+    var b: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "Answer one query per line of FILE (- for standard input), one JSON object per line with its line number.",
+            valueName: "file"))
+    var batch: String?
+
     @Flag(help: "Every word and clause must match (AND); by default any may (OR), ranked.")
     var all = false
 
@@ -40,9 +59,24 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        if let k1, !(k1 >= 0 && k1 <= 100) { throw ValidationError("--k1 must be 0 to 100") }
+        if let b, !(b >= 0 && b <= 1) { throw ValidationError("--b must be 0 to 1") }
+        if batch != nil && !query.isEmpty {
+            throw ValidationError("--batch reads the queries from its file; give none")
+        }
+    }
+
+    private var options: SearchOptions {
+        SearchOptions(
+            limit: limit, actors: actors, includeMembers: includeMembers, all: all, offset: offset, k1: k1, b: b)
     }
 
     func run() throws {
+        if let batch {
+            try runBatch(batch)
+            return
+        }
         let text = query.joined(separator: " ")
         do {
             // A bad query is reported before any work (such as a first index build).
@@ -51,7 +85,6 @@ struct SearchCommand: ParsableCommand {
                 text, actors: actors, analyzer: Analyzer(stemming: false), defaultOperator: all ? .and : .or)
             try ensureDefaultIndex(location)
             let reader = try IndexReader(directory: location.path)
-            let options = SearchOptions(limit: limit, actors: actors, includeMembers: includeMembers, all: all)
             let results = try Searcher(reader: reader).search(text, options)
             if json {
                 print(JSONOutput.render(results))
@@ -61,6 +94,45 @@ struct SearchCommand: ParsableCommand {
             if results.total == 0 { throw ExitCode(Terminal.Exit.noResults) }
         } catch let exit as ExitCode {
             throw exit
+        } catch {
+            throw Terminal.fail(error, index: location.path)
+        }
+    }
+
+    /// `--batch`: one process, the index opened once, a JSON line per query.
+    /// A query that fails gives `{"line", "query", "error"}` and the batch
+    /// goes on; blank lines are skipped. Exit 0 unless the index or the file
+    /// cannot be read.
+    private func runBatch(_ path: String) throws {
+        do {
+            var lines: [String] = []
+            if path == "-" {
+                while let line = readLine(strippingNewline: true) { lines.append(line) }
+            } else {
+                switch SystemFiles.readFile(path) {
+                case .success(let bytes):
+                    // Split on the bytes: "\r\n" is one Character, which a String split would not cut.
+                    lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+                        String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+                    }
+                case .failure(let error):
+                    throw IngestError(
+                        error.isNotFound ? .notFound : .unreadable,
+                        error.isNotFound ? "no such batch file" : "cannot read the batch file: \(error.reason)",
+                        path: path)
+                }
+            }
+            try ensureDefaultIndex(location)
+            let searcher = Searcher(reader: try IndexReader(directory: location.path))
+            for (index, text) in lines.enumerated() where !text.trimmingWhitespace.isEmpty {
+                do {
+                    print(JSONOutput.render(try searcher.search(text, options), line: index + 1))
+                } catch let error as SearchError {
+                    print(
+                        "{\"line\": \(index + 1), \"query\": \(JSONOutput.string(text)), \"error\": \(JSONOutput.string(error.message))}"
+                    )
+                }
+            }
         } catch {
             throw Terminal.fail(error, index: location.path)
         }
@@ -96,8 +168,11 @@ struct SearchCommand: ParsableCommand {
 
 /// Hand-written JSON so that the keys keep the documented order.
 enum JSONOutput {
-    static func render(_ results: SearchResults) -> String {
-        var out = "{\"query\": \(string(results.query)), \"total\": \(results.total), \"hits\": ["
+    /// The `--json` object; with `line`, a `--batch` answer (the query's line first).
+    static func render(_ results: SearchResults, line: Int? = nil) -> String {
+        var out = "{" + (line.map { "\"line\": \($0), " } ?? "")
+        // Every match is counted: the total is exact (pruning will make it a lower bound).
+        out += "\"query\": \(string(results.query)), \"total\": \(results.total), \"total_exact\": true, \"hits\": ["
         for (index, hit) in results.hits.enumerated() {
             if index > 0 { out += ", " }
             let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }

@@ -226,6 +226,52 @@ struct CLITests {
         #expect(search.status == 0)
     }
 
+    @Test("--batch answers each line as --json would, with its line number; --offset pages; --k1 and --b apply")
+    func batchOffsetAndParameters() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        func json(_ text: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        }
+        try "foreign forces\n\n\"proxy militias\" -syria\noil AND\r\nactor:Iran\n".write(
+            toFile: checkout.path + "/queries.txt", atomically: true, encoding: .utf8)
+        let batch = try CLI.run(["search", "--batch", "queries.txt", "--limit", "3"], in: checkout.path)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let lines = batch.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(batch.stdout)")
+        let answers = try lines.map(json)
+        #expect(answers.map { $0["line"] as? Int } == [1, 3, 4, 5])
+        #expect(answers[2]["error"] as? String == "AND needs a clause after it")
+        // Each answer is the one a process of its own gives.
+        for (answer, query) in [
+            (answers[0], "foreign forces"), (answers[1], "\"proxy militias\" -syria"), (answers[3], "actor:Iran"),
+        ] {
+            let alone = try json(
+                try CLI.run(["search", "--json", "--limit", "3", "--", query], in: checkout.path).stdout)
+            #expect(answer["total"] as? Int == alone["total"] as? Int, "\(query)")
+            #expect(
+                (answer["hits"] as? [[String: Any]])?.map { $0["path"] as? String }
+                    == (alone["hits"] as? [[String: Any]])?.map { $0["path"] as? String }, "\(query)")
+            #expect(answer["total_exact"] as? Bool == true)
+        }
+        // Page 2 of size 1 is the second hit of page 1 of size 2.
+        let two = try json(try CLI.run(["search", "forces", "--json", "--limit", "2"], in: checkout.path).stdout)
+        let second = try json(
+            try CLI.run(["search", "forces", "--json", "--limit", "1", "--offset", "1"], in: checkout.path).stdout)
+        let pageOne = try #require(two["hits"] as? [[String: Any]])
+        let pageTwo = try #require(second["hits"] as? [[String: Any]])
+        #expect(pageTwo.count == 1 && pageTwo[0]["rank"] as? Int == 2)
+        #expect(pageTwo[0]["path"] as? String == pageOne[1]["path"] as? String)
+        // k1 = 0: a term's frequency no longer counts, so every document
+        // holding the one query word scores its idf, and all tie.
+        let flat = try json(
+            try CLI.run(["search", "forces", "--json", "--limit", "0", "--k1", "0"], in: checkout.path).stdout)
+        let scores = Set(try #require(flat["hits"] as? [[String: Any]]).compactMap { $0["score"] as? Double })
+        #expect(scores.count == 1)
+        let bad = try CLI.run(["search", "forces", "--b", "2"], in: checkout.path)
+        #expect(bad.status == 64 && bad.stderr.contains("--b must be 0 to 1"))
+    }
+
     @Test("an empty query is refused before the first index build")
     func emptyQueryFirst() throws {
         let checkout = try freshCheckout()
