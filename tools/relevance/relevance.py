@@ -2,7 +2,9 @@
 """Ranking quality of Gazette and its peers on the classic IR test collections.
 
 Usage: python3 tools/relevance/relevance.py [--collections PATH] [--collections-only adi,cran]
-           [--engines gazette,tantivy,fts5,xapian,bm25s] [--gazette PATH] [--out FILE.json]
+           [--engines gazette,tantivy,fts5,xapian,bm25s] [--gazette PATH] [--gazette-args=ARGS]
+           [--no-batch] [--out FILE.json]
+(--engines also takes tantivy-fields and tantivy-each-word; see README.md)
 
 For each collection (a folder with docs/, queries.tsv and a TREC qrels.txt)
 and each engine, index docs/, run every query for its top 1000, and score
@@ -101,15 +103,15 @@ def run_peer(engine, docs, queries):
 
 
 def gazette_version(gazette):
-    """`gazette --version` and, when the binary is this repository's build, the commit it sits on."""
+    """`gazette --version` and, when the binary is this repository's build, the last commit to its sources."""
     version = subprocess.run([gazette, "--version"], capture_output=True, text=True).stdout.strip()
     if os.path.dirname(gazette) == os.path.join(REPOSITORY, ".build", "release"):
-        commit = subprocess.run(["git", "-C", REPOSITORY, "log", "-1", "--format=%h"], capture_output=True,
-                                text=True).stdout.strip()
+        commit = subprocess.run(["git", "-C", REPOSITORY, "log", "-1", "--format=%h", "--", "Sources", "Package.swift"],
+                                capture_output=True, text=True).stdout.strip()
         changed = subprocess.run(["git", "-C", REPOSITORY, "status", "--porcelain", "--", "Sources", "Package.swift"],
                                  capture_output=True, text=True).stdout.strip()
         if commit:
-            version += f" (commit {commit}{', with uncommitted changes to Sources' if changed else ''})"
+            version += f" (sources at commit {commit}{', with uncommitted changes' if changed else ''})"
     return f"Gazette {version}"
 
 
@@ -121,17 +123,17 @@ def parse_gazette_hits(answer):
     return [(docno(hit["path"]), float(hit["score"])) for hit in answer.get("hits", [])]
 
 
-def run_gazette(gazette, docs, queries, use_batch):
+def run_gazette(gazette, docs, queries, use_batch, index_arguments):
     """Index docs with `gazette index` into a temporary folder, then search each query (top 1000)."""
     directory = tempfile.mkdtemp(prefix="relevance-gazette-")
     index = os.path.join(directory, "index")
     try:
         started = time.perf_counter()
-        indexing = subprocess.run([gazette, "index", docs, "--index", index, "--rebuild", "-q"],
+        indexing = subprocess.run([gazette, "index", docs, "--index", index, "--rebuild", "-q", *index_arguments],
                                   capture_output=True, text=True)
         if indexing.returncode != 0:
             raise RuntimeError(f"gazette index failed (exit {indexing.returncode}): {indexing.stderr.strip()}")
-        match = re.search(r"Indexed (\d+) documents", indexing.stdout + indexing.stderr)
+        match = re.search(r"Indexed ([\d,]+) documents", indexing.stdout + indexing.stderr)
         indexed = time.perf_counter()
         if use_batch:
             runs = search_gazette_batch(gazette, index, queries, directory)
@@ -140,9 +142,10 @@ def run_gazette(gazette, docs, queries, use_batch):
         searched = time.perf_counter()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    return runs, {"version": gazette_version(gazette), "documents": int(match.group(1)) if match else None,
+    return runs, {"version": gazette_version(gazette), "documents": int(match.group(1).replace(",", "")) if match else None,
                   "index_seconds": round(indexed - started, 3), "search_seconds": round(searched - indexed, 3),
-                  "mode": "batch" if use_batch else "one process per query"}
+                  "mode": "batch" if use_batch else "one process per query",
+                  "index_arguments": index_arguments}
 
 
 def search_gazette_one(gazette, index, query):
@@ -212,6 +215,8 @@ def main():
                         help="the gazette binary (default: .build/release/gazette)")
     parser.add_argument("--no-batch", action="store_true",
                         help="one `gazette search` per query even when Gazette has --batch")
+    parser.add_argument("--gazette-args", default="",
+                        help="extra arguments for `gazette index`, space-separated, e.g. --no-actors")
     parser.add_argument("--out", help="also write the measures (means and per query) and timings as JSON")
     args = parser.parse_args()
 
@@ -255,7 +260,7 @@ def main():
         for engine in available:
             started = time.perf_counter()
             if engine == "gazette":
-                runs, info = run_gazette(gazette, docs, evaluated, use_batch)
+                runs, info = run_gazette(gazette, docs, evaluated, use_batch, args.gazette_args.split())
             else:
                 runs, info = run_peer(engine, docs, evaluated)
             means, per_query = metrics.evaluate(runs, qrels)
