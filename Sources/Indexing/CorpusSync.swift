@@ -13,7 +13,8 @@ import TextAnalysis
 /// (``ContentHash``) it was only touched and stays as indexed. Files that
 /// failed are remembered with their size and time, and retried only once
 /// those change. Reading, analysing and inverting run on `threads` threads,
-/// each with its own segment builder and a share of the memory budget.
+/// each with its own segment builder and a share of the memory budget; with
+/// one such thread, the walking thread reads and parses the files for it.
 public struct CorpusSync: Sendable {
     /// What reading one file gave.
     public enum FileOutcome: Sendable {
@@ -101,6 +102,7 @@ public struct CorpusSync: Sendable {
             workersDone.signal()
         }
 
+        let readAhead = threads == 1
         var producerError: IndexError? = nil
         do throws(IndexError) {
             var indexed = try writer.indexedFiles()
@@ -141,7 +143,12 @@ public struct CorpusSync: Sendable {
                         work = nil
                     }
                     if let work {
-                        batch.append(Item(ordinal: ordinal, path: path, status: status, work: work))
+                        // With one worker, this thread also reads and parses
+                        // the file, so that reading overlaps analysis on a
+                        // second core (as tantivy's caller parses while its
+                        // writer thread indexes).
+                        let outcome = readAhead ? read(path, status) : nil
+                        batch.append(Item(ordinal: ordinal, path: path, status: status, work: work, outcome: outcome))
                         ordinal += 1
                         if batch.count == Self.batchSize {
                             shared.queue.push(batch)
@@ -211,6 +218,8 @@ public struct CorpusSync: Sendable {
         var path: String
         var status: SystemFiles.Status
         var work: Work
+        /// The file read and parsed already, by the walking thread.
+        var outcome: FileOutcome? = nil
     }
 
     /// What the workers did, added up.
@@ -306,7 +315,7 @@ public struct CorpusSync: Sendable {
             while let batch = shared.queue.pop() {
                 guard !shared.stop.load(ordering: .relaxed) else { continue }
                 for item in batch {
-                    switch read(item.path, item.status) {
+                    switch item.outcome ?? read(item.path, item.status) {
                     case .failed(let reason):
                         if case .changed(let location, _) = item.work { writer.delete(location) }
                         tally.failures.append((item.ordinal, item.path, item.status, reason))

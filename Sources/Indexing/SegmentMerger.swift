@@ -1,3 +1,4 @@
+import Dispatch
 import IndexFormat
 import NewsCore
 import TextAnalysis
@@ -29,14 +30,68 @@ struct SegmentMerger {
         }
         guard next > 0 else { return nil }
         let segment = try SegmentWriter(directory: directory, number: number)
-        for (input, map) in zip(inputs, maps) {
-            // In order through one cursor: each compressed block is decompressed once.
-            var articles = DocumentStore.Cursor(input.documents)
-            for document in 0..<input.documentCount where map[Int(document)] >= 0 {
-                try segment.addStoredDocument(try articles.article(document))
-            }
-            input.documents.file.releaseResidentPages()
+        // The stored documents (decompressed and compressed again: about half
+        // a merge's work) are copied on a thread of their own while this one
+        // merges the postings: the two touch different files.
+        let copy = DocumentCopy(segment: segment, inputs: inputs, maps: maps)
+        let copied = DispatchSemaphore(value: 0)
+        DispatchQueue(label: "gazette.merge.documents").async {
+            copy.run()
+            copied.signal()
         }
+        let analysis: AnalysisFileWriter
+        do throws(IndexError) {
+            analysis = try mergeTermsAndSources(into: segment, maps: maps, lengths: lengths)
+        } catch {
+            copied.wait()
+            throw error
+        }
+        copied.wait()
+        if let error = copy.error { throw error }
+        for input in inputs { input.releaseResidentPages() }
+        return try segment.finish(documentLengths: lengths, analysis: analysis)
+    }
+
+    /// Copies the live stored documents of every input into the segment, in
+    /// order. Runs on its own thread during a merge.
+    ///
+    /// `@unchecked Sendable`: the copying thread uses only the segment's
+    /// document store (``SegmentWriter/addStoredDocument(_:)``), which nothing
+    /// else touches until `run` has returned and the merging thread has
+    /// waited for it; inputs and maps are only read.
+    private final class DocumentCopy: @unchecked Sendable {
+        let segment: SegmentWriter
+        let inputs: [SegmentReader]
+        let maps: [[Int32]]
+        var error: IndexError? = nil
+
+        init(segment: SegmentWriter, inputs: [SegmentReader], maps: [[Int32]]) {
+            self.segment = segment
+            self.inputs = inputs
+            self.maps = maps
+        }
+
+        func run() {
+            do throws(IndexError) {
+                for (input, map) in zip(inputs, maps) {
+                    // In order through one cursor: each compressed block is decompressed once.
+                    var articles = DocumentStore.Cursor(input.documents)
+                    for document in 0..<input.documentCount where map[Int(document)] >= 0 {
+                        try segment.addStoredDocument(try articles.article(document))
+                    }
+                    input.documents.file.releaseResidentPages()
+                }
+            } catch {
+                self.error = error
+            }
+        }
+    }
+
+    /// Writes the sources, the terms with their postings and positions, and
+    /// prepares the analysis file (its learned actors streamed from the inputs).
+    private func mergeTermsAndSources(
+        into segment: SegmentWriter, maps: [[Int32]], lengths: [UInt32]
+    ) throws(IndexError) -> AnalysisFileWriter {
         // The live documents' sources, merged in walk order, renumbered.
         var sources = try MergedSourceCursor(segments: inputs)
         while try sources.next() {
@@ -106,7 +161,6 @@ struct SegmentMerger {
             }
         }
         try terms.finish()
-        for input in inputs { input.releaseResidentPages() }
-        return try segment.finish(documentLengths: lengths, analysis: analysis)
+        return analysis
     }
 }
