@@ -438,6 +438,29 @@ public struct PostingsCursor: Sendable {
         return result
     }
 
+    /// Appends the encoded positions of the term in the current document (its
+    /// `frequency` VInt deltas, as stored) to `out`, instead of decoding them
+    /// (``positions()``): what a merge copies. Each VInt is bounded and
+    /// checked to end inside the block's positions.
+    public mutating func rawPositions(into out: inout [UInt8]) throws(IndexError) {
+        precondition(isPositioned && !consumedPositions, "rawPositions(into:) once per document, after next()")
+        while pendingPositions > 0 {
+            _ = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)
+            pendingPositions -= 1
+        }
+        let start = positionsOffset
+        for _ in 0..<frequency {
+            let delta = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)
+            guard delta <= UInt64(UInt32.max) else {
+                throw IndexError.corrupt("position out of range", path: positionsFile.path, offset: positionsOffset)
+            }
+        }
+        _ = try positionsFile.withBytes(at: start, count: positionsOffset - start) { (bytes: Span<UInt8>) in
+            out.append(bytes)
+        }
+        consumedPositions = true
+    }
+
     // MARK: Verification
 
     /// For `gazette verify`: called once for every posting, after its

@@ -67,6 +67,29 @@ public struct PostingsEncoder: Sendable {
         if documentFrequency % UInt32(Self.blockSize) == 0 { packOpenBlock() }
     }
 
+    /// Adds document `document` with `frequency` positions given as their
+    /// encoded bytes (VInt deltas, as ``PostingsCursor/rawPositions(into:)``
+    /// copies them): a merge moves a document's positions without decoding
+    /// them, since they do not depend on its number.
+    public mutating func add(document: UInt32, frequency: UInt32, rawPositions: Span<UInt8>, length: UInt32) {
+        precondition(frequency > 0 && !rawPositions.isEmpty)
+        precondition(documentFrequency == 0 || document > lastDocument, "documents arrive in order")
+        let delta = UInt64(document - (documentFrequency == 0 ? 0 : lastDocument))
+        if frequency == 1 {
+            bytes.appendVInt(delta << 1 | 1)
+        } else {
+            bytes.appendVInt(delta << 1)
+            bytes.appendVInt(UInt64(frequency))
+        }
+        positions.append(rawPositions)
+        lastDocument = document
+        documentFrequency += 1
+        totalTermFrequency += UInt64(frequency)
+        openMaxFrequency = max(openMaxFrequency, frequency)
+        openMinLength = min(openMinLength, length)
+        if documentFrequency % UInt32(Self.blockSize) == 0 { packOpenBlock() }
+    }
+
     /// The term's postings bytes, as the postings file stores them.
     public var postings: [UInt8] {
         let openCount = Int(documentFrequency) % Self.blockSize

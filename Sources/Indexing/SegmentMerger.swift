@@ -119,6 +119,7 @@ struct SegmentMerger {
         // Bytes of input postings and positions read since the inputs' pages
         // were last released (see MappedFile.releaseResidentPages).
         var readSinceRelease = 0
+        var raw: [UInt8] = []
         while let (term, members) = try cursors.next() {
             var encoder = PostingsEncoder()
             for (input, info) in members {
@@ -127,9 +128,12 @@ struct SegmentMerger {
                 while try postings.next() {
                     let document = maps[input][Int(postings.document)]
                     guard document >= 0 else { continue }
-                    let positions = try postings.positions()
+                    // Positions are copied as stored: they do not depend on
+                    // the document's number (no decoding, no array per posting).
+                    raw.removeAll(keepingCapacity: true)
+                    try postings.rawPositions(into: &raw)
                     encoder.add(
-                        document: UInt32(document), positions: positions[...],
+                        document: UInt32(document), frequency: postings.frequency, rawPositions: raw.span,
                         length: lengths[Int(document)])
                 }
             }

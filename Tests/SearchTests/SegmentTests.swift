@@ -34,7 +34,11 @@ func randomArticles(_ count: Int, seed: UInt64) -> [Article] {
 
 @Suite("Segments, deletions and merges")
 struct SegmentTests {
-    static let queries = ["forces", "oil prices", "militia border strike", "talks", "zzz", "Iran troops"]
+    static let queries = [
+        "forces", "oil prices", "militia border strike", "talks", "zzz", "Iran troops",
+        // Positions, copied as bytes by merges: phrases and proximity.
+        "\"oil prices\"", "troops NEAR/2 border", "+militia -\"the strike\"",
+    ]
     static let actorQueries = [["Iran"], ["Hezbollah", "Israel"]]
 
     /// Builds an index of `articles` from one thread, flushing a segment each
