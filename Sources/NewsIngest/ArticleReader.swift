@@ -265,8 +265,8 @@ public struct ArticleReader: Sendable {
                 var name: [UInt8] = []
                 while i < head.count {
                     let byte = lower(head[i])
-                    guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
-                    else { break }
+                    let letterOrDigit = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                    guard letterOrDigit || byte == 0x2D || byte == 0x5F else { break }
                     name.append(byte)
                     i += 1
                 }
