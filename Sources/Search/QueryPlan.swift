@@ -39,6 +39,8 @@ struct QueryPlan {
         var actor: Bool
         /// The idf a phrase or NEAR match scores with: the sum of its parts'.
         var idf: Double
+        /// The clause as the query wrote it, for `--explain`.
+        var label = ""
     }
 
     indirect enum Node {
@@ -80,7 +82,10 @@ extension Searcher {
             resolved.append(actor)
             return actor.ids
         }
+        var label = ""
         func addLeaf(_ leaf: QueryPlan.Leaf) -> QueryPlan.Node {
+            var leaf = leaf
+            leaf.label = label
             plan.leaves.append(leaf)
             return .leaf(plan.leaves.count - 1)
         }
@@ -98,6 +103,7 @@ extension Searcher {
                     idf: terms.reduce(0) { $0 + $1.idf }))
         }
         func bind(_ node: QueryNode) throws -> QueryPlan.Node? {
+            label = Self.label(node)
             switch node {
             case .word(let text), .phrase(let text): return try words(text)
             case .actor(let name):
@@ -169,6 +175,18 @@ extension Searcher {
         }
         plan.root = root
         return (plan, resolved)
+    }
+
+    /// A leaf clause as it reads in the query language.
+    static func label(_ node: QueryNode) -> String {
+        switch node {
+        case .word(let text): return text
+        case .phrase(let text): return "\"\(text)\""
+        case .prefix(let text): return text + "*"
+        case .actor(let name): return name.contains(" ") ? "actor:\"\(name)\"" : "actor:\(name)"
+        case .near(let distance, let operands): return operands.map(label).joined(separator: " NEAR/\(distance) ")
+        case .boolean: return ""
+        }
     }
 
     /// The word terms of the index that start with `text` folded (not

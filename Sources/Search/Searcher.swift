@@ -12,6 +12,8 @@ public struct Hit: Sendable {
     public var title: String
     public var titleHighlights: [Range<Int>]
     public var snippet: Snippet
+    /// Each clause's part of the score, with `explain`.
+    public var explanation: [Contribution]? = nil
 }
 
 /// The answer to a query: how many documents matched, and the best of them.
@@ -51,11 +53,14 @@ public struct SearchOptions: Sendable {
     /// Actor terms keep b = 0 and take k1.
     public var k1: Double?
     public var b: Double?
+    /// Explain each hit's score, clause by clause (`--explain`).
+    public var explain: Bool
 
     public init(
         limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false, offset: Int = 0,
-        k1: Double? = nil, b: Double? = nil
+        k1: Double? = nil, b: Double? = nil, explain: Bool = false
     ) {
+        self.explain = explain
         self.limit = limit
         self.actors = actors
         self.includeMembers = includeMembers
@@ -154,11 +159,12 @@ public struct Searcher: Sendable {
         for (index, scored) in zip(options.offset..., top) {
             let article = try reader.article(scored.document)
             let marked = snippets.mark(title: article.title, body: article.body)
-            hits.append(
-                Hit(
-                    rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,
-                    path: article.path, title: article.title, titleHighlights: marked.title,
-                    snippet: marked.snippet))
+            var hit = Hit(
+                rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,
+                path: article.path, title: article.title, titleHighlights: marked.title,
+                snippet: marked.snippet)
+            if options.explain { hit.explanation = try explain(plan, document: scored.document) }
+            hits.append(hit)
         }
         return SearchResults(query: text, total: total, hits: hits, actors: resolved)
     }
@@ -190,6 +196,16 @@ public struct Searcher: Sendable {
             }
         }
         return collector.result()
+    }
+
+    /// The clauses that make up `document`'s score (index-wide number), as
+    /// Lucene's explain does: the document's segment is matched again, for it alone.
+    func explain(_ plan: QueryPlan, document: UInt32) throws(IndexError) -> [Contribution] {
+        let (position, local) = reader.locate(document)
+        var matcher = try SegmentMatcher(
+            plan: plan, segment: reader.segments[position], position: position, similarity: similarity,
+            actorSimilarity: actorSimilarity, averageLength: reader.averageLength)
+        return try matcher.explain(document: local) ?? []
     }
 
     /// The best documents seen so far (a min-heap of size `limit`), or all of

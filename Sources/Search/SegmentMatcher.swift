@@ -130,6 +130,75 @@ struct SegmentMatcher {
         }
     }
 
+    /// Why `document` scores what it does: the contribution of each clause
+    /// that counted, as ``evaluate(_:document:length:)`` adds them (their
+    /// scores sum to the document's). Nil if it does not match.
+    mutating func explain(document: UInt32) throws(IndexError) -> [Contribution]? {
+        guard let root = plan.root, !segment.isDeleted(document) else { return nil }
+        let length = try segment.lengths.length(of: document)
+        return try explain(root, document: document, length: length)
+    }
+
+    private mutating func explain(_ node: QueryPlan.Node, document: UInt32, length: UInt32) throws(IndexError)
+        -> [Contribution]?
+    {
+        switch node {
+        case .leaf(let leaf):
+            guard let score = try score(leaf: leaf, document: document, length: length) else { return nil }
+            return [try contribution(leaf, document: document, length: length, score: score)]
+        case .boolean(let must, let should, let mustNot):
+            var parts: [Contribution] = []
+            for child in must {
+                guard let more = try explain(child, document: document, length: length) else { return nil }
+                parts += more
+            }
+            for child in mustNot where try evaluate(child, document: document, length: length) != nil {
+                return nil
+            }
+            var matchedShould = false
+            for child in should {
+                if let more = try explain(child, document: document, length: length) {
+                    parts += more
+                    matchedShould = true
+                }
+            }
+            return must.isEmpty && !matchedShould ? nil : parts
+        }
+    }
+
+    private mutating func contribution(_ index: Int, document: UInt32, length: UInt32, score: Double)
+        throws(IndexError) -> Contribution
+    {
+        let leaf = plan.leaves[index]
+        let bm25 = leaf.actor ? actorSimilarity : similarity
+        var terms: [Contribution.Term] = []
+        var frequency: UInt32 = 0
+        switch leaf.kind {
+        case .terms:
+            for t in leaf.terms.indices where try seek(index, t, to: document) {
+                let tf = cursors[index][t]!.cursor.frequency
+                terms.append(
+                    Contribution.Term(
+                        term: String(decoding: leaf.terms[t].bytes, as: UTF8.self), frequency: tf,
+                        idf: leaf.terms[t].idf,
+                        score: bm25.score(
+                            idf: leaf.terms[t].idf, frequency: tf, length: length, averageLength: averageLength)))
+                frequency += tf
+            }
+        case .phrase, .near:
+            frequency = decidedFrequency[index]
+        }
+        let kind: Contribution.Kind
+        switch leaf.kind {
+        case .terms(let combine): kind = leaf.actor ? .actor : combine == .max ? .prefix : .word
+        case .phrase: kind = .phrase
+        case .near: kind = .near
+        }
+        return Contribution(
+            clause: leaf.label, kind: kind, score: score, frequency: frequency, idf: leaf.idf, length: length,
+            averageLength: averageLength, k1: bm25.k1, b: bm25.b, terms: terms)
+    }
+
     /// Puts term `t` of `leaf` on `document` if it holds it; whether it does.
     private mutating func seek(_ leaf: Int, _ t: Int, to document: UInt32) throws(IndexError) -> Bool {
         guard var cursor = cursors[leaf][t], !cursor.exhausted else { return false }
@@ -252,4 +321,37 @@ struct SegmentMatcher {
         }
         return found
     }
+}
+
+/// One clause's part of a document's score (`--explain`).
+public struct Contribution: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case word, phrase, near, prefix, actor
+    }
+
+    /// A term of a word, prefix or actor clause present in the document.
+    public struct Term: Sendable, Equatable {
+        public var term: String
+        public var frequency: UInt32
+        public var idf: Double
+        public var score: Double
+    }
+
+    /// The clause as the query wrote it.
+    public var clause: String
+    public var kind: Kind
+    public var score: Double
+    /// Occurrences: a word's or actor's term frequency (actor mentions in the
+    /// title and lead count several times: zone weights), a phrase's or
+    /// NEAR's matches.
+    public var frequency: UInt32
+    /// The idf scored with: a word's, or the sum of a phrase's or NEAR's words'.
+    public var idf: Double
+    public var length: UInt32
+    public var averageLength: Double
+    public var k1: Double
+    public var b: Double
+    /// For word, prefix and actor clauses, the terms found (a prefix counts
+    /// its best, an actor the sum of its IDs').
+    public var terms: [Term]
 }

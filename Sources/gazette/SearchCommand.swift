@@ -34,6 +34,9 @@ struct SearchCommand: ParsableCommand {
         help: ArgumentHelp("BM25's length normalisation for this query, 0 to 1 (default 0.75).", valueName: "b"))
     var b: Double?
 
+    @Flag(help: "Show how each hit's score is made: every clause's tf, idf, document length and BM25 share.")
+    var explain = false
+
     @Option(
         help: ArgumentHelp(
             "Answer one query per line of FILE (- for standard input), one JSON object per line with its line number.",
@@ -69,7 +72,8 @@ struct SearchCommand: ParsableCommand {
 
     private var options: SearchOptions {
         SearchOptions(
-            limit: limit, actors: actors, includeMembers: includeMembers, all: all, offset: offset, k1: k1, b: b)
+            limit: limit, actors: actors, includeMembers: includeMembers, all: all, offset: offset, k1: k1, b: b,
+            explain: explain)
     }
 
     func run() throws {
@@ -162,7 +166,31 @@ struct SearchCommand: ParsableCommand {
             if !hit.snippet.text.isEmpty {
                 print("   " + highlighted(hit.snippet.text, hit.snippet.highlights, color: color))
             }
+            for (index, part) in (hit.explanation ?? []).enumerated() {
+                print("   " + (index == 0 ? "= " : "+ ") + Self.describe(part))
+            }
         }
+    }
+}
+
+extension SearchCommand {
+    /// One line of `--explain`: "0.7175  "foreign forces" (phrase): 2 matches, idf 2.31, …".
+    static func describe(_ part: Contribution) -> String {
+        let occurrences =
+            switch part.kind {
+            case .phrase, .near: "\(part.frequency) match\(part.frequency == 1 ? "" : "es")"
+            case .actor: "\(part.frequency) weighted mentions"
+            case .word, .prefix: "tf \(part.frequency)"
+            }
+        var line =
+            "\(decimal(part.score, 4))  \(part.clause) (\(part.kind.rawValue)): \(occurrences), idf \(decimal(part.idf, 3)), "
+            + "length \(part.length) (average \(decimal(part.averageLength, 1))), k1 \(decimal(part.k1, 2)), b \(decimal(part.b, 2))"
+        if part.kind == .prefix || part.terms.count > 1 {
+            line +=
+                "; "
+                + part.terms.map { "\($0.term) tf \($0.frequency) \(decimal($0.score, 4))" }.joined(separator: ", ")
+        }
+        return line
     }
 }
 
@@ -178,9 +206,23 @@ enum JSONOutput {
             let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
             out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
             out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
-            out += "\"highlights\": [\(highlights.joined(separator: ", "))]}"
+            out += "\"highlights\": [\(highlights.joined(separator: ", "))]"
+            if let parts = hit.explanation {
+                out += ", \"explain\": [" + parts.map(explain).joined(separator: ", ") + "]"
+            }
+            out += "}"
         }
         return out + "]}"
+    }
+
+    static func explain(_ part: Contribution) -> String {
+        let terms = part.terms.map {
+            "{\"term\": \(string($0.term)), \"tf\": \($0.frequency), \"idf\": \($0.idf), \"score\": \($0.score)}"
+        }
+        return "{\"clause\": \(string(part.clause)), \"kind\": \"\(part.kind.rawValue)\", \"score\": \(part.score), "
+            + "\"frequency\": \(part.frequency), \"idf\": \(part.idf), \"length\": \(part.length), "
+            + "\"average_length\": \(part.averageLength), \"k1\": \(part.k1), \"b\": \(part.b), "
+            + "\"terms\": [\(terms.joined(separator: ", "))]}"
     }
 
     static func string(_ value: String) -> String {

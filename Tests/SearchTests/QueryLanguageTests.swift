@@ -181,6 +181,40 @@ struct QueryMatchingTests {
         #expect(phrase[0].score > word.first { $0.path == phrase[0].path }!.score)
     }
 
+    @Test(
+        "--explain: the clauses that counted, whose scores sum to the hit's; excluded and unmatched clauses are absent")
+    func explain() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let search = try searcher(directory)
+        for query in [
+            "oil troops", "\"the border\" militia*", "(oil OR militia) AND troops -opec", "border NEAR/5 troops oil",
+            "+troops zanzibar",
+        ] {
+            let results = try search.search(query, SearchOptions(limit: 0, explain: true))
+            #expect(!results.hits.isEmpty, "\(query)")
+            for hit in results.hits {
+                let parts = try #require(hit.explanation, "\(query)")
+                #expect(abs(parts.reduce(0) { $0 + $1.score } - hit.score) < 1e-9, "\(query) \(hit.path)")
+                #expect(!parts.contains { $0.clause == "opec" || $0.clause == "zanzibar" }, "\(query)")
+            }
+        }
+        // d1 holds "oil" once and "troops" once; d0 has no troops.
+        let d1 = try search.search("oil troops", SearchOptions(limit: 0, explain: true)).hits.first {
+            $0.path == "d1.txt"
+        }!
+        #expect(d1.explanation!.map(\.clause) == ["oil", "troops"])
+        #expect(d1.explanation!.allSatisfy { $0.kind == .word && $0.frequency == 1 && $0.k1 == 1.2 && $0.b == 0.75 })
+        let phrase = try search.search("\"the border\"", SearchOptions(limit: 1, explain: true)).hits[0]
+        #expect(phrase.explanation!.count == 1 && phrase.explanation![0].kind == .phrase)
+        #expect(phrase.explanation![0].frequency == 1)
+        // The idf of a phrase is the sum of its words'.
+        let words = try search.search("the border", SearchOptions(limit: 1, explain: true)).hits[0]
+        #expect(abs(phrase.explanation![0].idf - words.explanation!.reduce(0) { $0 + $1.idf }) < 1e-12)
+        // Without --explain, nothing is computed.
+        #expect(try search.search("oil").hits[0].explanation == nil)
+    }
+
     @Test("a prefix that expands too far is refused by name")
     func prefixLimit() throws {
         let directory = try TemporaryDirectory()
