@@ -46,25 +46,14 @@ public struct PostingsEncoder: Sendable {
         precondition(!termPositions.isEmpty)
         precondition(documentFrequency == 0 || document > lastDocument, "documents arrive in order")
         precondition(termPositions.count <= Int(UInt32.max))
-        let delta = UInt64(document - (documentFrequency == 0 ? 0 : lastDocument))
         let frequency = UInt32(termPositions.count)
-        if frequency == 1 {
-            bytes.appendVInt(delta << 1 | 1)
-        } else {
-            bytes.appendVInt(delta << 1)
-            bytes.appendVInt(UInt64(frequency))
-        }
+        appendEntry(document: document, frequency: frequency)
         var previous: UInt32 = 0
         for position in termPositions {
             positions.appendVInt(UInt64(position - previous))
             previous = position
         }
-        lastDocument = document
-        documentFrequency += 1
-        totalTermFrequency += UInt64(frequency)
-        openMaxFrequency = max(openMaxFrequency, frequency)
-        openMinLength = min(openMinLength, length)
-        if documentFrequency % UInt32(Self.blockSize) == 0 { packOpenBlock() }
+        finishEntry(document: document, frequency: frequency, length: length)
     }
 
     /// Adds document `document` with `frequency` positions given as their
@@ -74,6 +63,15 @@ public struct PostingsEncoder: Sendable {
     public mutating func add(document: UInt32, frequency: UInt32, rawPositions: Span<UInt8>, length: UInt32) {
         precondition(frequency > 0 && !rawPositions.isEmpty)
         precondition(documentFrequency == 0 || document > lastDocument, "documents arrive in order")
+        appendEntry(document: document, frequency: frequency)
+        positions.append(rawPositions)
+        finishEntry(document: document, frequency: frequency, length: length)
+    }
+
+    /// The posting's VInt entry in the open block: its document delta and
+    /// frequency (the low bit set when the frequency is 1).
+    @inline(__always)
+    private mutating func appendEntry(document: UInt32, frequency: UInt32) {
         let delta = UInt64(document - (documentFrequency == 0 ? 0 : lastDocument))
         if frequency == 1 {
             bytes.appendVInt(delta << 1 | 1)
@@ -81,7 +79,11 @@ public struct PostingsEncoder: Sendable {
             bytes.appendVInt(delta << 1)
             bytes.appendVInt(UInt64(frequency))
         }
-        positions.append(rawPositions)
+    }
+
+    /// Counts the posting in, and packs the open block once it holds 128.
+    @inline(__always)
+    private mutating func finishEntry(document: UInt32, frequency: UInt32, length: UInt32) {
         lastDocument = document
         documentFrequency += 1
         totalTermFrequency += UInt64(frequency)
