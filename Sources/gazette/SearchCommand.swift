@@ -10,9 +10,16 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search the index; print ranked hits with highlighted snippets.",
         discussion: """
-            The query language: words (any may match, ranked by BM25, k1 = 1.2, b = 0.75);             "exact phrases"; +required and -excluded; AND, OR, NOT with parentheses;             prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force".             --all makes every word required (AND). Put options before the query, and `--`             before a query that starts with "-".
+            The query language: words (any may match, ranked by BM25, k1 = 1.2, b = 0.75); \
+            "exact phrases"; +required and -excluded; AND, OR, NOT with parentheses; \
+            prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force". \
+            --all makes every word required (AND). Put options before the query, and `--` \
+            before a query that starts with "-".
 
-            Actors: --actor NAME keeps the documents that mention the actor under any of             its names ("Iran", "Iranian", "Tehran", "the Islamic Republic"); every --actor             must be present, and the query then ranks. Mentions are scored with BM25 like             words, counting more in the title and the lead.
+            Actors: --actor NAME keeps the documents that mention the actor under any of \
+            its names ("Iran", "Iranian", "Tehran", "the Islamic Republic"); every --actor \
+            must be present, and the query then ranks. Mentions are scored with BM25 like \
+            words, counting more in the title and the lead.
             """)
 
     @Argument(help: ArgumentHelp("The query (see the query language above).", valueName: "query"))
