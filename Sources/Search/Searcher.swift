@@ -12,6 +12,8 @@ public struct Hit: Sendable {
     public var title: String
     public var titleHighlights: [Range<Int>]
     public var snippet: Snippet
+    /// With `passages` above 1, every passage chosen (the first is `snippet`).
+    public var passages: [Snippet] = []
     /// Each clause's part of the score, with `explain`.
     public var explanation: [Contribution]? = nil
 }
@@ -55,12 +57,15 @@ public struct SearchOptions: Sendable {
     public var b: Double?
     /// Explain each hit's score, clause by clause (`--explain`).
     public var explain: Bool
+    /// Passages to show per hit, best first chosen, in document order (`--passages`).
+    public var passages: Int
 
     public init(
         limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false, offset: Int = 0,
-        k1: Double? = nil, b: Double? = nil, explain: Bool = false
+        k1: Double? = nil, b: Double? = nil, explain: Bool = false, passages: Int = 1
     ) {
         self.explain = explain
+        self.passages = passages
         self.limit = limit
         self.actors = actors
         self.includeMembers = includeMembers
@@ -158,11 +163,12 @@ public struct Searcher: Sendable {
         var hits: [Hit] = []
         for (index, scored) in zip(options.offset..., top) {
             let article = try reader.article(scored.document)
-            let marked = snippets.mark(title: article.title, body: article.body)
+            let marked = snippets.mark(title: article.title, body: article.body, passages: options.passages)
             var hit = Hit(
                 rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,
                 path: article.path, title: article.title, titleHighlights: marked.title,
-                snippet: marked.snippet)
+                snippet: marked.passages[0])
+            if options.passages > 1 { hit.passages = marked.passages }
             if options.explain { hit.explanation = try explain(plan, document: scored.document) }
             hits.append(hit)
         }

@@ -29,15 +29,24 @@ public struct SnippetBuilder: Sendable {
 
     /// The highlights of the title and the best passage of the body.
     public func mark(title: String, body: String) -> (title: [Range<Int>], snippet: Snippet) {
+        let marked = mark(title: title, body: body, passages: 1)
+        return (marked.title, marked.passages[0])
+    }
+
+    /// The highlights of the title and the best `passages` passages of the
+    /// body, in document order (one at least).
+    public func mark(title: String, body: String, passages count: Int) -> (
+        title: [Range<Int>], passages: [Snippet]
+    ) {
         guard !actorIDs.isEmpty, let gazetteer = analyzer.gazetteer else {
-            return (highlight(title), snippet(of: body))
+            return (highlight(title), passages(of: body, count: count))
         }
         var analysis = DocumentAnalysis()
         analyzer.analyze(title: title, body: body, into: &analysis)
         let titleWords = words(analysis, .title, gazetteer)
         return (
             titleWords.filter { $0.term >= 0 }.map(\.range),
-            snippet(Array(body.utf8), words: words(analysis, .body, gazetteer))
+            passages(Array(body.utf8), words: words(analysis, .body, gazetteer), count: count)
         )
     }
 
@@ -108,24 +117,47 @@ public struct SnippetBuilder: Sendable {
     }
 
     func snippet(_ bytes: [UInt8], words: [Word]) -> Snippet {
-        guard !words.isEmpty else { return Snippet(text: "", highlights: []) }
+        passages(bytes, words: words, count: 1)[0]
+    }
+
+    /// The best `count` passages of `body`, in document order (one at least).
+    public func passages(of body: String, count: Int) -> [Snippet] {
+        let bytes = Array(body.utf8)
+        return passages(bytes, words: words(bytes), count: count)
+    }
+
+    /// The `count` best sentences by distinct query terms, then matches (the
+    /// earliest on a tie), shown in document order; the first sentence when
+    /// none matches.
+    func passages(_ bytes: [UInt8], words: [Word], count: Int) -> [Snippet] {
+        guard !words.isEmpty else { return [Snippet(text: "", highlights: [])] }
         let sentences = sentenceRanges(bytes)
 
         // Group words by sentence (both are in text order).
-        var best: (words: Range<Int>, distinct: Int, matches: Int)? = nil
+        var scored: [(words: Range<Int>, distinct: Int, matches: Int)] = []
         var w = 0
         for sentence in sentences {
             let first = w
             while w < words.count && words[w].range.lowerBound < sentence.upperBound { w += 1 }
             guard w > first else { continue }
             let (distinct, matches) = score(words[first..<w])
-            if best == nil || distinct > best!.distinct || (distinct == best!.distinct && matches > best!.matches) {
-                best = (first..<w, distinct, matches)
-            }
+            scored.append((first..<w, distinct, matches))
         }
-        var chosen = best?.words ?? 0..<min(words.count, windowWords)
-        if best?.distinct == 0 { chosen = 0..<min(sentenceEnd(words, sentences), words.count) }
+        let ranked = scored.indices.sorted { a, b in
+            (scored[a].distinct, scored[a].matches, -a) > (scored[b].distinct, scored[b].matches, -b)
+        }
+        var chosen = ranked.prefix(max(1, count)).filter { scored[$0].distinct > 0 }.sorted().map { scored[$0].words }
+        if chosen.isEmpty {
+            // No match in the body (the title matched): its first sentence.
+            chosen = [0..<min(sentenceEnd(words, sentences), words.count)]
+        }
+        return chosen.map { passage(bytes, words: words, sentences: sentences, chosen: $0) }
+    }
 
+    /// Renders the sentence holding `chosen` words, cut to its best window
+    /// when it is long.
+    private func passage(_ bytes: [UInt8], words: [Word], sentences: [Range<Int>], chosen: Range<Int>) -> Snippet {
+        var chosen = chosen
         // Cut a long sentence to its best window.
         var cutBefore = false
         var cutAfter = false

@@ -41,6 +41,9 @@ struct SearchCommand: ParsableCommand {
         help: ArgumentHelp("BM25's length normalisation for this query, 0 to 1 (default 0.75).", valueName: "b"))
     var b: Double?
 
+    @Option(help: ArgumentHelp("Passages to show per hit, 1 to 20, in document order (default 1).", valueName: "n"))
+    var passages = 1
+
     @Flag(help: "Show how each hit's score is made: every clause's tf, idf, document length and BM25 share.")
     var explain = false
 
@@ -72,6 +75,7 @@ struct SearchCommand: ParsableCommand {
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
         if let k1, !(k1 >= 0 && k1 <= 100) { throw ValidationError("--k1 must be 0 to 100") }
         if let b, !(b >= 0 && b <= 1) { throw ValidationError("--b must be 0 to 1") }
+        guard passages >= 1 && passages <= 20 else { throw ValidationError("--passages must be 1 to 20") }
         if batch != nil && !query.isEmpty {
             throw ValidationError("--batch reads the queries from its file; give none")
         }
@@ -80,7 +84,7 @@ struct SearchCommand: ParsableCommand {
     private var options: SearchOptions {
         SearchOptions(
             limit: limit, actors: actors, includeMembers: includeMembers, all: all, offset: offset, k1: k1, b: b,
-            explain: explain)
+            explain: explain, passages: passages)
     }
 
     func run() throws {
@@ -170,8 +174,8 @@ struct SearchCommand: ParsableCommand {
             let path = color ? Style.path + hit.path + Style.reset : hit.path
             let score = "score " + decimal(hit.score, 4)
             print("   \(path)  \(color ? Style.dim + score + Style.reset : score)")
-            if !hit.snippet.text.isEmpty {
-                print("   " + highlighted(hit.snippet.text, hit.snippet.highlights, color: color))
+            for passage in hit.passages.isEmpty ? [hit.snippet] : hit.passages where !passage.text.isEmpty {
+                print("   " + highlighted(passage.text, passage.highlights, color: color))
             }
             for (index, part) in (hit.explanation ?? []).enumerated() {
                 print("   " + (index == 0 ? "= " : "+ ") + Self.describe(part))
@@ -214,6 +218,13 @@ enum JSONOutput {
             out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
             out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
             out += "\"highlights\": [\(highlights.joined(separator: ", "))]"
+            if !hit.passages.isEmpty {
+                let passages = hit.passages.map { passage in
+                    let marks = passage.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
+                    return "{\"text\": \(string(passage.text)), \"highlights\": [\(marks.joined(separator: ", "))]}"
+                }
+                out += ", \"passages\": [" + passages.joined(separator: ", ") + "]"
+            }
             if let parts = hit.explanation {
                 out += ", \"explain\": [" + parts.map(explain).joined(separator: ", ") + "]"
             }

@@ -67,3 +67,25 @@ struct SentenceTests {
         }
     }
 }
+
+@Suite("Several passages per hit")
+struct PassageTests {
+    let body =
+        "Oil prices fell on Monday. Markets were calm elsewhere. OPEC said oil output and oil prices would hold. "
+        + "Analysts expect no change. The oil minister spoke later."
+
+    @Test("the best sentences, in document order; one passage is the snippet; never more than match")
+    func passages() throws {
+        let builder = SnippetBuilder(query: try Query("oil prices"))
+        let one = builder.passages(of: body, count: 1)
+        #expect(one == [builder.snippet(of: body)])
+        // Best: "OPEC said oil output and oil prices…" (2 distinct, 3 matches),
+        // then "Oil prices fell…" (2, 2), then "The oil minister…" (1, 1).
+        #expect(one.map(\.text) == ["OPEC said oil output and oil prices would hold."])
+        let two = builder.passages(of: body, count: 2)
+        #expect(two.map(\.text) == ["Oil prices fell on Monday.", "OPEC said oil output and oil prices would hold."])
+        let all = builder.passages(of: body, count: 10)
+        #expect(all.count == 3 && all.last?.text == "The oil minister spoke later.")
+        #expect(all.allSatisfy { !$0.highlights.isEmpty })
+    }
+}
