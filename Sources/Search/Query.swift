@@ -15,6 +15,10 @@ public struct Query: Sendable, Equatable {
     /// The distinct terms of the words and phrases that are not excluded, in
     /// the order they first appear: what snippets highlight.
     public var terms: [[UInt8]]
+    /// The phrases that are not excluded (a quoted phrase, or a word that
+    /// analyses into several terms), each as its terms: snippets mark each
+    /// occurrence as one span.
+    public var phrases: [[[UInt8]]]
     /// Every actor the query names, `actor:` clauses first, then `--actor`s.
     public var actorNames: [String]
     /// The `--actor` names: every result names each of them.
@@ -36,17 +40,21 @@ public struct Query: Sendable, Equatable {
             root = try QueryParser.parse(text, defaultOperator: defaultOperator)
         }
         var terms: [[UInt8]] = []
+        var phrases: [[[UInt8]]] = []
         var seen = Set<[UInt8]>()
         var named: [String] = []
         var searchable = false
         func visit(_ node: QueryNode, excluded: Bool) {
             switch node {
             case .word(let text), .phrase(let text):
+                var parts: [[UInt8]] = []
                 analyzer.analyze(text.utf8.span) { _, term in
                     searchable = true
                     let bytes = term.array
+                    parts.append(bytes)
                     if !excluded && seen.insert(bytes).inserted { terms.append(bytes) }
                 }
+                if !excluded && parts.count > 1 { phrases.append(parts) }
             case .prefix: searchable = true
             case .actor(let name):
                 searchable = true
@@ -62,6 +70,7 @@ public struct Query: Sendable, Equatable {
                 .emptyQuery, "the query has no searchable words (only punctuation or symbols)", query: text)
         }
         self.terms = terms
+        self.phrases = phrases
         actorNames = named + actors
     }
 }

@@ -20,11 +20,36 @@ public struct SnippetBuilder: Sendable {
     let queryTerms: [[UInt8]]
     /// Actors whose mentions to mark, each counting as one query term.
     let actorIDs: [String]
+    /// The query's phrases as indices into `queryTerms`: an occurrence is
+    /// marked as one span, "foreign forces", not two words.
+    let phrases: [[Int]]
 
     public init(query: Query, actorIDs: Set<String> = [], analyzer: Analyzer = Analyzer()) {
         self.analyzer = analyzer
         self.queryTerms = query.terms
         self.actorIDs = actorIDs.sorted()
+        phrases = query.phrases.map { phrase in phrase.map { term in query.terms.firstIndex(of: term) ?? -1 } }
+            .filter { !$0.contains(-1) }
+    }
+
+    /// The source ranges to mark among `words`: each matching word, except
+    /// that consecutive words forming one of the query's phrases make one
+    /// range, from the first word's start to the last's end.
+    func marks(_ words: ArraySlice<Word>) -> [Range<Int>] {
+        var marks: [Range<Int>] = []
+        var i = words.startIndex
+        next: while i < words.endIndex {
+            for phrase in phrases where i + phrase.count <= words.endIndex {
+                if phrase.indices.allSatisfy({ words[i + $0].term == phrase[$0] }) {
+                    marks.append(words[i].range.lowerBound..<words[i + phrase.count - 1].range.upperBound)
+                    i += phrase.count
+                    continue next
+                }
+            }
+            if words[i].term >= 0 { marks.append(words[i].range) }
+            i += 1
+        }
+        return marks
     }
 
     /// The highlights of the title and the best passage of the body.
@@ -45,7 +70,7 @@ public struct SnippetBuilder: Sendable {
         analyzer.analyze(title: title, body: body, into: &analysis)
         let titleWords = words(analysis, .title, gazetteer)
         return (
-            titleWords.filter { $0.term >= 0 }.map(\.range),
+            marks(titleWords[...]),
             passages(Array(body.utf8), words: words(analysis, .body, gazetteer), count: count)
         )
     }
@@ -107,7 +132,7 @@ public struct SnippetBuilder: Sendable {
 
     /// The highlighted ranges of a short text shown whole (a title).
     public func highlight(_ text: String) -> [Range<Int>] {
-        words(Array(text.utf8)).filter { $0.term >= 0 }.map(\.range)
+        marks(words(Array(text.utf8))[...])
     }
 
     /// The best passage of `body`.
@@ -221,7 +246,7 @@ public struct SnippetBuilder: Sendable {
         var out: [UInt8] = []
         var highlights: [Range<Int>] = []
         if prefix { out.append(contentsOf: "… ".utf8) }
-        var matches = words.filter { $0.term >= 0 }.map(\.range)[...]
+        var matches = marks(words)[...]
         var highlightStart = 0
         var started = false
         var pendingSpace = false

@@ -89,3 +89,27 @@ struct PassageTests {
         #expect(all.allSatisfy { !$0.highlights.isEmpty })
     }
 }
+
+@Suite("Phrase highlighting")
+struct PhraseHighlightTests {
+    func marked(_ query: String, _ body: String) throws -> [String] {
+        let snippet = SnippetBuilder(query: try Query(query)).snippet(of: body)
+        let bytes = Array(snippet.text.utf8)
+        return snippet.highlights.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test("a phrase is one span; its words alone, or the same words as plain terms, are marked one by one")
+    func phraseSpans() throws {
+        let body = "Foreign  forces left on Monday."
+        // One span, its white space collapsed as the snippet's is.
+        #expect(try marked("\"foreign forces\"", body) == ["Foreign forces"])
+        #expect(try marked("foreign forces", body) == ["Foreign", "forces"])
+        let second = "The forces of foreign powers stayed, and foreign forces returned."
+        #expect(try marked("\"foreign forces\"", second) == ["forces", "foreign", "foreign forces"])
+        // An excluded phrase is never marked as one.
+        #expect(try marked("forces -\"foreign forces\"", second) == ["forces", "forces"])
+        // The title too.
+        let titles = SnippetBuilder(query: try Query("\"proxy militias\" iran")).highlight("Iran and proxy militias")
+        #expect(titles.count == 2 && titles[1] == 9..<23)
+    }
+}
