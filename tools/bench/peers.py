@@ -173,7 +173,10 @@ def index_fts5(docs, directory, threads, heap_mb):
     connection.close()
 
 
-def index_xapian(docs, directory, threads, heap_mb):
+def build_xapian(docs, directory, data):
+    """Indexes (path, title, body) docs into a new Xapian database in `directory`
+    (title prefixed "S" and in the text, then the body, Snowball English), each
+    document's data being data(path, title, body); returns it committed, open."""
     import xapian
 
     database = xapian.WritableDatabase(directory, xapian.DB_CREATE_OR_OVERWRITE)
@@ -186,10 +189,14 @@ def index_xapian(docs, directory, threads, heap_mb):
         generator.index_text(title)
         generator.increase_termpos()
         generator.index_text(body)
-        document.set_data(path + "\n" + title + "\n\n" + body)
+        document.set_data(data(path, title, body))
         database.add_document(document)
     database.commit()
-    database.close()
+    return database
+
+
+def index_xapian(docs, directory, threads, heap_mb):
+    build_xapian(docs, directory, lambda path, title, body: path + "\n" + title + "\n\n" + body).close()
 
 
 ENGINES = {"tantivy": index_tantivy, "fts5": index_fts5, "xapian": index_xapian}

@@ -58,7 +58,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from peers import Counter, articles  # noqa: E402  (tools/bench/peers.py)
+from peers import Counter, articles, build_xapian  # noqa: E402  (tools/bench/peers.py)
 
 DEPTH = 1000
 
@@ -150,19 +150,7 @@ def run_fts5(documents, queries, directory):
 def run_xapian(documents, queries, directory):
     import xapian
 
-    database = xapian.WritableDatabase(directory, xapian.DB_CREATE_OR_OVERWRITE)
-    generator = xapian.TermGenerator()
-    generator.set_stemmer(xapian.Stem("english"))
-    for path, title, body in documents:
-        document = xapian.Document()
-        generator.set_document(document)
-        generator.index_text(title, 1, "S")
-        generator.index_text(title)
-        generator.increase_termpos()
-        generator.index_text(body)
-        document.set_data(docno(path))
-        database.add_document(document)
-    database.commit()
+    database = build_xapian(documents, directory, lambda path, title, body: docno(path))
     yield
     parser = xapian.QueryParser()
     parser.set_stemmer(xapian.Stem("english"))
