@@ -153,6 +153,15 @@ public struct AnalysisFileReader: Sendable {
         return (try cursor.string("the gazetteer"), cursor.offset)
     }
 
+    /// Where the learned actors start (the file checksummed in full first),
+    /// the gazetteer skipped, not decoded: what a merge needs of each input.
+    public func learnedOffset() throws(IndexError) -> Int {
+        try IndexFileFooter.verify(file)
+        var cursor = AnalysisCursor(file: file, offset: actorsOffset)
+        cursor.offset += try cursor.count("the gazetteer", maximum: cursor.limit)
+        return cursor.offset
+    }
+
     /// The learned actors, read from `offset` (from ``gazetteerText()``).
     public func learnedActors(at offset: Int) throws(IndexError) -> [AnalysisSettings.LearnedActor] {
         var cursor = AnalysisCursor(file: file, offset: offset)
@@ -187,8 +196,7 @@ public struct LearnedActorCursor {
 
     /// Opens the learned actors of `reader`'s file (checksummed in full first).
     public init(_ reader: AnalysisFileReader) throws(IndexError) {
-        let (_, offset) = try reader.gazetteerText()
-        cursor = AnalysisCursor(file: reader.file, offset: offset)
+        cursor = AnalysisCursor(file: reader.file, offset: try reader.learnedOffset())
         remaining = try cursor.count("the learned actors", maximum: cursor.limit)
     }
 
