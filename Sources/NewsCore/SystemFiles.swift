@@ -59,24 +59,7 @@ public enum SystemFiles {
 
     /// The entries of a directory, unsorted, without "." and "..".
     public static func entries(_ path: String) -> Result<[DirectoryEntry], SystemError> {
-        guard let dir = unsafe opendir(path) else {
-            return .failure(SystemError(errno: errno, operation: "open directory"))
-        }
-        defer { unsafe closedir(dir) }
-        var entries: [DirectoryEntry] = []
-        while let entry = unsafe readdir(dir) {
-            // SAFETY: d_name is a NUL-terminated array inside the dirent that
-            // readdir returned; it stays valid until the next readdir call.
-            let decoded = unsafe withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                let chars = unsafe raw.bindMemory(to: CChar.self).baseAddress!
-                if let valid = unsafe String(validatingCString: chars) { return (valid, true) }
-                return (unsafe String(cString: chars), false)
-            }
-            if decoded.0 != "." && decoded.0 != ".." {
-                entries.append(DirectoryEntry(name: decoded.0, isValidUTF8: decoded.1))
-            }
-        }
-        return .success(entries)
+        unsafe listing(path) { entry, _, _ in entry }
     }
 
     /// The entries of a directory, unsorted, without "." and "..", each with
@@ -87,18 +70,34 @@ public enum SystemFiles {
     public static func entriesWithStatus(
         _ path: String
     ) -> Result<[(entry: DirectoryEntry, status: Result<Status, SystemError>)], SystemError> {
+        unsafe listing(path) { entry, directory, name in
+            var info = stat()
+            // SAFETY: `name` is the NUL-terminated d_name that `listing` passes,
+            // valid for this call; fstatat only reads it.
+            guard unsafe fstatat(directory, name, &info, 0) == 0 else {
+                return (entry, .failure(SystemError(errno: errno, operation: "stat")))
+            }
+            return (entry, .success(Status(info)))
+        }
+    }
+
+    /// Reads a directory once, calling `make` with each entry but "." and
+    /// "..", the open directory's descriptor and the entry's raw name (valid
+    /// only during the call).
+    private static func listing<Entry>(
+        _ path: String, _ make: (DirectoryEntry, Int32, UnsafePointer<CChar>) -> Entry
+    ) -> Result<[Entry], SystemError> {
         guard let dir = unsafe opendir(path) else {
             return .failure(SystemError(errno: errno, operation: "open directory"))
         }
         defer { unsafe closedir(dir) }
         let fd = unsafe dirfd(dir)
-        var entries: [(entry: DirectoryEntry, status: Result<Status, SystemError>)] = []
+        var entries: [Entry] = []
         while let entry = unsafe readdir(dir) {
             // SAFETY: d_name is a NUL-terminated array inside the dirent that
             // readdir returned; it stays valid until the next readdir call,
-            // and fstatat only reads it.
-            let listed = unsafe withUnsafeBytes(of: &entry.pointee.d_name) {
-                raw -> (DirectoryEntry, Result<Status, SystemError>)? in
+            // after `make` has returned.
+            let listed = unsafe withUnsafeBytes(of: &entry.pointee.d_name) { raw -> Entry? in
                 let chars = unsafe raw.bindMemory(to: CChar.self).baseAddress!
                 let name: DirectoryEntry
                 if let valid = unsafe String(validatingCString: chars) {
@@ -107,11 +106,7 @@ public enum SystemFiles {
                 } else {
                     name = DirectoryEntry(name: unsafe String(cString: chars), isValidUTF8: false)
                 }
-                var info = stat()
-                guard unsafe fstatat(fd, chars, &info, 0) == 0 else {
-                    return (name, .failure(SystemError(errno: errno, operation: "stat")))
-                }
-                return (name, .success(Status(info)))
+                return unsafe make(name, fd, chars)
             }
             if let listed { entries.append(listed) }
         }
