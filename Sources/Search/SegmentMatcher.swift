@@ -89,7 +89,10 @@ struct SegmentMatcher {
             guard document != UInt32.max else { return }
             if !segment.isDeleted(document) {
                 let length = try segment.lengths.length(of: document)
-                if let score = try evaluate(root, document: document, length: length) { body(document, score) }
+                var noParts: [Contribution]? = nil
+                if let score = try evaluate(root, document: document, length: length, parts: &noParts) {
+                    body(document, score)
+                }
             }
             // Move every positive cursor off the candidate.
             for leaf in plan.leaves.indices where positive[leaf] {
@@ -103,67 +106,54 @@ struct SegmentMatcher {
         }
     }
 
-    /// The node's score at `document`, or nil if it does not match.
-    private mutating func evaluate(_ node: QueryPlan.Node, document: UInt32, length: UInt32) throws(IndexError)
-        -> Double?
-    {
+    /// The node's score at `document`, or nil if it does not match. With
+    /// `parts`, each matching leaf that counts appends its contribution
+    /// (``explain(document:)``); a group that fails takes its parts back.
+    private mutating func evaluate(
+        _ node: QueryPlan.Node, document: UInt32, length: UInt32, parts: inout [Contribution]?
+    ) throws(IndexError) -> Double? {
         switch node {
         case .leaf(let leaf):
-            return try score(leaf: leaf, document: document, length: length)
+            guard let score = try score(leaf: leaf, document: document, length: length) else { return nil }
+            if parts != nil { parts!.append(try contribution(leaf, document: document, length: length, score: score)) }
+            return score
         case .boolean(let must, let should, let mustNot):
+            let partsBefore = parts?.count ?? 0
+            func failed() -> Double? {
+                if parts != nil { parts!.removeSubrange(partsBefore...) }
+                return nil
+            }
             var total = 0.0
             for child in must {
-                guard let score = try evaluate(child, document: document, length: length) else { return nil }
+                guard let score = try evaluate(child, document: document, length: length, parts: &parts) else {
+                    return failed()
+                }
                 total += score
             }
-            for child in mustNot where try evaluate(child, document: document, length: length) != nil {
-                return nil
+            var none: [Contribution]? = nil
+            for child in mustNot where try evaluate(child, document: document, length: length, parts: &none) != nil {
+                return failed()
             }
             var matchedShould = false
             for child in should {
-                if let score = try evaluate(child, document: document, length: length) {
+                if let score = try evaluate(child, document: document, length: length, parts: &parts) {
                     total += score
                     matchedShould = true
                 }
             }
-            return must.isEmpty && !matchedShould ? nil : total
+            return must.isEmpty && !matchedShould ? failed() : total
         }
     }
 
     /// Why `document` scores what it does: the contribution of each clause
-    /// that counted, as ``evaluate(_:document:length:)`` adds them (their
-    /// scores sum to the document's). Nil if it does not match.
+    /// that counted, from the same walk as scoring (their scores sum to the
+    /// document's). Nil if it does not match.
     mutating func explain(document: UInt32) throws(IndexError) -> [Contribution]? {
         guard let root = plan.root, !segment.isDeleted(document) else { return nil }
         let length = try segment.lengths.length(of: document)
-        return try explain(root, document: document, length: length)
-    }
-
-    private mutating func explain(_ node: QueryPlan.Node, document: UInt32, length: UInt32) throws(IndexError)
-        -> [Contribution]?
-    {
-        switch node {
-        case .leaf(let leaf):
-            guard let score = try score(leaf: leaf, document: document, length: length) else { return nil }
-            return [try contribution(leaf, document: document, length: length, score: score)]
-        case .boolean(let must, let should, let mustNot):
-            var parts: [Contribution] = []
-            for child in must {
-                guard let more = try explain(child, document: document, length: length) else { return nil }
-                parts += more
-            }
-            for child in mustNot where try evaluate(child, document: document, length: length) != nil {
-                return nil
-            }
-            var matchedShould = false
-            for child in should {
-                if let more = try explain(child, document: document, length: length) {
-                    parts += more
-                    matchedShould = true
-                }
-            }
-            return must.isEmpty && !matchedShould ? nil : parts
-        }
+        var parts: [Contribution]? = []
+        guard try evaluate(root, document: document, length: length, parts: &parts) != nil else { return nil }
+        return parts
     }
 
     private mutating func contribution(_ index: Int, document: UInt32, length: UInt32, score: Double)
