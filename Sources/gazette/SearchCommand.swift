@@ -100,9 +100,11 @@ struct SearchCommand: ParsableCommand {
                 text, actors: actors, analyzer: Analyzer(stemming: false), defaultOperator: all ? .and : .or)
             try ensureDefaultIndex(location)
             let reader = try IndexReader(directory: location.path)
+            let started = ContinuousClock.now
             let results = try Searcher(reader: reader).search(text, options)
+            let took = ContinuousClock.now - started
             if json {
-                print(JSONOutput.render(results))
+                print(JSONOutput.render(results, took: took))
             } else {
                 printHuman(results, color: Terminal.useColor(color))
             }
@@ -141,7 +143,9 @@ struct SearchCommand: ParsableCommand {
             let searcher = Searcher(reader: try IndexReader(directory: location.path))
             for (index, text) in lines.enumerated() where !text.trimmingWhitespace.isEmpty {
                 do {
-                    print(JSONOutput.render(try searcher.search(text, options), line: index + 1))
+                    let started = ContinuousClock.now
+                    let results = try searcher.search(text, options)
+                    print(JSONOutput.render(results, line: index + 1, took: ContinuousClock.now - started))
                 } catch let error as SearchError {
                     print(
                         "{\"line\": \(index + 1), \"query\": \(JSONOutput.string(text)), \"error\": \(JSONOutput.string(error.message))}"
@@ -207,11 +211,16 @@ extension SearchCommand {
 
 /// Hand-written JSON so that the keys keep the documented order.
 enum JSONOutput {
-    /// The `--json` object; with `line`, a `--batch` answer (the query's line first).
-    static func render(_ results: SearchResults, line: Int? = nil) -> String {
+    /// The `--json` object; with `line`, a `--batch` answer (the query's line
+    /// first). `took_ms` is the search's time in the process, parsing to
+    /// snippets, without printing (Elasticsearch's `took`, to the microsecond):
+    /// the latency benchmark reads it.
+    static func render(_ results: SearchResults, line: Int? = nil, took: Duration) -> String {
         var out = "{" + (line.map { "\"line\": \($0), " } ?? "")
+        let microseconds = took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000
         // Every match is counted: the total is exact (pruning will make it a lower bound).
-        out += "\"query\": \(string(results.query)), \"total\": \(results.total), \"total_exact\": true, \"hits\": ["
+        out += "\"query\": \(string(results.query)), \"total\": \(results.total), \"total_exact\": true, "
+        out += "\"took_ms\": \(Double(microseconds) / 1000), \"hits\": ["
         for (index, hit) in results.hits.enumerated() {
             if index > 0 { out += ", " }
             let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
