@@ -103,7 +103,7 @@ extension Searcher {
             let query = try query(text, options)
             let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
             queried = resolved
-            let (total, matching) = try topDocuments(plan, limit: 0)
+            let (total, _, matching) = try topDocuments(plan, limit: 0)
             documents = total
             var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
             for scored in matching { inSet[Int(scored.document)] = true }

@@ -21,7 +21,10 @@ public struct Hit: Sendable {
 /// The answer to a query: how many documents matched, and the best of them.
 public struct SearchResults: Sendable {
     public var query: String
+    /// Matching documents: all of them when `totalExact`, else a lower bound
+    /// (pruning skipped documents that could not reach the hits, uncounted).
     public var total: Int
+    public var totalExact: Bool = true
     public var hits: [Hit]
     /// The actors the query named, as resolved.
     public var actors: [ResolvedActor] = []
@@ -59,6 +62,11 @@ public struct SearchOptions: Sendable {
     public var explain: Bool
     /// Passages to show per hit, best first chosen, in document order (`--passages`).
     public var passages: Int
+    /// Matches counted exactly before pruning may skip documents that cannot
+    /// reach the hits (Lucene's `totalHitsThreshold`, Elasticsearch's
+    /// `track_total_hits`): past it, `total` may be a lower bound. `.max`
+    /// counts every match (`--exact-total`).
+    public var totalHitsThreshold: Int = 1000
 
     public init(
         limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false, offset: Int = 0,
@@ -156,7 +164,9 @@ public struct Searcher: Sendable {
         let query = try query(text, options)
         let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
         let snippetAnalyzer = resolved.isEmpty ? analyzer : actorAnalyzer(try catalog())
-        let (total, best) = try topDocuments(plan, limit: options.limit == 0 ? 0 : options.offset + options.limit)
+        let (total, exact, best) = try topDocuments(
+            plan, limit: options.limit == 0 ? 0 : options.offset + options.limit,
+            totalHitsThreshold: options.totalHitsThreshold)
         let top = best.dropFirst(options.offset)
         let snippets = SnippetBuilder(
             query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer)
@@ -172,7 +182,7 @@ public struct Searcher: Sendable {
             if options.explain { hit.explanation = try explain(plan, document: scored.document) }
             hits.append(hit)
         }
-        return SearchResults(query: text, total: total, hits: hits, actors: resolved)
+        return SearchResults(query: text, total: total, totalExact: exact, hits: hits, actors: resolved)
     }
 
     /// `text` parsed with the index's analyser, the `--actor`s of `options`
@@ -188,20 +198,22 @@ public struct Searcher: Sendable {
     /// frequencies summed over segments, one average length), so that a
     /// document scores the same whichever segment holds it. Deleted
     /// documents never match but, as in Lucene, still count in the
-    /// statistics until a merge drops them.
-    func topDocuments(_ plan: QueryPlan, limit: Int) throws(IndexError) -> (Int, [ScoredDocument]) {
+    /// statistics until a merge drops them. One collector serves every
+    /// segment, so a later segment starts pruning from the scores the
+    /// earlier ones set. `totalHitsThreshold` (``TopCollector``): matches
+    /// counted exactly before pruning may start; `.max` never prunes.
+    func topDocuments(
+        _ plan: QueryPlan, limit: Int, totalHitsThreshold: Int = TopCollector.defaultTotalHitsThreshold
+    ) throws(IndexError) -> (total: Int, exact: Bool, documents: [ScoredDocument]) {
         let averageLength = reader.averageLength
-        var collector = TopCollector(limit: limit)
+        var collector = TopCollector(limit: limit, totalHitsThreshold: totalHitsThreshold)
         for position in reader.segments.indices {
-            let base = reader.bases[position]
             var matcher = try SegmentMatcher(
                 plan: plan, segment: reader.segments[position], position: position, similarity: similarity,
                 actorSimilarity: actorSimilarity, averageLength: averageLength)
-            try matcher.forEachMatch { document, score in
-                collector.add(ScoredDocument(score: score, document: base + document))
-            }
+            try matcher.collect(into: &collector, base: reader.bases[position])
         }
-        return collector.result()
+        return (collector.total, collector.exact, collector.result())
     }
 
     /// The clauses that make up `document`'s score (index-wide number), as
@@ -213,35 +225,60 @@ public struct Searcher: Sendable {
             actorSimilarity: actorSimilarity, averageLength: reader.averageLength)
         return try matcher.explain(document: local) ?? []
     }
+}
 
-    /// The best documents seen so far (a min-heap of size `limit`), or all of
-    /// them when `limit` is 0.
-    struct TopCollector {
-        let limit: Int
-        var heap = Heap<ScoredDocument>()
-        var everything: [ScoredDocument] = []
-        var total = 0
+/// The best documents seen so far (a min-heap of size `limit`), or all of
+/// them when `limit` is 0, and how many matched.
+///
+/// As Lucene's `TopScoreDocCollector`, it counts every match until it is
+/// full and has counted `totalHitsThreshold`; from then on the matcher may
+/// skip documents that cannot enter (``SegmentMatcher/collect(into:base:)``),
+/// and the count becomes a lower bound once it does (`exact` false).
+struct TopCollector {
+    let limit: Int
+    /// Matches counted exactly before pruning may start (Lucene's default, 1,000).
+    let totalHitsThreshold: Int
+    var heap = Heap<ScoredDocument>()
+    var everything: [ScoredDocument] = []
+    var total = 0
+    /// Whether `total` counts every match (false once a document was skipped).
+    var exact = true
 
-        init(limit: Int) { self.limit = limit }
+    static let defaultTotalHitsThreshold = SearchOptions().totalHitsThreshold
 
-        mutating func add(_ scored: ScoredDocument) {
-            total += 1
-            if limit == 0 {
-                everything.append(scored)
-            } else if heap.count < limit {
-                heap.insert(scored)
-            } else if let worst = heap.min, worst < scored {
-                _ = heap.popMin()
-                heap.insert(scored)
-            }
+    init(limit: Int, totalHitsThreshold: Int = defaultTotalHitsThreshold) {
+        self.limit = limit
+        self.totalHitsThreshold = totalHitsThreshold
+    }
+
+    /// Whether documents that cannot beat ``threshold`` may be skipped.
+    var canPrune: Bool { limit > 0 && heap.count == limit && total >= totalHitsThreshold }
+
+    /// The worst score in the top k; a document must score above it to enter
+    /// (ties go to the earlier document, which is already in). Only when full.
+    var threshold: Double { heap.min!.score }
+
+    /// A possibly matching document was skipped: `total` is now a lower bound.
+    mutating func skipped() { exact = false }
+
+    mutating func add(_ scored: ScoredDocument) {
+        total += 1
+        if limit == 0 {
+            everything.append(scored)
+        } else if heap.count < limit {
+            heap.insert(scored)
+        } else if let worst = heap.min, worst < scored {
+            _ = heap.popMin()
+            heap.insert(scored)
         }
+    }
 
-        mutating func result() -> (Int, [ScoredDocument]) {
-            if limit == 0 { return (total, everything.sorted(by: >)) }
-            var best: [ScoredDocument] = []
-            best.reserveCapacity(heap.count)
-            while let next = heap.popMax() { best.append(next) }
-            return (total, best)
-        }
+    /// The collected documents, best first.
+    mutating func result() -> [ScoredDocument] {
+        if limit == 0 { return everything.sorted(by: >) }
+        var best: [ScoredDocument] = []
+        best.reserveCapacity(heap.count)
+        while let next = heap.popMax() { best.append(next) }
+        return best
     }
 }

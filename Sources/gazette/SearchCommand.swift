@@ -53,6 +53,13 @@ struct SearchCommand: ParsableCommand {
             valueName: "file"))
     var batch: String?
 
+    @Flag(
+        help: """
+            Count every match. By default, past 1,000 matches, documents that cannot reach the hits are \
+            skipped, and the count may say "at least".
+            """)
+    var exactTotal = false
+
     @Flag(help: "Every word and clause must match (AND); by default any may (OR), ranked.")
     var all = false
 
@@ -82,9 +89,11 @@ struct SearchCommand: ParsableCommand {
     }
 
     private var options: SearchOptions {
-        SearchOptions(
+        var options = SearchOptions(
             limit: limit, actors: actors, includeMembers: includeMembers, all: all, offset: offset, k1: k1, b: b,
             explain: explain, passages: passages)
+        if exactTotal { options.totalHitsThreshold = .max }
+        return options
     }
 
     func run() throws {
@@ -170,7 +179,8 @@ struct SearchCommand: ParsableCommand {
             print("No documents match \(what).")
             return
         }
-        print("\(format(results.total)) \(noun) \(what); showing \(results.hits.count).")
+        let count = (results.totalExact ? "" : "At least ") + format(results.total)
+        print("\(count) \(noun) \(what); showing \(results.hits.count).")
         for hit in results.hits {
             print("")
             let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.bold)
@@ -218,8 +228,9 @@ enum JSONOutput {
     static func render(_ results: SearchResults, line: Int? = nil, took: Duration) -> String {
         var out = "{" + (line.map { "\"line\": \($0), " } ?? "")
         let microseconds = took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000
-        // Every match is counted: the total is exact (pruning will make it a lower bound).
-        out += "\"query\": \(string(results.query)), \"total\": \(results.total), \"total_exact\": true, "
+        // With pruning, the total may be a lower bound ("at least"): total_exact says which.
+        out += "\"query\": \(string(results.query)), \"total\": \(results.total), "
+        out += "\"total_exact\": \(results.totalExact), "
         out += "\"took_ms\": \(Double(microseconds) / 1000), \"hits\": ["
         for (index, hit) in results.hits.enumerated() {
             if index > 0 { out += ", " }
