@@ -21,8 +21,10 @@ public enum DocumentLengthsWriter {
     }
 }
 
-/// Reads document lengths from the mapped norms file, which is checksummed in
-/// full when opened (it is small and every query needs it).
+/// Reads document lengths from the mapped norms file. Opening checks its
+/// structure, not its CRC (4 MB for a million documents: 2.5 ms of every
+/// `gazette search` process); `verify` does, as Lucene's CheckIndex does for
+/// its norms. A damaged length is still bounds-checked when read.
 public struct DocumentLengths: Sendable {
     public let file: MappedFile
     public let documentCount: UInt32
@@ -31,7 +33,6 @@ public struct DocumentLengths: Sendable {
 
     public init(file: MappedFile, segmentID: SegmentID) throws(IndexError) {
         self.file = file
-        try IndexFileFooter.verify(file)
         let (header, offset) = try IndexFileHeader.read(from: file, expecting: .norms)
         try checkSegment(header, segmentID, file)
         documentCount = try file.uint32(at: offset)

@@ -31,6 +31,9 @@ public struct PostingsCursor: Sendable {
         var minLength: UInt32 = 0
         /// The block's number in the term's list; -1 before the first.
         var number: Int32 = -1
+        /// Its impacts (format 5): how many, and where in the postings file (0: none).
+        var impactCount: UInt8 = 0
+        var impactsStart = 0
 
         /// Where the next block's skip entry, and its positions, start.
         var nextStart: Int { start + Int(length) }
@@ -49,6 +52,8 @@ public struct PostingsCursor: Sendable {
     /// Blocks stored packed: all but a partial last block of a term with skip data.
     private let packedBlockCount: Int32
     private let hasSkipData: Bool
+    /// Skip entries carry impacts (format 5 and later).
+    private let hasImpacts: Bool
 
     /// The block being read, and the skip pointer `advanceShallow` moves
     /// (never behind the block being read). For a list without skip data,
@@ -88,9 +93,11 @@ public struct PostingsCursor: Sendable {
     public private(set) var document: UInt32 = 0
     public private(set) var frequency: UInt32 = 0
 
+    /// `impacts`: whether the file's skip entries carry impacts (format 5 on).
     public init(
-        info: TermInfo, postings: MappedFile, positions: MappedFile, documentCount: UInt32
+        info: TermInfo, postings: MappedFile, positions: MappedFile, documentCount: UInt32, impacts: Bool = true
     ) throws(IndexError) {
+        hasImpacts = impacts
         postingsFile = postings
         positionsFile = positions
         documentFrequency = info.documentFrequency
@@ -174,6 +181,41 @@ public struct PostingsCursor: Sendable {
     /// The length (in tokens) of the shortest document of the block under the
     /// skip pointer. For a list under 128 documents, 0 (every length is at least that).
     public var blockMinLength: UInt32 { shallow.minLength }
+
+    /// The highest `score(frequency, length)` over the impacts of the block
+    /// under the skip pointer: for a score that rises with the frequency and
+    /// falls with the length (BM25, any k1 and b), the best any of its
+    /// documents can get. Without impacts (a list under 128 documents, or
+    /// format 4), the score of the highest frequency at the shortest length.
+    public func blockMaxScore(_ score: (_ frequency: UInt32, _ length: UInt32) -> Double) throws(IndexError) -> Double {
+        guard shallow.impactCount > 0 else { return score(shallow.maxFrequency, shallow.minLength) }
+        var offset = shallow.impactsStart
+        var frequency: UInt64 = 0
+        var length: UInt64 = 0
+        var best = -Double.infinity
+        for _ in 0..<shallow.impactCount {
+            // Checked when the skip entry was read: in range and increasing.
+            frequency += try postingsFile.vint(at: &offset, limit: end)
+            length += try postingsFile.vint(at: &offset, limit: end)
+            best = max(best, score(UInt32(truncatingIfNeeded: frequency), UInt32(truncatingIfNeeded: length)))
+        }
+        return best
+    }
+
+    /// Whether an impact of the current block bounds a document with
+    /// `frequency` occurrences in `length` tokens (`gazette verify`).
+    private func impactsBound(frequency: UInt32, length: UInt32) throws(IndexError) -> Bool {
+        guard current.impactCount > 0 else { return true }
+        var offset = current.impactsStart
+        var impactFrequency: UInt64 = 0
+        var impactLength: UInt64 = 0
+        for _ in 0..<current.impactCount {
+            impactFrequency += try postingsFile.vint(at: &offset, limit: end)
+            impactLength += try postingsFile.vint(at: &offset, limit: end)
+            if impactFrequency >= UInt64(frequency) { return impactLength <= UInt64(length) }
+        }
+        return false
+    }
 
     /// Moves the skip pointer to the first block whose last document is at
     /// least `target` (or to the last block), reading skip entries only; the
@@ -295,6 +337,31 @@ public struct PostingsCursor: Sendable {
         let positionsLength = try postingsFile.vint(at: &offset, limit: end)
         let maxFrequency = try postingsFile.vint(at: &offset, limit: end)
         let minLength = try postingsFile.vint(at: &offset, limit: end)
+        var impactCount: UInt64 = 0
+        var impactsStart = offset
+        if hasImpacts {
+            // Increasing in both frequency and length, from the shortest
+            // document's length to the highest frequency (PostingsEncoder).
+            impactCount = try postingsFile.vint(at: &offset, limit: end)
+            impactsStart = offset
+            var frequency: UInt64 = 0
+            var length: UInt64 = 0
+            var ordered = impactCount >= 1 && impactCount <= UInt64(Self.blockSize)
+            for k in 0..<(ordered ? impactCount : 0) {
+                let frequencyDelta = try postingsFile.vint(at: &offset, limit: end)
+                let lengthDelta = try postingsFile.vint(at: &offset, limit: end)
+                frequency += min(frequencyDelta, UInt64(UInt32.max))
+                length += min(lengthDelta, UInt64(UInt32.max))
+                ordered =
+                    ordered && frequencyDelta >= 1 && (k == 0 || lengthDelta >= 1)
+                    && (k > 0 || length == minLength) && frequency <= maxFrequency
+            }
+            guard ordered, frequency == maxFrequency else {
+                throw IndexError.corrupt(
+                    "impacts of block \(pointer.number + 1) are out of order or disagree with its skip entry",
+                    path: postingsFile.path, offset: entryStart)
+            }
+        }
         let number = pointer.number + 1
         let count = number < packedBlockCount ? Self.blockSize : Int(documentFrequency) - Int(number) * Self.blockSize
         let previous = pointer.lastDocument
@@ -318,6 +385,8 @@ public struct PostingsCursor: Sendable {
         pointer.positionsLength = UInt32(positionsLength)
         pointer.maxFrequency = UInt32(maxFrequency)
         pointer.minLength = UInt32(minLength)
+        pointer.impactCount = UInt8(impactCount)
+        pointer.impactsStart = impactsStart
     }
 
     /// Makes `block` the current block, no posting of it selected yet: decodes
@@ -472,7 +541,14 @@ public struct PostingsCursor: Sendable {
         guard hasSkipData, current.number >= 0 else { return }
         verifiedCount += 1
         verifiedMaxFrequency = max(verifiedMaxFrequency, frequency)
-        verifiedMinLength = min(verifiedMinLength, try lengths.length(of: document))
+        let length = try lengths.length(of: document)
+        verifiedMinLength = min(verifiedMinLength, length)
+        guard try impactsBound(frequency: frequency, length: length) else {
+            throw IndexError.corrupt(
+                "impacts of block \(current.number) do not bound document \(document) (frequency \(frequency), "
+                    + "length \(length))",
+                path: postingsFile.path, offset: current.start)
+        }
         let count =
             current.number < packedBlockCount
             ? Self.blockSize : Int(documentFrequency) - Int(current.number) * Self.blockSize

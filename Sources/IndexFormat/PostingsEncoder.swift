@@ -92,21 +92,93 @@ public struct PostingsEncoder: Sendable {
         if documentFrequency % UInt32(Self.blockSize) == 0 { packOpenBlock() }
     }
 
-    /// The term's postings bytes, as the postings file stores them.
-    public var postings: [UInt8] {
-        let openCount = Int(documentFrequency) % Self.blockSize
-        guard documentFrequency >= Self.blockSize, openCount > 0 else { return bytes }
-        // A long list's last, partial block gets its skip entry now.
-        let open = Int(openStart)
-        let (lastDocumentDelta, _, _) = Self.readVIntBlock(bytes.span.extracting(open...), count: openCount)
+    /// The term's postings bytes, as the postings file stores them: each skip
+    /// entry (made when its block was packed, or here for a long list's last,
+    /// partial block) gets the block's impacts, from `length`, which gives
+    /// a document's length in the segment by its number.
+    ///
+    /// The impacts are worked out here, at write time, from the blocks
+    /// themselves: while indexing, an encoder knows only its current
+    /// document's length, and keeping its open block's lengths would cost
+    /// every one of the segment's terms up to 512 bytes.
+    public func postings(length: (UInt32) -> UInt32) -> [UInt8] {
+        guard documentFrequency >= Self.blockSize else { return bytes }
         var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 5 * 5)
-        result.append(contentsOf: bytes[..<open])
-        appendSkipEntry(lastDocumentDelta: lastDocumentDelta, blockLength: bytes.count - open, to: &result)
-        result.append(contentsOf: bytes[open...])
+        result.reserveCapacity(bytes.count + bytes.count / 16 + 64)
+        var offset = 0
+        var previousLast: Int64 = -1
+        var values = [UInt32](repeating: 0, count: 2 * Self.blockSize)
+        var packed: [UInt8] = []
+        let span = bytes.span
+        for _ in 0..<(Int(documentFrequency) / Self.blockSize) {
+            let lastDelta = readVInt(span, &offset, span.count)
+            let blockLength = Int(readVInt(span, &offset, span.count))
+            let positionsLength = readVInt(span, &offset, span.count)
+            let maxFrequency = readVInt(span, &offset, span.count)
+            let minLength = readVInt(span, &offset, span.count)
+            // Unpack a copy with the unpacker's slack after it.
+            let gapWidth = Int(bytes[offset])
+            let frequencyWidth = Int(bytes[offset + 1])
+            let gapsLength = BitPacking.packedLength(bitWidth: gapWidth)
+            let frequenciesLength = BitPacking.packedLength(bitWidth: frequencyWidth)
+            packed.removeAll(keepingCapacity: true)
+            packed.append(contentsOf: bytes[(offset + 2)..<(offset + 2 + gapsLength)])
+            packed.append(contentsOf: repeatElement(0, count: BitPacking.readSlack))
+            _ = BitPacking.unpackDocuments(
+                packed.span, bitWidth: gapWidth, after: UInt64(previousLast + 1), into: &values, at: 0)
+            packed.removeAll(keepingCapacity: true)
+            packed.append(contentsOf: bytes[(offset + 2 + gapsLength)..<(offset + 2 + gapsLength + frequenciesLength)])
+            packed.append(contentsOf: repeatElement(0, count: BitPacking.readSlack))
+            _ = BitPacking.unpackFrequencies(packed.span, bitWidth: frequencyWidth, into: &values, at: Self.blockSize)
+            let impacts = Impacts.frontier(count: Self.blockSize, length: length) { i in
+                (values[Self.blockSize + i], values[i])
+            }
+            Self.appendSkipEntry(
+                lastDocumentDelta: lastDelta, blockLength: blockLength, positionsLength: positionsLength,
+                maxFrequency: maxFrequency, minLength: minLength, impacts: impacts, to: &result)
+            result.append(contentsOf: bytes[offset..<(offset + blockLength)])
+            offset += blockLength
+            previousLast += Int64(lastDelta)
+        }
+        let openCount = Int(documentFrequency) % Self.blockSize
+        guard openCount > 0 else { return result }
+        // A long list's last, partial block: VInt entries, each counting from the document before.
+        let (lastDelta, gaps, frequencies) = Self.readVIntBlock(span.extracting(offset...), count: openCount)
+        var document = previousLast
+        var documents = InlineArray<128, UInt32>(repeating: 0)
+        for i in 0..<openCount {
+            document += Int64(gaps[i])
+            documents[i] = UInt32(document)
+        }
+        let impacts = Impacts.frontier(count: openCount, length: length) { i in (frequencies[i], documents[i]) }
+        Self.appendSkipEntry(
+            lastDocumentDelta: lastDelta, blockLength: bytes.count - offset,
+            positionsLength: UInt64(positions.count - Int(openPositionsStart)), maxFrequency: UInt64(openMaxFrequency),
+            minLength: UInt64(openMinLength), impacts: impacts, to: &result)
+        result.append(contentsOf: bytes[offset...])
         return result
     }
 
+    /// A skip entry as the file stores it, impacts last (see the type's grammar).
+    private static func appendSkipEntry(
+        lastDocumentDelta: UInt64, blockLength: Int, positionsLength: UInt64, maxFrequency: UInt64,
+        minLength: UInt64, impacts: [(frequency: UInt32, length: UInt32)], to output: inout [UInt8]
+    ) {
+        output.appendVInt(lastDocumentDelta)
+        output.appendVInt(UInt64(blockLength))
+        output.appendVInt(positionsLength)
+        output.appendVInt(maxFrequency)
+        output.appendVInt(minLength)
+        output.appendVInt(UInt64(impacts.count))
+        var previous: (frequency: UInt32, length: UInt32) = (0, 0)
+        for impact in impacts {
+            output.appendVInt(UInt64(impact.frequency - previous.frequency))
+            output.appendVInt(UInt64(impact.length - previous.length))
+            previous = impact
+        }
+    }
+
+    /// The open block's skip entry as the encoder keeps it until `postings(length:)`: no impacts yet.
     private func appendSkipEntry(lastDocumentDelta: UInt64, blockLength: Int, to output: inout [UInt8]) {
         output.appendVInt(lastDocumentDelta)
         output.appendVInt(UInt64(blockLength))
@@ -188,5 +260,51 @@ public struct PostingsEncoder: Sendable {
             }
         }
         return (sum, gaps, frequencies)
+    }
+}
+
+/// A block's impacts: the (frequency, length) pairs of its documents that no
+/// other document beats on both counts (a higher or equal frequency in a
+/// shorter or equally long document). BM25 rises with the frequency and falls
+/// with the length whatever k1 and b are, so the best score of any document
+/// of the block is the best of its impacts' scores: a bound that holds for
+/// every query's k1 and b (Lucene's competitive impacts).
+enum Impacts {
+    /// Impacts kept per block at most; beyond, neighbours merge.
+    static let limit = 8
+
+    /// The frontier of `count` documents, `pair(i)` giving the i-th one's
+    /// frequency and number, in increasing frequency (and length) order. Over
+    /// ``limit``, the two neighbours closest in length are replaced by their
+    /// corner (the higher frequency with the shorter length), which still
+    /// bounds both: the bound loosens a little, never breaks.
+    static func frontier(count: Int, length: (UInt32) -> UInt32, _ pair: (Int) -> (UInt32, UInt32)) -> [(
+        frequency: UInt32, length: UInt32
+    )] {
+        var all: [(frequency: UInt32, length: UInt32)] = []
+        all.reserveCapacity(count)
+        for i in 0..<count {
+            let (frequency, document) = pair(i)
+            all.append((frequency, length(document)))
+        }
+        // Highest frequency first, and for equal ones the shortest first; keep
+        // each pair shorter than every pair before it.
+        all.sort { $0.frequency > $1.frequency || ($0.frequency == $1.frequency && $0.length < $1.length) }
+        var frontier: [(frequency: UInt32, length: UInt32)] = []
+        for candidate in all where frontier.isEmpty || candidate.length < frontier.last!.length {
+            frontier.append(candidate)
+        }
+        frontier.reverse()
+        while frontier.count > limit {
+            var closest = 0
+            for i in 1..<(frontier.count - 1)
+            where frontier[i + 1].length - frontier[i].length < frontier[closest + 1].length - frontier[closest].length
+            {
+                closest = i
+            }
+            frontier[closest + 1].length = frontier[closest].length
+            frontier.remove(at: closest)
+        }
+        return frontier
     }
 }

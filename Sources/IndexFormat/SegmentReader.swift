@@ -4,8 +4,8 @@ import NewsCore
 ///
 /// Opening maps each of the segment's files, checks every header (magic,
 /// kind, version, segment id), footer and length against the manifest, and
-/// checksums the small norms and deletions files. The large files (terms,
-/// postings, positions, documents, and the analysis file past its header) are
+/// checksums the small deletions file. The other files (terms, postings,
+/// positions, norms, documents, and the analysis file past its header) are
 /// checked structurally only and read lazily, page by page, as queries touch
 /// them; ``verifyChecksums()`` reads them whole, and ``verifyStructure()``
 /// decodes them (Lucene makes the same trade: `checkFooter` at open, full
@@ -17,6 +17,8 @@ public struct SegmentReader: Sendable {
     public let terms: TermDictionary
     public let postings: MappedFile
     public let positions: MappedFile
+    /// Whether the skip entries carry impacts (format 5 on; ``PostingsCursor``).
+    public private(set) var postingsHaveImpacts = false
     public let lengths: DocumentLengths
     public let documents: DocumentStore
     /// Nil when no document of the segment is deleted.
@@ -53,6 +55,7 @@ public struct SegmentReader: Sendable {
         for (file, kind) in [(postings, IndexFileKind.postings), (positions, .positions)] {
             let (header, _) = try IndexFileHeader.read(from: file, expecting: kind)
             try checkSegment(header, info.id, file)
+            if kind == .postings { postingsHaveImpacts = header.version >= 5 }
         }
         lengths = try DocumentLengths(file: open(info.fileName(.norms)), segmentID: info.id)
         documents = try DocumentStore(file: open(info.fileName(.documents)), segmentID: info.id)
@@ -82,7 +85,9 @@ public struct SegmentReader: Sendable {
 
     /// A cursor over the postings of a term found in ``terms``.
     public func postings(for info: TermInfo) throws(IndexError) -> PostingsCursor {
-        try PostingsCursor(info: info, postings: postings, positions: positions, documentCount: documentCount)
+        try PostingsCursor(
+            info: info, postings: postings, positions: positions, documentCount: documentCount,
+            impacts: postingsHaveImpacts)
     }
 
     /// Where each document came from (read whole and checksummed).

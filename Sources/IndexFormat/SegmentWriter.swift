@@ -80,9 +80,9 @@ public final class SegmentWriter {
     /// Writes the dictionary, postings and positions. `terms` yields each term's
     /// bytes and encoder in increasing bytewise order of the bytes.
     public func writeTerms(
-        count: Int, _ term: (Int) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder)
+        count: Int, lengths: [UInt32], _ term: (Int) -> (bytes: ArraySlice<UInt8>, encoder: PostingsEncoder)
     ) throws(IndexError) {
-        let writer = try TermsWriter(segment: self)
+        let writer = try TermsWriter(segment: self, lengths: lengths)
         for index in 0..<count {
             let (bytes, encoder) = term(index)
             try writer.add(bytes: bytes, encoder: encoder)
@@ -97,9 +97,12 @@ public final class SegmentWriter {
         private let dictionary: TermDictionaryWriter
         private let postings: IndexFileWriter
         private let positions: IndexFileWriter
+        /// The segment's document lengths, for the skip entries' impacts.
+        private let lengths: [UInt32]
 
-        init(segment: SegmentWriter) throws(IndexError) {
+        init(segment: SegmentWriter, lengths: [UInt32]) throws(IndexError) {
             self.segment = segment
+            self.lengths = lengths
             dictionary = try TermDictionaryWriter(path: segment.path(.terms), segmentID: segment.segmentID)
             postings = try IndexFileWriter(path: segment.path(.postings), kind: .postings, segmentID: segment.segmentID)
             positions = try IndexFileWriter(
@@ -108,8 +111,8 @@ public final class SegmentWriter {
 
         /// Adds the next term, in strictly increasing bytewise order.
         public func add(bytes: ArraySlice<UInt8>, encoder: PostingsEncoder) throws(IndexError) {
-            // Computed: a long list's last skip entry is made here, once.
-            let postingsBytes = encoder.postings
+            // Computed: the impacts, and a long list's last skip entry, are made here, once.
+            let postingsBytes = encoder.postings { lengths[Int($0)] }
             let info = TermInfo(
                 documentFrequency: encoder.documentFrequency, totalTermFrequency: encoder.totalTermFrequency,
                 postingsStart: postings.offset, postingsLength: postingsBytes.count,
@@ -126,7 +129,10 @@ public final class SegmentWriter {
         }
     }
 
-    public func termsWriter() throws(IndexError) -> TermsWriter { try TermsWriter(segment: self) }
+    /// `lengths`: the new segment's document lengths, by document number.
+    public func termsWriter(lengths: [UInt32]) throws(IndexError) -> TermsWriter {
+        try TermsWriter(segment: self, lengths: lengths)
+    }
 
     /// Writes the norms, the analysis settings and the stored documents' end.
     public func finish(documentLengths: [UInt32], analysis: AnalysisSettings) throws(IndexError) -> WrittenSegment {

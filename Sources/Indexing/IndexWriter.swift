@@ -413,7 +413,7 @@ public final class SegmentBuilder {
         self.inverter = Inverter()
         self.segment = nil
         let order = inverter.sortedTerms()
-        try segment.writeTerms(count: order.terms.count) { index in
+        try segment.writeTerms(count: order.terms.count, lengths: inverter.lengths) { index in
             inverter.term(order.terms[index])
         }
         var settings = writer.settings

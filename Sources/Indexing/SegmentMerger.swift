@@ -114,7 +114,7 @@ struct SegmentMerger {
             learnedValid.append(try cursor.next())
             learned.append(cursor)
         }
-        let terms = try segment.termsWriter()
+        let terms = try segment.termsWriter(lengths: lengths)
         var cursors = MultiTermCursor(inputs.map(\.terms))
         // Bytes of input postings and positions read since the inputs' pages
         // were last released (see MappedFile.releaseResidentPages).

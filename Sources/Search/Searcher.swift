@@ -252,11 +252,12 @@ struct TopCollector {
     }
 
     /// Whether documents that cannot beat ``threshold`` may be skipped.
-    var canPrune: Bool { limit > 0 && heap.count == limit && total >= totalHitsThreshold }
+    /// Kept up to date by `add`: the matcher asks once per candidate.
+    private(set) var canPrune = false
 
     /// The worst score in the top k; a document must score above it to enter
-    /// (ties go to the earlier document, which is already in). Only when full.
-    var threshold: Double { heap.min!.score }
+    /// (ties go to the earlier document, which is already in). Valid while `canPrune`.
+    private(set) var threshold = -Double.infinity
 
     /// A possibly matching document was skipped: `total` is now a lower bound.
     mutating func skipped() { exact = false }
@@ -265,11 +266,20 @@ struct TopCollector {
         total += 1
         if limit == 0 {
             everything.append(scored)
-        } else if heap.count < limit {
+            return
+        }
+        if heap.count < limit {
             heap.insert(scored)
         } else if let worst = heap.min, worst < scored {
             _ = heap.popMin()
             heap.insert(scored)
+        } else {
+            if !canPrune { canPrune = total >= totalHitsThreshold }
+            return
+        }
+        if heap.count == limit {
+            threshold = heap.min!.score
+            canPrune = total >= totalHitsThreshold
         }
     }
 

@@ -234,10 +234,10 @@ struct SegmentMatcher {
             }
             // A window: [low, high], where every cursor stays in one block.
             guard let high = try window(allTerms, from: low) else { return }
-            for c in clauses.indices { bounds[c] = bound(clauses[c], low: low, high: high) }
+            for c in clauses.indices { bounds[c] = try bound(clauses[c], low: low, high: high) }
             let threshold = collector.threshold
             let essential: [Int]
-            var nonEssential: ArraySlice<Int> = []
+            var nonEssentialCount = 0
             if requiredCount > 0 {
                 if Self.cannotCompete(bounds.reduce(0, +), threshold) {
                     collector.skipped()
@@ -260,10 +260,11 @@ struct SegmentMatcher {
                     low = high + 1
                     continue
                 }
-                nonEssential = order[..<count]
+                nonEssentialCount = count
                 essential = order[count...].flatMap { clauseProducers[$0] }
             }
-            let nonEssentialBound = nonEssential.reduce(0.0) { $0 + bounds[$1] }
+            var nonEssentialBound = 0.0
+            for k in 0..<nonEssentialCount { nonEssentialBound += bounds[order[k]] }
 
             while let document = try nextCandidate(essential, atLeast: low, atMost: high) {
                 low = document + 1
@@ -278,14 +279,16 @@ struct SegmentMatcher {
                 // The essential clauses, then the others best first while the document can still compete.
                 for c in clauses.indices { scores[c] = nil }
                 var partial = 0.0
-                for c in order[nonEssential.count...] {
+                for k in nonEssentialCount..<order.count {
+                    let c = order[k]
                     scores[c] = try evaluate(clauses[c], document: document, length: length, parts: &none)
                     partial += scores[c] ?? 0
                 }
                 let threshold = collector.threshold
                 var remaining = nonEssentialBound
                 var competes = true
-                for c in nonEssential.reversed() {
+                for k in stride(from: nonEssentialCount - 1, through: 0, by: -1) {
+                    let c = order[k]
                     if Self.cannotCompete(partial + remaining, threshold) {
                         competes = false
                         break
@@ -375,12 +378,12 @@ struct SegmentMatcher {
     /// each leaf's BM25 at its terms' highest frequency and shortest length
     /// (BM25 rises with the one and falls with the other), summed as the
     /// node sums (excluded clauses add nothing).
-    private func bound(_ node: Int, low: UInt32, high: UInt32) -> Double {
+    private func bound(_ node: Int, low: UInt32, high: UInt32) throws(IndexError) -> Double {
         let n = nodes[node]
         guard n.leaf >= 0 else {
             var sum = 0.0
-            for i in n.must { sum += bound(children[i], low: low, high: high) }
-            for i in n.should { sum += bound(children[i], low: low, high: high) }
+            for i in n.must { sum += try bound(children[i], low: low, high: high) }
+            for i in n.should { sum += try bound(children[i], low: low, high: high) }
             return sum
         }
         let index = n.leaf
@@ -388,10 +391,13 @@ struct SegmentMatcher {
         case .sum, .max:
             let bm25 = leafActor[index] ? actorSimilarity : similarity
             var total = 0.0
-            for s in leafTerms[index] {
-                guard let (frequency, length) = termBound(s, low: low, high: high) else { continue }
-                let score = bm25.score(
-                    idf: termIDF[s], frequency: frequency, length: length, averageLength: averageLength)
+            for s in leafTerms[index] where termBound(s, low: low, high: high) != nil {
+                // The block's impacts: the best (frequency, length) pairs of its documents.
+                let idf = termIDF[s]
+                let average = averageLength
+                let score = try terms[s].cursor.blockMaxScore { frequency, length in
+                    bm25.score(idf: idf, frequency: frequency, length: length, averageLength: average)
+                }
                 total = leafKind[index] == .sum ? total + score : max(total, score)
             }
             return total

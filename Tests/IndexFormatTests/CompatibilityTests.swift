@@ -16,10 +16,11 @@ struct CompatibilityTests {
     /// as v1 and v2, then 140 files "Filler NNN" / "The common word appears in
     /// filler NNN.", so that "common" fills a packed block of 128 documents
     /// with its skip entry. Fixtures/v4 was written the same way by format
-    /// version 4, whose sources file is in walk order with document numbers.
+    /// version 4, whose sources file is in walk order with document numbers,
+    /// and Fixtures/v5 by format version 5, whose skip entries carry impacts.
     @Test(
-        "the version 3 and 4 fixtures open, verify and answer: actors, a packed block, stored text, sources",
-        arguments: ["v3", "v4"])
+        "the version 3, 4 and 5 fixtures open, verify and answer: actors, a packed block, stored text, sources",
+        arguments: ["v3", "v4", "v5"])
     func version3and4(_ version: String) throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/\(version)", withExtension: nil))
         let reader = try IndexReader(directory: url.path)
@@ -51,6 +52,18 @@ struct CompatibilityTests {
         #expect(commons.document == 130)
         // Two title words, the 16-position gap, then "The" (18) and "common" (19).
         #expect(try commons.positions() == [19])
+        // Its block's best BM25 bound: frequency 1 at the shortest length, 9
+        // ("Filler NNN" and "The common word appears in filler NNN."), from the
+        // impacts (version 5) or from the skip entry's two bounds (3 and 4).
+        #expect(segment.postingsHaveImpacts == (version == "v5"))
+        var block = try segment.postings(for: common)
+        try block.advanceShallow(to: 0)
+        var impacts: [String] = []
+        _ = try block.blockMaxScore { frequency, length in
+            impacts.append("\(frequency)@\(length)")
+            return 0
+        }
+        #expect(impacts == ["1@9"])
         // Document lengths count words only: 3 + 7 and 1 + 7.
         #expect(try segment.lengths.length(of: 0) == 10)
         #expect(try segment.lengths.length(of: 1) == 8)
@@ -60,7 +73,7 @@ struct CompatibilityTests {
             article.body.contains("OPEC cuts oil output; Iran\u{2019}s exports rise.")
                 || article.body.contains("OPEC cuts oil output; Iran's exports rise."))
         let header = try IndexFileHeader.read(from: segment.sourcesFile, expecting: .sources).0
-        #expect(header.version == (version == "v3" ? 3 : 4))
+        #expect(header.version == ["v3": 3, "v4": 4, "v5": 5][version])
         let sources = try segment.sources()
         #expect(sources.count == 142 && sources[2].path == "src/filler-000.txt")
         // A sync reads sources in walk order: as stored since version 4; a

@@ -26,7 +26,7 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
     let terms: [(bytes: [UInt8], encoder: PostingsEncoder)] = [
         (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
     ]
-    try writer.writeTerms(count: terms.count) { (terms[$0].bytes[...], terms[$0].encoder) }
+    try writer.writeTerms(count: terms.count, lengths: [3, 20, 301]) { (terms[$0].bytes[...], terms[$0].encoder) }
     return try commitSegment(writer, documentLengths: [3, 20, 301])
 }
 

@@ -28,6 +28,12 @@ struct ModelTerm {
         (from..<count).first { documents[$0] >= target }
     }
 
+    /// The postings bytes, impacts from this term's own lengths.
+    var postings: [UInt8] {
+        let byDocument = Dictionary(uniqueKeysWithValues: zip(documents, lengths))
+        return encoder.postings { byDocument[$0]! }
+    }
+
     var encoder: PostingsEncoder {
         var encoder = PostingsEncoder()
         for k in 0..<count { encoder.add(document: documents[k], positions: positions[k][...], length: lengths[k]) }
@@ -111,7 +117,7 @@ struct RawPostings {
         var infos: [TermInfo] = []
         for term in terms {
             let encoder = term.encoder
-            let bytes = encoder.postings
+            let bytes = term.postings
             infos.append(
                 TermInfo(
                     documentFrequency: encoder.documentFrequency, totalTermFrequency: encoder.totalTermFrequency,
@@ -202,7 +208,7 @@ struct PostingsCodecTests {
                 }
                 previous = term.documents[k]
             }
-            #expect(term.encoder.postings == expected)
+            #expect(term.postings == expected)
         }
     }
 
@@ -227,12 +233,17 @@ struct PostingsCodecTests {
         for (width, term) in terms.enumerated() {
             let bytes = try raw.postings.bytes(
                 at: raw.infos[width].postingsStart, count: raw.infos[width].postingsLength)
-            // The widths follow the skip entry, whose five VInts end where a byte is below 0x80 the fifth time.
+            // The widths follow the skip entry: five VInts, the impact count n, and 2n VInts.
             var offset = 0
-            for _ in 0..<5 {
+            func skipVInt() -> UInt8 {
+                let start = offset
                 while bytes[offset] >= 0x80 { offset += 1 }
                 offset += 1
+                return bytes[start]
             }
+            for _ in 0..<5 { _ = skipVInt() }
+            let impacts = Int(skipVInt())
+            for _ in 0..<(2 * impacts) { _ = skipVInt() }
             #expect(Int(bytes[offset]) == width)
             #expect(Int(bytes[offset + 1]) == (width <= 17 ? width : 0))
             var cursor = try raw.cursor(width)
@@ -253,10 +264,10 @@ struct PostingsCodecTests {
             term.positions.append([UInt32(k % 7)])
             term.lengths.append(UInt32(10 + k % 5))
         }
-        let bytes = term.encoder.postings
-        // Two blocks, each: a skip entry of five one- or two-byte VInts, then
-        // the two bit widths (0, 0) and nothing else.
-        #expect(bytes.count <= 2 * (5 + 2 + 2))
+        let bytes = term.postings
+        // Two blocks, each: a skip entry of five one- or two-byte VInts and one
+        // impact (three one-byte VInts), then the two bit widths (0, 0) and nothing else.
+        #expect(bytes.count <= 2 * (5 + 2 + 3 + 2))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let raw = try RawPostings([term], in: directory)
@@ -359,10 +370,56 @@ struct PostingsCodecTests {
     func workedExample() {
         var encoder = PostingsEncoder()
         for k in 0..<128 { encoder.add(document: UInt32(2 * k), positions: [5], length: 10 + UInt32(k % 9)) }
+        // One impact: frequency 1 at length 10 (every other document is longer, none more frequent).
         let expected: [UInt8] =
-            [0xFF, 0x01, 0x12, 0x80, 0x01, 0x01, 0x0A, 0x01, 0x00, 0xFE] + Array(repeating: 0xFF, count: 15)
-        #expect(encoder.postings == expected)
+            [0xFF, 0x01, 0x12, 0x80, 0x01, 0x01, 0x0A, 0x01, 0x01, 0x0A, 0x01, 0x00, 0xFE]
+            + Array(repeating: 0xFF, count: 15)
+        #expect(encoder.postings { 10 + ($0 / 2) % 9 } == expected)
         #expect(encoder.positions == Array(repeating: 5, count: 128))
+    }
+
+    @Test("a block's impacts give its best BM25 score for any k1 and b: exact when 8 impacts suffice, never below")
+    func impactsBoundEveryBlock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var random = SplitMix(seed: 41)
+        let terms = randomTerms(seed: 9, count: 40).filter { $0.count >= 128 }
+        let raw = try RawPostings(terms, in: directory)
+        var exact = 0
+        var blocks = 0
+        for (t, term) in terms.enumerated() {
+            var cursor = try raw.cursor(t)
+            for block in 0..<((term.count + 127) / 128) {
+                let range = (block * 128)..<min(term.count, block * 128 + 128)
+                try cursor.advanceShallow(to: term.documents[range.lowerBound])
+                let k1 = Double(random.next() % 30) / 10
+                let b = Double(random.next() % 11) / 10
+                func bm25(_ frequency: UInt32, _ length: UInt32) -> Double {
+                    let f = Double(frequency)
+                    return f / (f + k1 * (1 - b + b * Double(length) / 40))
+                }
+                let best = range.map { bm25(term.frequency($0), term.lengths[$0]) }.max()!
+                var impacts = 0
+                let bound = try cursor.blockMaxScore { frequency, length in
+                    impacts += 1
+                    return bm25(frequency, length)
+                }
+                #expect(bound >= best, "term \(t) block \(block)")
+                // The frontier of the block, computed the slow way.
+                let pairs = range.map { (term.frequency($0), term.lengths[$0]) }
+                let frontier = pairs.filter { p in
+                    !pairs.contains { q in q.0 >= p.0 && q.1 <= p.1 && (q.0 > p.0 || q.1 < p.1) }
+                }
+                let distinct = Set(frontier.map { "\($0.0) \($0.1)" }).count
+                #expect(impacts == min(distinct, 8))
+                if distinct <= 8 {
+                    #expect(bound == best, "term \(t) block \(block)")
+                    exact += 1
+                }
+                blocks += 1
+            }
+        }
+        #expect(blocks > 50 && exact > blocks / 2)
     }
 
     @Test("the encoder keeps a small footprint per term")
@@ -582,8 +639,7 @@ func layout(_ bytes: [UInt8], start: Int, blocks: Int = 3) -> [(entry: Int, fiel
         let entry = offset
         var fields: [Int] = []
         var values: [Int] = []
-        for _ in 0..<5 {
-            fields.append(offset)
+        func vint() -> Int {
             var value = 0
             var shift = 0
             while true {
@@ -593,8 +649,14 @@ func layout(_ bytes: [UInt8], start: Int, blocks: Int = 3) -> [(entry: Int, fiel
                 if byte < 0x80 { break }
                 shift += 7
             }
-            values.append(value)
+            return value
         }
+        for _ in 0..<5 {
+            fields.append(offset)
+            values.append(vint())
+        }
+        // The impacts: a count, then a frequency and a length delta each.
+        for _ in 0..<(2 * vint()) { _ = vint() }
         result.append((entry, fields, offset))
         offset += values[1]
     }
@@ -620,7 +682,7 @@ struct SkipDataVerifyTests {
         let terms: [(bytes: [UInt8], encoder: PostingsEncoder)] = [
             (Array("every".utf8), every), (Array("odd".utf8), odd),
         ]
-        try writer.writeTerms(count: terms.count) { (terms[$0].bytes[...], terms[$0].encoder) }
+        try writer.writeTerms(count: terms.count, lengths: lengths) { (terms[$0].bytes[...], terms[$0].encoder) }
         return try commitSegment(writer, documentLengths: lengths)
     }
 

@@ -1,9 +1,10 @@
 import IndexFormat
 import Indexing
 import NewsCore
-@testable import Search
 import TestSupport
 import Testing
+
+@testable import Search
 
 /// Block-Max MaxScore must return exactly what exhaustive evaluation does:
 /// thousands of random queries over random corpora, compared bit for bit.
