@@ -114,6 +114,71 @@ import NewsCore
         }
     }
 
+    /// Decodes `count` VInt deltas at `offset` (moved past them, not beyond
+    /// `limit`) into `out` as running sums: a document's positions. Nil if
+    /// a VInt runs past `limit` or a position past UInt32; `offset` is then
+    /// where it stopped. One call per document instead of one per position.
+    public func decodeDeltas(_ count: Int, at offset: inout Int, limit: Int, into out: inout [UInt32]) -> Bool {
+        let end = min(limit, self.count)
+        var at = offset
+        var position: UInt64 = 0
+        defer { offset = at }
+        for _ in 0..<count {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard at < end, shift < 64 else { return false }
+                // SAFETY: 0 <= at < end <= count, inside the mapping.
+                let byte = unsafe base.load(fromByteOffset: at, as: UInt8.self)
+                at += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            position += value
+            guard position <= UInt64(UInt32.max) else { return false }
+            out.append(UInt32(position))
+        }
+        return true
+    }
+
+    /// Moves `offset` past `count` VInts, not beyond `limit`: positions of
+    /// documents a cursor skips. A VInt ends at its first byte below 0x80, so
+    /// eight bytes at a time the ends are counted (the clear high bits of a
+    /// word), never decoded: a phrase's common word skips thousands of
+    /// positions between two candidates.
+    public func skipVInts(_ count: Int, at offset: inout Int, limit: Int) throws(IndexError) {
+        var remaining = count
+        var at = offset
+        let end = min(limit, self.count)
+        while remaining > 0 {
+            guard at < end else {
+                throw IndexError.corrupt("variable-length integers run past their block", path: path, offset: at)
+            }
+            if end - at >= 8 {
+                // SAFETY: at + 8 <= end <= count, inside the mapping;
+                // loadUnaligned has no alignment requirement.
+                let word = UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                var ends = ~word & 0x8080_8080_8080_8080
+                let found = ends.nonzeroBitCount
+                if found < remaining {
+                    remaining -= found
+                    at += 8
+                    continue
+                }
+                // The remaining-th end is in this word: drop the ends before it.
+                for _ in 1..<remaining { ends &= ends &- 1 }
+                at += ends.trailingZeroBitCount / 8 + 1
+                remaining = 0
+            } else {
+                // SAFETY: at < end <= count, inside the mapping.
+                if unsafe base.load(fromByteOffset: at, as: UInt8.self) < 0x80 { remaining -= 1 }
+                at += 1
+            }
+        }
+        offset = at
+    }
+
     /// Calls `body` with a span over `length` bytes at `offset`; the span must not escape.
     public func withBytes<R, E: Error>(
         at offset: Int, count length: Int, _ body: (Span<UInt8>) throws(E) -> R

@@ -485,26 +485,29 @@ public struct PostingsCursor: Sendable {
 
     /// The positions of the term in the current document, increasing.
     public mutating func positions() throws(IndexError) -> [UInt32] {
-        precondition(isPositioned && !consumedPositions, "positions() once per document, after next()")
-        while pendingPositions > 0 {
-            _ = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)
-            pendingPositions -= 1
-        }
         var result: [UInt32] = []
+        try positions(into: &result)
+        return result
+    }
+
+    /// Replaces `out`'s contents with the positions of the term in the
+    /// current document, increasing (its storage reused: no allocation per
+    /// document once it is large enough).
+    public mutating func positions(into out: inout [UInt32]) throws(IndexError) {
+        precondition(isPositioned && !consumedPositions, "positions() once per document, after next()")
+        try positionsFile.skipVInts(pendingPositions, at: &positionsOffset, limit: current.nextPositionsStart)
+        pendingPositions = 0
+        out.removeAll(keepingCapacity: true)
         // A damaged frequency may be up to UInt32.max: reserve no more than
         // the block's positions bytes could hold (one byte a position at least).
-        result.reserveCapacity(min(Int(frequency), current.nextPositionsStart - positionsOffset))
-        var position: UInt64 = 0
-        for _ in 0..<frequency {
-            let delta = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)
-            guard delta <= UInt64(UInt32.max), position + delta <= UInt64(UInt32.max) else {
-                throw IndexError.corrupt("position out of range", path: positionsFile.path, offset: positionsOffset)
-            }
-            position += delta
-            result.append(UInt32(position))
+        out.reserveCapacity(min(Int(frequency), current.nextPositionsStart - positionsOffset))
+        guard
+            positionsFile.decodeDeltas(
+                Int(frequency), at: &positionsOffset, limit: current.nextPositionsStart, into: &out)
+        else {
+            throw IndexError.corrupt("position out of range", path: positionsFile.path, offset: positionsOffset)
         }
         consumedPositions = true
-        return result
     }
 
     /// Appends the encoded positions of the term in the current document (its
@@ -513,10 +516,8 @@ public struct PostingsCursor: Sendable {
     /// checked to end inside the block's positions.
     public mutating func rawPositions(into out: inout [UInt8]) throws(IndexError) {
         precondition(isPositioned && !consumedPositions, "rawPositions(into:) once per document, after next()")
-        while pendingPositions > 0 {
-            _ = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)
-            pendingPositions -= 1
-        }
+        try positionsFile.skipVInts(pendingPositions, at: &positionsOffset, limit: current.nextPositionsStart)
+        pendingPositions = 0
         let start = positionsOffset
         for _ in 0..<frequency {
             let delta = try positionsFile.vint(at: &positionsOffset, limit: current.nextPositionsStart)

@@ -542,7 +542,11 @@ struct SegmentMatcher {
     /// Positions of term cursor `s` at the document it is on (read once).
     private mutating func positions(_ s: Int) throws(IndexError) -> [UInt32] {
         if terms[s].positionsDocument != terms[s].cursor.document {
-            terms[s].positions = try terms[s].cursor.positions()
+            // Taken out and put back: the buffer is reused, never copied.
+            var buffer: [UInt32] = []
+            swap(&buffer, &terms[s].positions)
+            try terms[s].cursor.positions(into: &buffer)
+            swap(&buffer, &terms[s].positions)
             terms[s].positionsDocument = terms[s].cursor.document
         }
         return terms[s].positions
@@ -607,16 +611,33 @@ struct SegmentMatcher {
     /// Positions where every term cursor of `slots` sits at its offset from a
     /// common start (each cursor already on the document).
     private mutating func phraseStarts(_ slots: Range<Int>, offsets: [UInt32]) throws(IndexError) -> [UInt32] {
+        // Start from the rarest word (highest idf): the fewest candidate starts.
+        var first = 0
+        for k in 1..<slots.count where termIDF[slots.lowerBound + k] > termIDF[slots.lowerBound + first] { first = k }
         var starts: [UInt32] = []
         var previous = UInt32.max
-        for position in try positions(slots.lowerBound) where position >= offsets[0] && position != previous {
+        for position in try positions(slots.lowerBound + first)
+        where position >= offsets[first] && position != previous {
             previous = position
-            starts.append(position - offsets[0])
+            starts.append(position - offsets[first])
         }
-        for (k, s) in slots.enumerated().dropFirst() {
-            let positions = Set(try self.positions(s))
-            starts = starts.filter { positions.contains($0 + offsets[k]) }
+        // Both lists increase: keep the starts whose shifted position the
+        // next word has, walking the two together.
+        for k in 0..<slots.count where k != first {
             if starts.isEmpty { break }
+            let positions = try self.positions(slots.lowerBound + k)
+            let offset = offsets[k]
+            var kept = 0
+            var p = 0
+            for start in starts {
+                let wanted = start + offset
+                while p < positions.count && positions[p] < wanted { p += 1 }
+                if p < positions.count && positions[p] == wanted {
+                    starts[kept] = start
+                    kept += 1
+                }
+            }
+            starts.removeSubrange(kept...)
         }
         return starts
     }
