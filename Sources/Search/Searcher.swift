@@ -168,8 +168,13 @@ public struct Searcher: Sendable {
             plan, limit: options.limit == 0 ? 0 : options.offset + options.limit,
             totalHitsThreshold: options.totalHitsThreshold)
         let top = best.dropFirst(options.offset)
+        // A prefix's words are marked too: "militias" and "military" for milit*.
+        let expansions = plan.leaves.compactMap { leaf -> [[UInt8]]? in
+            guard case .terms(.max) = leaf.kind, !leaf.actor else { return nil }
+            return leaf.terms.map(\.bytes)
+        }
         let snippets = SnippetBuilder(
-            query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer)
+            query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer, expansions: expansions)
         var hits: [Hit] = []
         for (index, scored) in zip(options.offset..., top) {
             let article = try reader.article(scored.document)

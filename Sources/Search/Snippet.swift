@@ -27,3 +27,54 @@ extension Snippet {
         return highlights.map { byteToScalar[$0.lowerBound]..<byteToScalar[$0.upperBound] }
     }
 }
+
+extension Snippet {
+    /// The passage cut into lines of at most `width` characters (Unicode
+    /// scalars; a wide character counts as one), breaking at spaces and
+    /// never inside a highlight unless it is longer than a line: what the CLI
+    /// prints on a terminal, indented. A word longer than `width` gets a line
+    /// of its own. Each line's highlights are its own byte ranges.
+    public func lines(width: Int) -> [Snippet] {
+        let bytes = Array(text.utf8)
+        guard width > 0, !bytes.isEmpty else { return [self] }
+        // Scalars before each byte offset, to measure lines by characters.
+        var scalarsBefore = [Int](repeating: 0, count: bytes.count + 1)
+        var count = 0
+        for (offset, byte) in bytes.enumerated() {
+            scalarsBefore[offset] = count
+            if byte & 0xC0 != 0x80 { count += 1 }
+        }
+        scalarsBefore[bytes.count] = count
+        func insideHighlight(_ offset: Int) -> Bool {
+            highlights.contains { $0.lowerBound < offset && offset < $0.upperBound }
+        }
+        var lines: [Snippet] = []
+        var start = 0
+        while start < bytes.count {
+            // The last space that keeps the line within `width`, outside a highlight.
+            var end = bytes.count
+            if scalarsBefore[bytes.count] - scalarsBefore[start] > width {
+                var cut = -1
+                var offset = start
+                while offset < bytes.count && scalarsBefore[offset] - scalarsBefore[start] <= width {
+                    if bytes[offset] == 0x20 && offset > start && !insideHighlight(offset) { cut = offset }
+                    offset += 1
+                }
+                if cut < 0 {
+                    // No space fits: break at the first space after the long word.
+                    cut = bytes[start...].firstIndex(of: 0x20) ?? bytes.count
+                }
+                end = cut
+            }
+            let marks = highlights.compactMap { range -> Range<Int>? in
+                let lower = max(range.lowerBound, start)
+                let upper = min(range.upperBound, end)
+                return lower < upper ? (lower - start)..<(upper - start) : nil
+            }
+            lines.append(Snippet(text: String(decoding: bytes[start..<end], as: UTF8.self), highlights: marks))
+            start = end
+            while start < bytes.count && bytes[start] == 0x20 { start += 1 }
+        }
+        return lines
+    }
+}

@@ -30,9 +30,23 @@ public struct SnippetBuilder: Sendable {
     /// marked as one span, "foreign forces", not two words.
     let phrases: [[Int]]
 
-    public init(query: Query, actorIDs: Set<String> = [], analyzer: Analyzer = Analyzer()) {
+    /// Every word a prefix (`milit*`) expanded to, and the query term it counts as.
+    let expansions: [[UInt8]: Int]
+
+    /// `expansions`: per prefix clause, the index terms it expanded to; a word
+    /// that is one of them is marked, and counts as that prefix.
+    public init(
+        query: Query, actorIDs: Set<String> = [], analyzer: Analyzer = Analyzer(), expansions: [[[UInt8]]] = []
+    ) {
         self.analyzer = analyzer
-        self.queryTerms = query.terms
+        var terms = query.terms
+        var expanded: [[UInt8]: Int] = [:]
+        for words in expansions where !words.isEmpty {
+            terms.append(words[0])
+            for word in words { expanded[word] = terms.count - 1 }
+        }
+        self.expansions = expanded
+        self.queryTerms = terms
         self.actorIDs = actorIDs.sorted()
         phrases = query.phrases.map { phrase in phrase.map { term in query.terms.firstIndex(of: term) ?? -1 } }
             .filter { !$0.contains(-1) }
@@ -116,7 +130,7 @@ public struct SnippetBuilder: Sendable {
             }
             if equal { return index }
         }
-        return -1
+        return expansions.isEmpty ? -1 : expansions[term.array] ?? -1
     }
 
     struct Word {

@@ -181,6 +181,7 @@ struct SearchCommand: ParsableCommand {
         }
         let count = (results.totalExact ? "" : "At least ") + format(results.total)
         print("\(count) \(noun) \(what); showing \(results.hits.count).")
+        let width = Terminal.outputWidth()
         for hit in results.hits {
             print("")
             let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.bold)
@@ -189,7 +190,10 @@ struct SearchCommand: ParsableCommand {
             let score = "score " + decimal(hit.score, 4)
             print("   \(path)  \(color ? Style.dim + score + Style.reset : score)")
             for passage in hit.passages.isEmpty ? [hit.snippet] : hit.passages where !passage.text.isEmpty {
-                print("   " + highlighted(passage.text, passage.highlights, color: color))
+                // On a terminal, wrapped to its width under the three-space indent.
+                for line in width.map({ passage.lines(width: max(20, $0 - 4)) }) ?? [passage] {
+                    print("   " + highlighted(line.text, line.highlights, color: color))
+                }
             }
             for (index, part) in (hit.explanation ?? []).enumerated() {
                 print("   " + (index == 0 ? "= " : "+ ") + Self.describe(part))

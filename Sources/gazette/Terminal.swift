@@ -47,6 +47,17 @@ enum Terminal {
         }
     }
 
+    /// The terminal's width in columns when standard output is a terminal
+    /// (snippets are wrapped to it); nil for a pipe or a file, which get one
+    /// line per snippet, unchanged.
+    static func outputWidth() -> Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        if unsafe ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = environment("COLUMNS").flatMap({ Int($0) }), columns > 0 { return columns }
+        return nil
+    }
+
     /// sysexits(3) codes, so scripts can tell failures apart.
     enum Exit {
         static let noResults: Int32 = 1

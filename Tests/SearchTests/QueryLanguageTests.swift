@@ -160,6 +160,19 @@ struct QueryMatchingTests {
         }
     }
 
+    @Test("a prefix's words are highlighted as written, in the title and the snippet")
+    func prefixHighlights() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let results = try searcher(directory).search("milit*", SearchOptions(limit: 2))
+        func marked(_ text: String, _ ranges: [Range<Int>]) -> [String] {
+            ranges.map { String(decoding: Array(text.utf8)[$0], as: UTF8.self) }
+        }
+        let hit = try #require(results.hits.first { $0.path == "d2.txt" })
+        #expect(marked(hit.title, hit.titleHighlights) == ["Militia"])
+        #expect(marked(hit.snippet.text, hit.snippet.highlights) == ["militias", "militia"])
+    }
+
     @Test("ranking: more occurrences rank higher; a phrase scores with the sum of its words' idf")
     func ranking() throws {
         let directory = try TemporaryDirectory()

@@ -112,4 +112,24 @@ struct PhraseHighlightTests {
         let titles = SnippetBuilder(query: try Query("\"proxy militias\" iran")).highlight("Iran and proxy militias")
         #expect(titles.count == 2 && titles[1] == 9..<23)
     }
+
+    @Test("wrapped to a width: lines fit, break at spaces outside highlights, and keep their highlights")
+    func wrapping() throws {
+        func marks(_ snippet: Snippet) -> [String] {
+            snippet.highlights.map { String(decoding: Array(snippet.text.utf8)[$0], as: UTF8.self) }
+        }
+        let passage = SnippetBuilder(query: try Query("\"proxy militias\"")).snippet(
+            of: "Rockets hit the base as proxy militias aligned with Tehran claimed a fresh wave of attacks.")
+        #expect(marks(passage) == ["proxy militias"])
+        for width in [12, 20, 33, 80] {
+            let lines = passage.lines(width: width)
+            #expect(lines.allSatisfy { $0.text.unicodeScalars.count <= width || !$0.text.contains(" ") })
+            #expect(lines.map { $0.text }.joined(separator: " ") == passage.text)
+            // The phrase's one mark stays whole on one line when it fits in one.
+            let found = lines.flatMap { marks($0) }
+            #expect(found.joined(separator: " ") == "proxy militias", "width \(width)")
+            if width >= 20 { #expect(found == ["proxy militias"]) }
+        }
+        #expect(passage.lines(width: 500) == [passage])
+    }
 }
