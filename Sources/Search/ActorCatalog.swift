@@ -37,7 +37,8 @@ public struct ActorCatalog: Sendable {
         var located: [(AnalysisFileReader, Int)] = []
         var text = ""
         for (index, file) in files.enumerated() {
-            let (gazetteerText, learnedOffset) = try file.gazetteerText()
+            // Read for a search: structure checked, the CRC left to `verify` (see AnalysisFileReader).
+            let (gazetteerText, learnedOffset) = try file.gazetteerText(verifying: false)
             if index == 0 { text = gazetteerText }
             located.append((file, learnedOffset))
         }

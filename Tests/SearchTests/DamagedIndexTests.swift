@@ -8,8 +8,9 @@ import Testing
 
 /// Queries over an index whose large files were damaged after the commit.
 ///
-/// Opening an index checksums only the small files; postings, positions, the
-/// dictionary, the stored documents and the analysis file's actors are read lazily. So a query can meet
+/// Opening an index checksums only the manifest and deletions; postings,
+/// positions, the dictionary, the norms, the stored documents and the analysis
+/// file's actors are read lazily, structurally checked. So a query can meet
 /// damaged bytes there, and it must then either answer or throw: never trap,
 /// never read out of bounds. (`gazette check` finds every one of these by CRC.)
 @Suite("Damaged index")
@@ -24,7 +25,7 @@ struct DamagedIndexTests {
 
     @Test(
         "random damage to a lazily read file never crashes a query",
-        arguments: [IndexFileKind.terms, .postings, .positions, .documents, .analysis])
+        arguments: [IndexFileKind.terms, .postings, .positions, .norms, .documents, .analysis])
     func randomDamage(kind: IndexFileKind) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
