@@ -281,18 +281,36 @@ enum Impacts {
     static func frontier(count: Int, length: (UInt32) -> UInt32, _ pair: (Int) -> (UInt32, UInt32)) -> [(
         frequency: UInt32, length: UInt32
     )] {
-        var all: [(frequency: UInt32, length: UInt32)] = []
-        all.reserveCapacity(count)
+        // The shortest length at each frequency, bucketed for frequencies up
+        // to 64 (nearly all): no sort in the common case, which took 3.7% of
+        // indexing. Higher ones are few and sorted.
+        var shortest = InlineArray<65, UInt32>(repeating: .max)
+        var highest: UInt32 = 0
+        var rare: [(frequency: UInt32, length: UInt32)] = []
         for i in 0..<count {
             let (frequency, document) = pair(i)
-            all.append((frequency, length(document)))
+            let documentLength = length(document)
+            if frequency <= 64 {
+                shortest[Int(frequency)] = min(shortest[Int(frequency)], documentLength)
+                highest = max(highest, frequency)
+            } else {
+                rare.append((frequency, documentLength))
+            }
         }
         // Highest frequency first, and for equal ones the shortest first; keep
         // each pair shorter than every pair before it.
-        all.sort { $0.frequency > $1.frequency || ($0.frequency == $1.frequency && $0.length < $1.length) }
+        rare.sort { $0.frequency > $1.frequency || ($0.frequency == $1.frequency && $0.length < $1.length) }
         var frontier: [(frequency: UInt32, length: UInt32)] = []
-        for candidate in all where frontier.isEmpty || candidate.length < frontier.last!.length {
+        for candidate in rare where frontier.isEmpty || candidate.length < frontier.last!.length {
             frontier.append(candidate)
+        }
+        var frequency = highest
+        while frequency >= 1 {
+            let candidate = shortest[Int(frequency)]
+            if candidate != .max && (frontier.isEmpty || candidate < frontier.last!.length) {
+                frontier.append((frequency, candidate))
+            }
+            frequency -= 1
         }
         frontier.reverse()
         while frontier.count > limit {
