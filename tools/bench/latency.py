@@ -5,7 +5,8 @@ Usage:
   python3 tools/bench/latency.py make-queries CORPUS --out QUERIES.tsv [--seed 1] [--sample 20000]
       [--gazette-index IDX] [--gazette BIN]
   python3 tools/bench/latency.py run CORPUS [--work DIR] [--gazette BIN] [--gazette-index IDX]
-      [--queries QUERIES.tsv] [--engines gazette,tantivy,tantivy-count,fts5,xapian] [--passes 3]
+      [--queries QUERIES.tsv] [--engines gazette,gazette-exact,tantivy,tantivy-count,fts5,xapian]
+      [--passes 3]
       [--out REPORT.md]
   python3 tools/bench/latency.py build CORPUS [--work DIR] [--engines tantivy,fts5,xapian]
 
@@ -50,7 +51,9 @@ import peers  # noqa: E402  (the corpus walk and title/body split the peers inde
 
 ACTORS_FILE = os.path.join(REPO, "Sources", "TextAnalysis", "Gazetteer", "actors.txt")
 PEER_ENGINES = ["tantivy", "tantivy-count", "fts5", "xapian"]
-ALL_ENGINES = ["gazette"] + PEER_ENGINES
+# gazette-exact: `--exact-total`, every match counted (tantivy-count's counterpart).
+GAZETTE_ENGINES = {"gazette": [], "gazette-exact": ["--exact-total"]}
+ALL_ENGINES = list(GAZETTE_ENGINES) + PEER_ENGINES
 INDEX_OF = {"tantivy": "tantivy", "tantivy-count": "tantivy", "fts5": "fts5", "xapian": "xapian"}
 MODULE_OF = {"tantivy": "tantivy", "fts5": "sqlite3", "xapian": "xapian"}
 CLASSES = ["common", "mid", "rare", "multi", "phrase", "actor", "actor+keyword"]
@@ -577,7 +580,19 @@ def per_query_medians(times):
     return medians
 
 
-def measure_gazette(gazette, index, queries, passes, work):
+def gazette_binary(gazette):
+    """`gazette --version` and the binary's modification time: the binary may be rebuilt between runs."""
+    version = subprocess.run([gazette, "--version"], capture_output=True, text=True).stdout.strip()
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(gazette)).strftime("%Y-%m-%d %H:%M:%S")
+    return f"gazette {version}, binary of {built}"
+
+
+def gazette_supports(gazette, flag):
+    result = subprocess.run([gazette, "search", "--help"], capture_output=True, text=True)
+    return re.search(rf"(^|\s){re.escape(flag)}\b", result.stdout + result.stderr) is not None
+
+
+def measure_gazette(gazette, index, queries, passes, work, engine="gazette"):
     """`gazette search --batch` once for the warm-up and once per timed pass (one process each,
     the index opened once per process); each query's `took_ms`."""
     batch = os.path.join(work, "gazette-queries.txt")
@@ -585,9 +600,11 @@ def measure_gazette(gazette, index, queries, passes, work):
         for q in queries:
             f.write(q["gazette"] + "\n")
     command = [gazette, "search", "--batch", batch, "--index", index, "--limit", str(LIMIT)]
+    command += GAZETTE_ENGINES[engine]
     times = [[None] * len(queries) for _ in range(passes)]
     hits = [0] * len(queries)
     totals = [None] * len(queries)
+    exact = [True] * len(queries)
     errors = {}
     load = os.getloadavg()[0]
     walls = []
@@ -607,10 +624,10 @@ def measure_gazette(gazette, index, queries, passes, work):
                 times[number - 1][i] = answer["took_ms"]
             hits[i] = len(answer["hits"])
             totals[i] = answer["total"]
-    version = subprocess.run([gazette, "--version"], capture_output=True, text=True).stdout.strip()
-    return {"engine": "gazette", "version": "gazette " + version, "documents": gazette_documents(gazette, index),
-            "times": times, "hits": hits, "totals": totals, "errors": errors, "command": command,
-            "pass_walls": walls, "load": [load, os.getloadavg()[0]]}
+            exact[i] = answer.get("total_exact", True)
+    return {"engine": engine, "version": gazette_binary(gazette), "documents": gazette_documents(gazette, index),
+            "times": times, "hits": hits, "totals": totals, "totals_exact": exact, "errors": errors,
+            "command": command, "pass_walls": walls, "load": [load, os.getloadavg()[0]]}
 
 
 def measure_peer(engine, python, index, queries_path, passes):
@@ -669,8 +686,8 @@ def measure_engine(engine, index, queries, gazette=None, passes=3, work=None):
     the per-query medians, or {"engine", "failed"}."""
     work = work or tempfile.mkdtemp(prefix="latency-")
     try:
-        if engine == "gazette":
-            measured = measure_gazette(gazette, index, queries, passes, work)
+        if engine in GAZETTE_ENGINES:
+            measured = measure_gazette(gazette, index, queries, passes, work, engine)
         else:
             python, _ = find_python(MODULE_OF[INDEX_OF[engine]])
             if not python:
@@ -732,7 +749,7 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
     for r in results:
         o = r["overall"]
         ratio50 = ratio99 = ""
-        if gazette and r is not gazette and o.get("n") and gazette["overall"].get("n"):
+        if gazette and r["engine"] not in GAZETTE_ENGINES and o.get("n") and gazette["overall"].get("n"):
             ratio50 = f"{gazette['overall']['p50'] / o['p50']:.2f}×"
             ratio99 = f"{gazette['overall']['p99'] / o['p99']:.2f}×"
         lines.append(f"| {r['engine']} | {r['documents']:,} | {o['n']} | {len(r['errors'])} | {r['no_hits']} | "
@@ -777,6 +794,11 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
                 verdict = lambda a, b: "met" if a <= b else "**not met**"  # noqa: E731
                 lines.append(f"- vs {name}: p50 {fmt(g['p50'])} vs {fmt(t['p50'])} ms, {verdict(g['p50'], t['p50'])}; "
                              f"p99 {fmt(g['p99'])} vs {fmt(t['p99'])} ms, {verdict(g['p99'], t['p99'])}")
+        exact = by.get("gazette-exact")
+        if exact and exact["overall"].get("n") and "tantivy-count" in by and by["tantivy-count"]["overall"].get("n"):
+            e, t = exact["overall"], by["tantivy-count"]["overall"]
+            lines.append(f"- for context, every match counted (gazette-exact vs tantivy-count): p50 {fmt(e['p50'])} "
+                         f"vs {fmt(t['p50'])} ms, p99 {fmt(e['p99'])} vs {fmt(t['p99'])} ms")
         if "gazette search" in processes:
             median = processes["gazette search"]["median_ms"]
             lines.append(f"- whole process: median {fmt(median)} ms, "
@@ -785,7 +807,7 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
         slow = sorted((i for i, m in enumerate(gazette["medians"]) if m is not None),
                       key=lambda i: -gazette["medians"][i])[:12]
         peer_names = [r["engine"] for r in results if r is not gazette]
-        lines.append("Gazette's slowest queries (ms; matches = Gazette's total):")
+        lines.append("Gazette's slowest queries (ms; matches = Gazette's total, \"≥\" where it stopped counting):")
         lines.append("")
         lines.append("| class | Gazette query | matches | gazette | " + " | ".join(peer_names) + " |")
         lines.append("| --- | --- | ---: | ---: | " + " | ".join("---:" for _ in peer_names) + " |")
@@ -793,7 +815,8 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
             q = queries[i]
             cells = [fmt(by[name]["medians"][i]) for name in peer_names]
             total = gazette["totals"][i]
-            lines.append(f"| {q['class']} | `{q['gazette']}` | {fmt_int(total)} | "
+            at_least = "" if gazette["totals_exact"][i] else "≥ "
+            lines.append(f"| {q['class']} | `{q['gazette']}` | {at_least}{fmt_int(total)} | "
                          f"{fmt(gazette['medians'][i])} | " + " | ".join(cells) + " |")
         lines.append("")
     errors = [(r["engine"], int(i), e) for r in results for i, e in r["errors"].items()]
@@ -817,9 +840,10 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
     lines.append("How: Gazette's time is `took_ms` from `gazette search --batch` (its own clock, query parse "
                  "to snippets, one process per pass); the peers' is time.perf_counter_ns around parse, search, "
                  "fetching the stored fields and snippets in Python (the binding's overhead counts against "
-                 "them). `tantivy` asks for the top 10 only (count=False, so block-max WAND can skip), "
-                 "`tantivy-count` also counts every match, as Gazette does; Xapian estimates its match count; "
-                 "FTS5 ranks every match. Peers get actor queries as the OR of the actor's aliases. "
+                 "them). `tantivy` asks for the top 10 only (count=False, so block-max WAND can skip); "
+                 "`tantivy-count` also counts every match, like `gazette-exact` (`--exact-total`), while plain "
+                 "`gazette` counts exactly up to 1,000 matches and may then skip; Xapian estimates its match "
+                 "count; FTS5 ranks every match. Peers get actor queries as the OR of the actor's aliases. "
                  "See tools/bench/README.md.")
     return "\n".join(lines) + "\n"
 
@@ -843,9 +867,12 @@ def run_main(args):
     args.failed = {}
 
     gazette_index = None
-    if "gazette" in engines or args.processes:
+    if set(engines) & set(GAZETTE_ENGINES) or args.processes:
         if not os.access(args.gazette, os.X_OK):
             raise SystemExit(f"latency: no gazette binary at {args.gazette}; pass --gazette PATH")
+        if "gazette-exact" in engines and not gazette_supports(args.gazette, "--exact-total"):
+            engines.remove("gazette-exact")
+            notes.append("gazette-exact skipped: this gazette has no `search --exact-total`")
         gazette_index, seconds = ensure_gazette_index(args, work)
         if seconds:
             notes.append(f"Gazette's index built by this run in {seconds:.0f} s")
@@ -867,7 +894,7 @@ def run_main(args):
 
     pythons = {}
     for engine in engines:
-        if engine == "gazette":
+        if engine in GAZETTE_ENGINES:
             continue
         module = MODULE_OF[INDEX_OF[engine]]
         python, version = find_python(module)
@@ -894,9 +921,9 @@ def run_main(args):
     load_start = os.getloadavg()[0]
     results = []
     for engine in engines:
-        if engine == "gazette":
-            say(f"gazette: {args.passes} timed passes + 1 warm-up over {len(queries)} queries …")
-            results.append(measure_gazette(args.gazette, gazette_index, queries, args.passes, work))
+        if engine in GAZETTE_ENGINES:
+            say(f"{engine}: {args.passes} timed passes + 1 warm-up over {len(queries)} queries …")
+            results.append(measure_gazette(args.gazette, gazette_index, queries, args.passes, work, engine))
         elif engine in pythons and INDEX_OF[engine] in indexes:
             say(f"{engine}: {args.passes} timed passes + 1 warm-up over {len(queries)} queries …")
             try:
@@ -1002,7 +1029,7 @@ def main():
     run.add_argument("--queries", help="a query TSV from make-queries (else drawn into --work, then reused)")
     run.add_argument("--seed", type=int, default=1, help="for drawing the queries (1)")
     run.add_argument("--sample", type=int, default=20000, help="documents to draw the queries from (20000)")
-    run.add_argument("--engines", default="gazette,tantivy,tantivy-count,fts5,xapian",
+    run.add_argument("--engines", default=",".join(ALL_ENGINES),
                      help=f"comma-separated, from {','.join(ALL_ENGINES)} (default: all)")
     run.add_argument("--passes", type=int, default=3, help="timed passes after the warm-up (3)")
     run.add_argument("--processes", type=int, default=30,
