@@ -19,9 +19,10 @@ since the peers know no actors).
 
 `run` times every query in each engine's own process over indexes of the same
 articles: parse, search with OR semantics, top 10, fetch the 10 stored
-documents, a snippet for each. One warm-up pass, then --passes timed passes;
-each query's median counts, and the report gives p50/p95/p99 overall and per
-class. Gazette's time is the `took_ms` that `gazette search --batch` reports
+documents, a snippet for each. One warm-up round, then --passes timed rounds,
+each one pass of every engine (order rotated), so that load changes on a
+shared machine fall on all engines alike; each query's median counts, and the
+report gives p50/p95/p99 overall and per class. Gazette's time is the `took_ms` that `gazette search --batch` reports
 for each query (its own clock, parse to snippets); the peers are timed with
 time.perf_counter_ns around the same work in Python. It also times whole
 `gazette search` processes (hyperfine when installed). Peer indexes are built
@@ -439,16 +440,21 @@ def open_peer(engine, directory):
 
 
 def peer_main(args):
-    """Child process: time every query of the file, warm-up pass then --passes; JSON on stdout."""
+    """Child process: open the index, print one JSON line (version, documents), then answer
+    each "pass" line on stdin with one JSON line: every query's time in ms (None after an
+    error), its number of hits, and the errors so far. Ends at end of input."""
     queries = read_queries(args.queries)
-    load = os.getloadavg()[0]
     opened = time.perf_counter()
     engine = open_peer(args.engine, args.index)
     open_ms = (time.perf_counter() - opened) * 1000
-    times = [[None] * len(queries) for _ in range(args.passes)]
-    hits = [0] * len(queries)
+    print(json.dumps({"engine": args.engine, "version": engine.version, "documents": engine.documents(),
+                      "open_ms": open_ms}), flush=True)
     errors = {}
-    for number in range(args.passes + 1):
+    for line in sys.stdin:
+        if line.strip() != "pass":
+            continue
+        times = [None] * len(queries)
+        hits = [0] * len(queries)
         for i, query in enumerate(queries):
             if i in errors:
                 continue
@@ -458,15 +464,10 @@ def peer_main(args):
             except Exception as error:  # noqa: BLE001  (a peer's parse error is reported, not fatal)
                 errors[i] = f"{type(error).__name__}: {error}"
                 continue
-            elapsed = (time.perf_counter_ns() - started) / 1e6
-            if number > 0:
-                times[number - 1][i] = elapsed
+            times[i] = (time.perf_counter_ns() - started) / 1e6
             hits[i] = len(result)
-    json.dump({"engine": args.engine, "version": engine.version, "documents": engine.documents(),
-               "open_ms": open_ms, "times": times, "hits": hits,
-               "errors": {str(k): v for k, v in errors.items()}, "load": [load, os.getloadavg()[0]]},
-              sys.stdout)
-    sys.stdout.write("\n")
+        print(json.dumps({"times": times, "hits": hits, "errors": {str(k): v for k, v in errors.items()}}),
+              flush=True)
 
 
 def one_shot_main(args):
@@ -592,52 +593,108 @@ def gazette_supports(gazette, flag):
     return re.search(rf"(^|\s){re.escape(flag)}\b", result.stdout + result.stderr) is not None
 
 
-def measure_gazette(gazette, index, queries, passes, work, engine="gazette"):
-    """`gazette search --batch` once for the warm-up and once per timed pass (one process each,
-    the index opened once per process); each query's `took_ms`."""
-    batch = os.path.join(work, "gazette-queries.txt")
-    with open(batch, "w", encoding="utf-8") as f:
-        for q in queries:
-            f.write(q["gazette"] + "\n")
-    command = [gazette, "search", "--batch", batch, "--index", index, "--limit", str(LIMIT)]
-    command += GAZETTE_ENGINES[engine]
-    times = [[None] * len(queries) for _ in range(passes)]
-    hits = [0] * len(queries)
-    totals = [None] * len(queries)
-    exact = [True] * len(queries)
-    errors = {}
-    load = os.getloadavg()[0]
-    walls = []
-    for number in range(passes + 1):
-        started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True)
-        walls.append(time.perf_counter() - started)
+class GazetteRunner:
+    """Gazette's passes: `gazette search --batch` once per pass (one process each, the index
+    opened once per process); each query's `took_ms`."""
+
+    def __init__(self, gazette, index, queries, work, engine="gazette"):
+        self.engine = engine
+        batch = os.path.join(work, f"{engine}-queries.txt")
+        with open(batch, "w", encoding="utf-8") as f:
+            for q in queries:
+                f.write(q["gazette"] + "\n")
+        self.command = [gazette, "search", "--batch", batch, "--index", index, "--limit", str(LIMIT)]
+        self.command += GAZETTE_ENGINES[engine]
+        self.count = len(queries)
+        self.info = {"version": gazette_binary(gazette), "documents": gazette_documents(gazette, index)}
+
+    def run_pass(self):
+        result = subprocess.run(self.command, capture_output=True, text=True)
         if result.returncode != 0:
-            raise SystemExit(f"latency: {shlex.join(command)} failed: {result.stderr.strip()}")
+            raise RuntimeError(f"{shlex.join(self.command)}: exit {result.returncode}: {result.stderr.strip()}")
+        answer_of = {"times": [None] * self.count, "hits": [0] * self.count, "totals": [None] * self.count,
+                     "totals_exact": [True] * self.count, "errors": {}}
         for line in result.stdout.splitlines():
             answer = json.loads(line)
             i = answer["line"] - 1
             if "error" in answer:
-                errors[str(i)] = answer["error"]
+                answer_of["errors"][str(i)] = answer["error"]
                 continue
+            answer_of["times"][i] = answer["took_ms"]
+            answer_of["hits"][i] = len(answer["hits"])
+            answer_of["totals"][i] = answer["total"]
+            answer_of["totals_exact"][i] = answer.get("total_exact", True)
+        return answer_of
+
+    def close(self):
+        pass
+
+
+class PeerRunner:
+    """A peer's passes, in one child process (`latency.py peer`) that keeps its index open."""
+
+    def __init__(self, engine, python, index, queries_path, work):
+        self.engine = engine
+        self.command = [python, os.path.abspath(__file__), "peer", engine, index, queries_path]
+        self.stderr = open(os.path.join(work, f"{engine}.err"), "w+")
+        self.process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.stderr, text=True)
+        self.info = self.answer()
+
+    def answer(self):
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            self.stderr.seek(0)
+            raise RuntimeError(f"{self.engine}: exit {self.process.returncode}: {self.stderr.read().strip()[-2000:]}")
+        return json.loads(line)
+
+    def run_pass(self):
+        self.process.stdin.write("pass\n")
+        self.process.stdin.flush()
+        return self.answer()
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait()
+        self.stderr.close()
+
+
+def measure_engines(runners, passes):
+    """One warm-up round and `passes` timed rounds; in each round every engine makes one pass
+    over all the queries, the order rotated from round to round, so that a change of load on
+    a shared machine falls on every engine alike. Per engine: its passes' times, hits, errors."""
+    results = {}
+    for name, runner in runners.items():
+        results[name] = dict(runner.info, engine=name, command=runner.command, times=[], pass_walls=[],
+                             errors={}, hits=[], totals=None, totals_exact=None)
+    live = list(runners)
+    rounds = []
+    for number in range(passes + 1):
+        turn = number % len(live) if live else 0
+        for name in live[turn:] + live[:turn]:
+            started = time.perf_counter()
+            try:
+                answer = runners[name].run_pass()
+            except RuntimeError as error:
+                results[name]["failed"] = str(error)[:300]
+                warn(str(error))
+                continue
+            result = results[name]
+            result["pass_walls"].append(time.perf_counter() - started)
             if number > 0:
-                times[number - 1][i] = answer["took_ms"]
-            hits[i] = len(answer["hits"])
-            totals[i] = answer["total"]
-            exact[i] = answer.get("total_exact", True)
-    return {"engine": engine, "version": gazette_binary(gazette), "documents": gazette_documents(gazette, index),
-            "times": times, "hits": hits, "totals": totals, "totals_exact": exact, "errors": errors,
-            "command": command, "pass_walls": walls, "load": [load, os.getloadavg()[0]]}
-
-
-def measure_peer(engine, python, index, queries_path, passes):
-    command = [python, os.path.abspath(__file__), "peer", engine, index, queries_path, "--passes", str(passes)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{engine}: {result.stderr.strip()[-2000:]}")
-    measured = json.loads(result.stdout.strip().splitlines()[-1])
-    measured["command"] = command
-    return measured
+                result["times"].append(answer["times"])
+            result["hits"] = answer["hits"]
+            result["errors"].update(answer["errors"])
+            if "totals" in answer:
+                result["totals"], result["totals_exact"] = answer["totals"], answer["totals_exact"]
+        live = [name for name in live if "failed" not in results[name]]
+        rounds.append(os.getloadavg()[0])
+        say(f"  {'warm-up round' if number == 0 else f'round {number}'} done: load {rounds[-1]:.2f}")
+    for runner in runners.values():
+        runner.close()
+    return results, rounds
 
 
 def hyperfine_commands(commands, warmup, runs, work, name):
@@ -685,18 +742,22 @@ def measure_engine(engine, index, queries, gazette=None, passes=3, work=None):
     {"engine", "version", "p50", "p95", "p99", "mean", "max", "n", "errors"} in ms over
     the per-query medians, or {"engine", "failed"}."""
     work = work or tempfile.mkdtemp(prefix="latency-")
+    os.makedirs(work, exist_ok=True)
     try:
         if engine in GAZETTE_ENGINES:
-            measured = measure_gazette(gazette, index, queries, passes, work, engine)
+            runner = GazetteRunner(gazette, index, queries, work, engine)
         else:
             python, _ = find_python(MODULE_OF[INDEX_OF[engine]])
             if not python:
                 return {"engine": engine, "failed": f"no Python here can import {MODULE_OF[INDEX_OF[engine]]}"}
             path = os.path.join(work, "latency-queries.tsv")
             write_queries(queries, path)
-            measured = measure_peer(engine, python, index, path, passes)
-    except (RuntimeError, SystemExit) as error:
+            runner = PeerRunner(engine, python, index, path, work)
+        measured = measure_engines({engine: runner}, passes)[0][engine]
+    except RuntimeError as error:
         return {"engine": engine, "failed": str(error)[:300]}
+    if "failed" in measured:
+        return {"engine": engine, "failed": measured["failed"]}
     values = [m for m in per_query_medians(measured["times"]) if m is not None]
     return dict(summary(values), engine=engine, version=measured["version"], errors=len(measured["errors"]),
                 passes=passes)
@@ -735,7 +796,8 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
                  + ", ".join(f"{cls} {n}" for cls, n in counts.items()) + f") from `{args.queries_used}`")
     lines += [f"- {n}" for n in query_notes]
     lines.append(f"- OR semantics, top {LIMIT}, stored fields fetched and a snippet for each hit; "
-                 f"{args.passes} timed passes after one warm-up pass; each query's median over the passes")
+                 f"{args.passes} timed rounds after one warm-up round, one pass of every engine per round; "
+                 f"each query's median over its passes")
     import bench
     lines.append(f"- Machine: {bench.machine()}; load average (1 min) {loads[0]:.2f} at the start, "
                  f"{loads[1]:.2f} at the end; {started_at}")
@@ -832,14 +894,14 @@ def report(args, corpus, queries, query_notes, results, processes, loads, starte
     lines.append("Engines and commands:")
     lines.append("")
     for r in results:
-        load = r.get("load", [float("nan")] * 2)
-        lines.append(f"- {r['engine']} ({r['version']}): `{shlex.join(r['command'])}`; "
-                     f"load {load[0]:.2f} → {load[1]:.2f}")
+        lines.append(f"- {r['engine']} ({r['version']}): `{shlex.join(r['command'])}`")
     lines += [f"- {n}" for n in versions_notes]
     lines.append("")
-    lines.append("How: Gazette's time is `took_ms` from `gazette search --batch` (its own clock, query parse "
-                 "to snippets, one process per pass); the peers' is time.perf_counter_ns around parse, search, "
-                 "fetching the stored fields and snippets in Python (the binding's overhead counts against "
+    lines.append("How: in each round every engine makes one pass over the queries (the order rotated from "
+                 "round to round), so a change of load falls on all of them. Gazette's time is `took_ms` from "
+                 "`gazette search --batch` (its own clock, query parse to snippets, one process per pass); "
+                 "each peer keeps its index open in one process, and its time is time.perf_counter_ns around "
+                 "parse, search, fetching the stored fields and snippets in Python (the binding's overhead counts against "
                  "them). `tantivy` asks for the top 10 only (count=False, so block-max WAND can skip); "
                  "`tantivy-count` also counts every match, like `gazette-exact` (`--exact-total`), while plain "
                  "`gazette` counts exactly up to 1,000 matches and may then skip; Xapian estimates its match "
@@ -919,27 +981,28 @@ def run_main(args):
 
     started_at = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     load_start = os.getloadavg()[0]
-    results = []
+    runners = {}
     for engine in engines:
-        if engine in GAZETTE_ENGINES:
-            say(f"{engine}: {args.passes} timed passes + 1 warm-up over {len(queries)} queries …")
-            results.append(measure_gazette(args.gazette, gazette_index, queries, args.passes, work, engine))
-        elif engine in pythons and INDEX_OF[engine] in indexes:
-            say(f"{engine}: {args.passes} timed passes + 1 warm-up over {len(queries)} queries …")
-            try:
-                results.append(measure_peer(engine, pythons[engine], indexes[INDEX_OF[engine]], queries_path,
-                                            args.passes))
-            except RuntimeError as error:
-                args.failed[engine] = str(error)[:300]
-                warn(str(error))
-                continue
-        else:
+        try:
+            if engine in GAZETTE_ENGINES:
+                runners[engine] = GazetteRunner(args.gazette, gazette_index, queries, work, engine)
+            elif engine in pythons and INDEX_OF[engine] in indexes:
+                runners[engine] = PeerRunner(engine, pythons[engine], indexes[INDEX_OF[engine]], queries_path, work)
+        except RuntimeError as error:
+            args.failed[engine] = str(error)[:300]
+            warn(str(error))
+    say(f"{', '.join(runners)}: 1 warm-up round + {args.passes} timed rounds over {len(queries)} queries, "
+        f"one pass of each engine per round …")
+    measured, rounds = measure_engines(runners, args.passes)
+    results = []
+    for engine, result in measured.items():
+        if "failed" in result:
+            args.failed[engine] = result["failed"]
             continue
-        last = results[-1]
-        medians = [m for m in per_query_medians(last["times"]) if m is not None]
-        s = summary(medians)
-        say(f"  p50 {fmt(s.get('p50'))} ms, p95 {fmt(s.get('p95'))} ms, p99 {fmt(s.get('p99'))} ms, "
-            f"{len(last['errors'])} errors")
+        results.append(result)
+        s = summary([m for m in per_query_medians(result["times"]) if m is not None])
+        say(f"  {engine}: p50 {fmt(s.get('p50'))} ms, p95 {fmt(s.get('p95'))} ms, p99 {fmt(s.get('p99'))} ms, "
+            f"{len(result['errors'])} errors")
 
     processes = {}
     whole = []
@@ -963,6 +1026,7 @@ def run_main(args):
     loads = (load_start, os.getloadavg()[0])
 
     analyse(results, queries)
+    notes.append("load average after each round (warm-up first): " + ", ".join(f"{x:.2f}" for x in rounds))
     text = report(args, args.corpus, queries, query_notes, results, processes, loads, started_at, notes)
     out = args.out or os.path.join(work, f"latency-{os.path.basename(args.corpus)}.md")
     with open(out, "w") as f:
