@@ -1108,11 +1108,11 @@ def main():
     build.add_argument("--work", default="/tmp/gazette-latency", help="where the indexes go")
     build.add_argument("--engines", default="tantivy,fts5,xapian", help="peers to build (tantivy,fts5,xapian)")
 
-    peer = commands.add_parser("peer", help="(internal) time one peer in this process; JSON on stdout")
+    peer = commands.add_parser("peer", help="(internal) a peer's child: one timed pass per 'pass' line on stdin, "
+                                            "a JSON line each on stdout")
     peer.add_argument("engine", choices=PEER_ENGINES)
     peer.add_argument("index")
     peer.add_argument("queries")
-    peer.add_argument("--passes", type=int, default=3)
 
     one = commands.add_parser("one-shot", help="(internal) one peer query in a fresh process")
     one.add_argument("engine", choices=PEER_ENGINES)
