@@ -202,17 +202,18 @@ def tail(text, lines=8):
 
 
 # ---------------------------------------------------------------------------
-# Query latency: the next issue
+# Query latency (latency.py does the measuring)
 
 
-def measure_query_latency(engine, index_dir, queries):
-    """Query latency of `engine` on the index in `index_dir`, for each query in `queries`.
-
-    NOT IMPLEMENTED YET: the next issue fills this in (same queries, same
-    index, each engine in its own process, warm and cold). It returns None so
-    that no number is ever made up; the report says "not measured".
-    """
-    return None
+def measure_query_latency(engine, index_dir, queries, gazette=None, work=None):
+    """In-process query latency of `engine` on the index in `index_dir`, over `queries`
+    (latency.py's query set): latency.py's measurement, one warm-up pass and three timed
+    passes in the engine's own process, p50/p95/p99 in ms over each query's median.
+    None without queries (no --latency): the report then says "not measured"."""
+    if not queries:
+        return None
+    import latency
+    return latency.measure_engine(engine, index_dir, queries, gazette=gazette, passes=3, work=work)
 
 
 # ---------------------------------------------------------------------------
@@ -314,7 +315,12 @@ def benchmark(args, corpus_info, gazette, engines, work):
             warn(f"{engine} failed; left out of the table. {failed}")
             results.append({"engine": engine, "failed": failed, "command": command})
             continue
-        latency = measure_query_latency(engine, index_dir, [])
+        latency = measure_query_latency(engine, index_dir, args.latency_queries, gazette.path, work)
+        if latency and "p50" in latency:
+            say(f"  query latency: p50 {latency['p50']:.2f} ms, p95 {latency['p95']:.2f} ms, "
+                f"p99 {latency['p99']:.2f} ms over {latency['n']} queries")
+        elif latency:
+            warn(f"{engine}: query latency not measured: {latency.get('failed')}")
         if not args.keep_indexes:
             shutil.rmtree(index_dir, ignore_errors=True)
         wall = statistics.median(r["wall"] for r in runs)
@@ -393,7 +399,21 @@ def markdown(args, corpus_info, results, notes, started_at, load_span):
     if len(counts) > 1:
         lines.append("- **The engines indexed different numbers of documents**: "
                      + ", ".join(f"{r['engine']} {fmt_int(r['documents'])}" for r in ok))
-    lines.append("- Query latency: not measured yet (`measure_query_latency` in bench.py, next issue).")
+    measured = [r for r in ok if r.get("query_latency") and "p50" in r["query_latency"]]
+    if measured:
+        lines.append("")
+        lines.append(f"Query latency on the fresh indexes (`--latency`: {measured[0]['query_latency']['n']} "
+                     f"queries from latency.py, OR, top 10 with snippets, in-process, ms; "
+                     f"tools/bench/latency.py gives the full report):")
+        lines.append("")
+        lines.append("| engine | p50 | p95 | p99 | mean | errors |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for r in measured:
+            q = r["query_latency"]
+            lines.append(f"| {r['engine']} | {q['p50']:.2f} | {q['p95']:.2f} | {q['p99']:.2f} | {q['mean']:.2f} "
+                         f"| {q['errors']} |")
+    else:
+        lines.append("- Query latency: not measured (add `--latency`, or run tools/bench/latency.py).")
     lines.append("")
     lines.append("Versions and commands:")
     lines.append("")
@@ -578,6 +598,8 @@ def main():
                         help="time Gazette's incremental cases instead (no-op re-run, 1%% deleted)")
     parser.add_argument("--keep-indexes", action="store_true", help="leave the indexes in --work")
     parser.add_argument("--no-warm", action="store_true", help="do not read the corpus once before timing")
+    parser.add_argument("--latency", action="store_true",
+                        help="also time queries on each fresh index (latency.py's query set and measurement)")
     args = parser.parse_args()
     args.corpus = os.path.normpath(args.corpus)
     args.gazette_args = shlex.split(args.gazette_args)
@@ -643,6 +665,12 @@ def main():
             f"(copies under new ids)")
     if not args.no_warm:
         say(f"warming the page cache: {warm_page_cache(args.corpus):.1f} s")
+    args.latency_queries = []
+    if args.latency and not args.sync:
+        import latency
+        args.latency_queries, query_notes = latency.make_queries(args.corpus)
+        say(f"query latency: {len(args.latency_queries)} queries drawn from the corpus")
+        notes += [f"query latency: {n}" for n in query_notes]
 
     if args.sync:
         if "gazette" not in engines:

@@ -119,31 +119,36 @@ class Counter:
         self.bytes = 0
 
 
+def read_article(path, is_html, counter):
+    """(title, body) of one file, or None when it is skipped (counted in `counter`)."""
+    try:
+        if os.path.getsize(path) > MAXIMUM_FILE_SIZE:
+            counter.skipped += 1
+            return None
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        counter.skipped += 1
+        return None
+    if not data or b"\0" in data:
+        counter.skipped += 1
+        return None
+    counter.bytes += len(data)
+    text = data.decode("utf-8", "replace")
+    title, body = split_html(text) if is_html else split_text(text)
+    if not title and not body:
+        counter.skipped += 1
+        return None
+    counter.documents += 1
+    return title or os.path.basename(path), body
+
+
 def articles(root, exclude, counter):
     """(path, title, body) for every indexable article, in corpus order."""
     for path, is_html in corpus_files(root, exclude):
-        try:
-            if os.path.getsize(path) > MAXIMUM_FILE_SIZE:
-                counter.skipped += 1
-                continue
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError:
-            counter.skipped += 1
-            continue
-        if not data or b"\0" in data:
-            counter.skipped += 1
-            continue
-        counter.bytes += len(data)
-        text = data.decode("utf-8", "replace")
-        title, body = split_html(text) if is_html else split_text(text)
-        if not title and not body:
-            counter.skipped += 1
-            continue
-        if not title:
-            title = os.path.basename(path)
-        counter.documents += 1
-        yield path, title, body
+        article = read_article(path, is_html, counter)
+        if article:
+            yield path, article[0], article[1]
 
 
 def index_tantivy(docs, directory, threads, heap_mb):
