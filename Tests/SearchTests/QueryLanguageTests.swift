@@ -70,6 +70,49 @@ struct QueryParserTests {
                 == .near(QueryParser.defaultNearDistance, [.word("iran"), .word("sanctions")]))
     }
 
+    @Test("bare-word rules: stop words dropped from bare words only, single letters joined")
+    func bareWordRules() throws {
+        func parse(_ text: String, _ defaultOperator: QueryParser.DefaultOperator = .or) throws -> QueryNode {
+            try QueryParser.parse(text, defaultOperator: defaultOperator, bareWordRules: true)
+        }
+        func should(_ words: String...) -> QueryNode {
+            .boolean(words.map { QueryClause(.should, .word($0)) })
+        }
+        #expect(try parse("the impact of sanctions on Iran") == should("impact", "sanctions", "Iran"))
+        #expect(try parse("The war") == .word("war"))
+        #expect(
+            try parse("war of the worlds", .and)
+                == .boolean([QueryClause(.must, .word("war")), QueryClause(.must, .word("worlds"))]))
+        // Kept: in a phrase, when required, in AND/OR/NEAR, or when nothing else is left.
+        #expect(
+            try parse("\"the who\" concert")
+                == .boolean([QueryClause(.should, .phrase("the who")), QueryClause(.should, .word("concert"))]))
+        #expect(
+            try parse("+the war")
+                == .boolean([QueryClause(.must, .word("the")), QueryClause(.should, .word("war"))]))
+        #expect(try parse("to be or not to be") == should("to", "be", "or", "not", "to", "be"))
+        #expect(try parse("the") == .word("the"))
+        #expect(
+            try parse("the -war")
+                == .boolean([QueryClause(.should, .word("the")), QueryClause(.mustNot, .word("war"))]))
+        #expect(
+            try parse("war AND the")
+                == .boolean([QueryClause(.must, .word("war")), QueryClause(.must, .word("the"))]))
+        #expect(try parse("(the war) peace") == should("war", "peace"))
+        // A possessive or a contraction that lost its apostrophe.
+        #expect(try parse("russia s refusal") == should("russia", "refusal"))
+        // Single letters in a row are an abbreviation; a lone one stays.
+        #expect(try parse("u n forces") == should("un", "forces"))
+        #expect(try parse("troops of the u s a") == should("troops", "usa"))
+        #expect(try parse("vitamin c") == should("vitamin", "c"))
+        #expect(try parse("i e") == .word("ie"))
+        #expect(
+            try parse("+u n")
+                == .boolean([QueryClause(.must, .word("u")), QueryClause(.should, .word("n"))]))
+        // Without the rules, the tree is the text as written.
+        #expect(try QueryParser.parse("the u n") == should("the", "u", "n"))
+    }
+
     @Test("a syntax error names the problem and points at the offending character")
     func errors() throws {
         let cases: [(String, Int, String)] = [
@@ -209,10 +252,33 @@ struct QueryMatchingTests {
         #expect(phrase.explanation!.count == 1 && phrase.explanation![0].kind == .phrase)
         #expect(phrase.explanation![0].frequency == 1)
         // The idf of a phrase is the sum of its words'.
-        let words = try search.search("the border", SearchOptions(limit: 1, explain: true)).hits[0]
+        let words = try search.search("+the +border", SearchOptions(limit: 1, explain: true)).hits[0]
         #expect(abs(phrase.explanation![0].idf - words.explanation!.reduce(0) { $0 + $1.idf }) < 1e-12)
         // Without --explain, nothing is computed.
         #expect(try search.search("oil").hits[0].explanation == nil)
+    }
+
+    @Test("\"U.N.\" is found by UN, U.N., u.n. and the letters typed apart; stop words add nothing")
+    func abbreviationsAndStopWords() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try IndexWriter(directory: directory.path)
+        try writer.add(Article(path: "un.txt", title: "Peacekeepers", body: "The U.N. sent troops.", format: .text))
+        try writer.add(Article(path: "us.txt", title: "Talks", body: "The US and the EU met.", format: .text))
+        try writer.add(Article(path: "n.txt", title: "Grades", body: "A u and an n.", format: .text))
+        try writer.commit()
+        let search = Searcher(reader: try IndexReader(directory: directory.path))
+        for query in ["UN", "U.N.", "u.n.", "un", "u n", "U N"] {
+            #expect(try search.search(query).hits.map(\.path) == ["un.txt"], "\(query)")
+        }
+        #expect(try search.search("U.S.").hits.map(\.path) == ["us.txt"])
+        #expect(try search.search("\"U.N. sent\"").hits.map(\.path) == ["un.txt"])
+        // "the" is in every document: dropped, it changes no score.
+        let plain = try search.search("troops").hits
+        let withThe = try search.search("the troops").hits
+        #expect(withThe.map(\.path) == plain.map(\.path) && withThe[0].score == plain[0].score)
+        // Alone, it is searched.
+        #expect(try search.search("the").total == 2)
     }
 
     @Test("a prefix that expands too far is refused by name")
