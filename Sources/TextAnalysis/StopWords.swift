@@ -38,6 +38,13 @@ public enum StopWords {
         return terms == 1 && stop
     }
 
+    /// Whether `term`, a stemmed term (English Snowball), is a stop word or
+    /// a stop word's stem ("abov"): for terms read back from analysed text.
+    public static func isStemmedStopWord(_ term: Span<UInt8>) -> Bool {
+        guard term.count <= longest else { return false }
+        return stemmed.contains(term.array)
+    }
+
     static let english: Set<[UInt8]> = Set(
         """
         i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself
@@ -57,4 +64,17 @@ public enum StopWords {
         """.split(whereSeparator: \.isWhitespace).map { Array($0.utf8) })
 
     private static let longest = english.map(\.count).max() ?? 0
+
+    /// The stop words and their English stems.
+    private static let stemmed: Set<[UInt8]> = {
+        var set = english
+        if let stemmer = Stemmer(algorithm: "english") {
+            for word in english {
+                var out: [UInt8] = []
+                stemmer.appendStem(of: word.span, to: &out)
+                set.insert(out)
+            }
+        }
+        return set
+    }()
 }

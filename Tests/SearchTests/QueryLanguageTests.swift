@@ -247,7 +247,7 @@ struct QueryMatchingTests {
             $0.path == "d1.txt"
         }!
         #expect(d1.explanation!.map(\.clause) == ["oil", "troops"])
-        #expect(d1.explanation!.allSatisfy { $0.kind == .word && $0.frequency == 1 && $0.k1 == 1.2 && $0.b == 0.75 })
+        #expect(d1.explanation!.allSatisfy { $0.kind == .word && $0.frequency == 1 && $0.k1 == 1.5 && $0.b == 0.6 })
         let phrase = try search.search("\"the border\"", SearchOptions(limit: 1, explain: true)).hits[0]
         #expect(phrase.explanation!.count == 1 && phrase.explanation![0].kind == .phrase)
         #expect(phrase.explanation![0].frequency == 1)
@@ -279,6 +279,43 @@ struct QueryMatchingTests {
         #expect(withThe.map(\.path) == plain.map(\.path) && withThe[0].score == plain[0].score)
         // Alone, it is searched.
         #expect(try search.search("the").total == 2)
+    }
+
+    @Test("feedback: a verbose query also finds what its best documents share; a short or structured one does not")
+    func feedback() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try IndexWriter(directory: directory.path)
+        let articles = [
+            ("Reactor visit", "Reactor inspectors visited the enrichment plant; centrifuges spin uranium."),
+            ("Enrichment", "Inspectors said the enrichment plant and reactor hold centrifuges and uranium."),
+            ("Cascades", "Centrifuges in a cascade spin uranium gas."),
+            ("Football", "The match ended in a draw."),
+        ]
+        for (index, (title, body)) in articles.enumerated() {
+            try writer.add(Article(path: "d\(index).txt", title: title, body: body, format: .text))
+        }
+        try writer.commit()
+        let search = Searcher(reader: try IndexReader(directory: directory.path))
+        func paths(_ query: String) throws -> [String] {
+            try search.search(query, SearchOptions(limit: 0)).hits.map(\.path)
+        }
+        // Five bare words: d2 holds none of them, but "centrifuges" and
+        // "uranium" of the two best documents find it, below them.
+        let verbose = "reactor inspectors visited enrichment plant"
+        #expect(try paths(verbose).prefix(2).sorted() == ["d0.txt", "d1.txt"])
+        #expect(try paths(verbose).count == 3 && paths(verbose)[2] == "d2.txt")
+        // Stop words do not count towards the five.
+        #expect(try !paths("the reactor inspectors of the enrichment plant").contains("d2.txt"))
+        // Fewer words, a required word, a phrase: no feedback.
+        #expect(try paths("reactor inspectors enrichment plant").sorted() == ["d0.txt", "d1.txt"])
+        #expect(try paths("+reactor inspectors visited enrichment plant").sorted() == ["d0.txt", "d1.txt"])
+        #expect(try paths("\"enrichment plant\" reactor inspectors visited said").sorted() == ["d0.txt", "d1.txt"])
+        // Explained, the expanded query's clauses still sum to each hit's score.
+        for hit in try search.search(verbose, SearchOptions(limit: 0, explain: true)).hits {
+            let parts = try #require(hit.explanation)
+            #expect(abs(parts.reduce(0) { $0 + $1.score } - hit.score) < 1e-9)
+        }
     }
 
     @Test("a prefix that expands too far is refused by name")
