@@ -6,7 +6,9 @@ import TextAnalysis
 ///
 /// Words are analysed here with the index's analyser, so a query knows its
 /// terms before it runs: the snippet highlights them, and a query whose words
-/// are all punctuation is refused with a message.
+/// are all punctuation is refused with a message. The text is parsed with the
+/// bare-word rules (``QueryParser``): stop words dropped, single letters
+/// joined into an abbreviation.
 public struct Query: Sendable, Equatable {
     public var text: String
     /// The parsed text, words as typed; nil when the text is empty (an
@@ -37,7 +39,7 @@ public struct Query: Sendable, Equatable {
             guard !actors.isEmpty else { throw SearchError(.emptyQuery, "the query is empty", query: text) }
             root = nil
         } else {
-            root = try QueryParser.parse(text, defaultOperator: defaultOperator)
+            root = try QueryParser.parse(text, defaultOperator: defaultOperator, bareWordRules: true)
         }
         var terms: [[UInt8]] = []
         var phrases: [[[UInt8]]] = []

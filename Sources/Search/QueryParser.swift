@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// How a clause counts in a boolean query (Lucene's `BooleanClause.Occur`).
 public enum Occur: Sendable, Equatable {
     /// The document must match it (`+word`, `AND`, or any clause under `--all`).
@@ -59,6 +61,17 @@ public indirect enum QueryNode: Sendable, Equatable {
 ///
 /// A syntax error throws ``SearchError`` with the offending character's
 /// position (``SearchError/position``).
+///
+/// With `bareWordRules` (as ``Query`` parses), two rules apply to the bare
+/// words of each sequence, those with no sign, quote or operator:
+/// - a run of two or more single letters is an abbreviation typed without
+///   its periods, and becomes one word: "u n forces" searches "un" (what
+///   "U.N." and "UN" are indexed as, see ``Tokenizer``) and "forces";
+/// - stop words (``StopWords``) are dropped, as Xapian's `QueryParser` does
+///   with a stopper: "the impact of sanctions on iran" searches "impact",
+///   "sanctions" and "iran". They are kept in "phrases", when +required, in
+///   NEAR, AND and OR, and when the sequence has nothing else to search for
+///   ("the who", "to be or not to be").
 public struct QueryParser {
     public enum DefaultOperator: Sendable, Equatable {
         case or, and
@@ -72,12 +85,17 @@ public struct QueryParser {
     private let text: String
     private let characters: [Character]
     private let defaultOperator: DefaultOperator
+    private let bareWordRules: Bool
     private var tokens: [Lexeme] = []
     private var next = 0
 
-    /// Parses `text`; a query that is only operators or excluded clauses is an error.
-    public static func parse(_ text: String, defaultOperator: DefaultOperator = .or) throws(SearchError) -> QueryNode {
-        var parser = QueryParser(text: text, defaultOperator: defaultOperator)
+    /// Parses `text`; a query that is only operators or excluded clauses is
+    /// an error. `bareWordRules`: join single letters and drop stop words
+    /// among the bare words (see above); off, the tree is the text as written.
+    public static func parse(
+        _ text: String, defaultOperator: DefaultOperator = .or, bareWordRules: Bool = false
+    ) throws(SearchError) -> QueryNode {
+        var parser = QueryParser(text: text, defaultOperator: defaultOperator, bareWordRules: bareWordRules)
         try parser.lex()
         guard !parser.tokens.isEmpty else { throw SearchError(.emptyQuery, "the query is empty", query: text) }
         let clauses = try parser.sequence()
@@ -90,10 +108,11 @@ public struct QueryParser {
         return node
     }
 
-    private init(text: String, defaultOperator: DefaultOperator) {
+    private init(text: String, defaultOperator: DefaultOperator, bareWordRules: Bool) {
         self.text = text
         characters = Array(text)
         self.defaultOperator = defaultOperator
+        self.bareWordRules = bareWordRules
     }
 
     // MARK: Lexing
@@ -210,17 +229,57 @@ public struct QueryParser {
     /// Clauses combined by adjacency, until the end or a ")".
     private mutating func sequence() throws(SearchError) -> [QueryClause] {
         var clauses: [QueryClause] = []
+        // Whether each clause is a bare word: no sign, and nothing but a word.
+        var bare: [Bool] = []
         while let lexeme = peek, lexeme.token != .close {
             var occur: Occur? = nil
             if lexeme.token == .plus || lexeme.token == .minus {
                 occur = lexeme.token == .plus ? .must : .mustNot
                 next += 1
             }
+            let wordToken = peek.map { if case .word = $0.token { true } else { false } } ?? false
             let (node, negated) = try disjunction()
+            var isBare = false
+            if case .word = node, occur == nil, !negated, wordToken { isBare = true }
+            bare.append(isBare)
             clauses.append(
                 QueryClause(negated ? .mustNot : occur ?? (defaultOperator == .and ? .must : .should), node))
         }
-        return clauses
+        return bareWordRules ? Self.applyBareWordRules(clauses, bare: bare) : clauses
+    }
+
+    /// Joins runs of single letters and drops stop words among the bare words.
+    private static func applyBareWordRules(_ clauses: [QueryClause], bare: [Bool]) -> [QueryClause] {
+        func letter(_ k: Int) -> Character? {
+            guard bare[k], case .word(let word) = clauses[k].node, word.count == 1, let character = word.first,
+                character.isLetter
+            else { return nil }
+            return character
+        }
+        var joined: [QueryClause] = []
+        var joinedBare: [Bool] = []
+        var k = 0
+        while k < clauses.count {
+            var end = k
+            while end < clauses.count, letter(end) != nil { end += 1 }
+            if end - k >= 2 {
+                joined.append(QueryClause(clauses[k].occur, .word(String((k..<end).map { letter($0)! }))))
+                joinedBare.append(true)
+                k = end
+                continue
+            }
+            joined.append(clauses[k])
+            joinedBare.append(bare[k])
+            k += 1
+        }
+        func isStop(_ k: Int) -> Bool {
+            guard joinedBare[k], case .word(let word) = joined[k].node else { return false }
+            return StopWords.isStopWord(word)
+        }
+        // Only when something else is left to search for.
+        let searchable = joined.indices.contains { joined[$0].occur != .mustNot && !isStop($0) }
+        guard searchable else { return joined }
+        return joined.indices.filter { !isStop($0) }.map { joined[$0] }
     }
 
     private mutating func disjunction() throws(SearchError) -> (QueryNode, negated: Bool) {

@@ -116,7 +116,7 @@ public struct Searcher: Sendable {
     /// from 2 to 10 changing it by under 0.003.
     public var actorSimilarity: BM25
 
-    public init(reader: IndexReader, similarity: BM25 = .lucene, actorSimilarity: BM25 = .actors) {
+    public init(reader: IndexReader, similarity: BM25 = .standard, actorSimilarity: BM25 = .actors) {
         self.reader = reader
         self.analyzer = Analyzer(stemming: !reader.analysis.stemmer.isEmpty)
         self.similarity = similarity
@@ -162,7 +162,8 @@ public struct Searcher: Sendable {
 
     private func run(_ text: String, _ options: SearchOptions) throws -> SearchResults {
         let query = try query(text, options)
-        let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
+        var (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
+        if let expanded = try feedbackPlan(query, plan) { plan = expanded }
         let snippetAnalyzer = resolved.isEmpty ? analyzer : actorAnalyzer(try catalog())
         let (total, exact, best) = try topDocuments(
             plan, limit: options.limit == 0 ? 0 : options.offset + options.limit,

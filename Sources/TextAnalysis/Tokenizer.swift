@@ -16,6 +16,11 @@ import NewsCore
 /// - Terms are lower-cased and folded (``FoldingTable``: "É" → "e", "ß" → "ss"),
 ///   the curly apostrophe becomes "'", and a final possessive "'s" is dropped
 ///   ("Iran's" → "iran").
+/// - An abbreviation of single letters and periods loses its periods: "U.N."
+///   → "un", "U.S.A." → "usa", "e.g." → "eg" (Lucene's `ClassicFilter` does
+///   the same to its acronyms, and Xapian's `TermGenerator` too), so that
+///   `UN`, `U.N.` and the letters a user types without punctuation all find
+///   it. Other dotted words keep their periods ("ph.d", "example.com").
 /// - A term longer than ``maxTermLength`` bytes is dropped, and takes no
 ///   position (Lucene's `LengthFilter` leaves a gap instead; a phrase across
 ///   such a blob is not worth the difference): such strings are data, not words.
@@ -89,6 +94,12 @@ public struct Tokenizer: Sendable {
             var verbatim = true
             var previous = kind
             var j = i
+            // Whether the word so far is an abbreviation: single letters
+            // joined by periods ("u.n"). `segment`: characters since the last
+            // period (2 stands for "more than one").
+            var abbreviation = true
+            var periods = 0
+            var segment = 0
             while j < count {
                 if verbatim {
                     // A run of lower-case ASCII letters and digits, the bulk of
@@ -101,6 +112,8 @@ public struct Tokenizer: Sendable {
                     }
                     if end > j {
                         previous = text[end - 1] &- UInt8(ascii: "0") < 10 ? .digit : .letter
+                        segment = min(segment + end - j, 2)
+                        if previous == .digit { abbreviation = false }
                         j = end
                         if j == count { break }
                     }
@@ -108,6 +121,8 @@ public struct Tokenizer: Sendable {
                 let (k, len, s) = Self.classify(text, at: j)
                 switch k {
                 case .letter, .digit:
+                    segment = min(segment + 1, 2)
+                    if k == .digit { abbreviation = false }
                     if len == 1 {
                         let byte = text[j]
                         if byte &- UInt8(ascii: "A") < 26 {
@@ -148,6 +163,13 @@ public struct Tokenizer: Sendable {
                             joins = previous == .digit && next == .digit
                         }
                         if joins {
+                            if isPeriod {
+                                if segment != 1 { abbreviation = false }
+                                periods += 1
+                            } else {
+                                abbreviation = false
+                            }
+                            segment = 0
                             if len > 1 && verbatim {
                                 Self.copy(text, start..<j, to: &term)
                                 verbatim = false
@@ -161,6 +183,14 @@ public struct Tokenizer: Sendable {
                     break
                 }
                 break
+            }
+            if abbreviation && periods > 0 && segment == 1 {
+                // "u.n" -> "un": the term without its periods.
+                if verbatim {
+                    Self.copy(text, start..<j, to: &term)
+                    verbatim = false
+                }
+                term.removeAll { $0 == UInt8(ascii: ".") }
             }
             if verbatim {
                 // Possessive: "iran's" -> "iran".

@@ -10,7 +10,7 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search the index; print ranked hits with highlighted snippets.",
         discussion: """
-            The query language: words (any may match, ranked by BM25, k1 = 1.2, b = 0.75); \
+            The query language: words (any may match, ranked by BM25, k1 = 1.5, b = 0.6); \
             "exact phrases"; +required and -excluded; AND, OR, NOT with parentheses; \
             prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force". \
             --all makes every word required (AND). Put options before the query, and `--` \
@@ -33,12 +33,12 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Hits to skip before the first printed (paging: --offset 10 --limit 10 is page 2).")
     var offset = 0
 
-    @Option(help: ArgumentHelp("BM25's term-frequency saturation for this query (default 1.2).", valueName: "k1"))
+    @Option(help: ArgumentHelp("BM25's term-frequency saturation for this query (default 1.5).", valueName: "k1"))
     var k1: Double?
 
     @Option(
         name: .customLong("b"),
-        help: ArgumentHelp("BM25's length normalisation for this query, 0 to 1 (default 0.75).", valueName: "b"))
+        help: ArgumentHelp("BM25's length normalisation for this query, 0 to 1 (default 0.6).", valueName: "b"))
     var b: Double?
 
     @Option(help: ArgumentHelp("Passages to show per hit, 1 to 20, in document order (default 1).", valueName: "n"))

@@ -5,14 +5,15 @@ import Search
 import TestSupport
 import Testing
 
-/// Indexes `bodies` (empty titles) into a fresh directory and opens a searcher.
-func searcher(_ bodies: [String], in directory: TemporaryDirectory) throws -> Searcher {
+/// Indexes `bodies` (empty titles) into a fresh directory and opens a searcher
+/// (Lucene's k1 and b unless told otherwise: the hand-worked figures use them).
+func searcher(_ bodies: [String], in directory: TemporaryDirectory, similarity: BM25 = .lucene) throws -> Searcher {
     let writer = try IndexWriter(directory: directory.path)
     for (index, body) in bodies.enumerated() {
         try writer.add(Article(path: "doc\(index).txt", title: "", body: body, format: .text))
     }
     _ = try writer.commit()
-    return Searcher(reader: try IndexReader(directory: directory.path))
+    return Searcher(reader: try IndexReader(directory: directory.path), similarity: similarity)
 }
 
 @Suite("BM25")
@@ -52,6 +53,17 @@ struct BM25Tests {
         let cherry = try search.search("Cherry")
         #expect(cherry.hits.map(\.path) == ["doc2.txt", "doc1.txt"])
         #expect(abs(cherry.hits[0].score - 0.313336) < 1e-6)
+    }
+
+    /// apple in d0 with k1 = 1.5, b = 0.6: 0.980829 · 2 / (2 + 1.5 · (0.4 + 0.6 · 3/3)) = 0.980829 · 2/3.5 = 0.560474
+    @Test("the default is k1 = 1.5, b = 0.6")
+    func defaults() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try searcher(bodies, in: directory)
+        let search = Searcher(reader: try IndexReader(directory: directory.path))
+        #expect(search.similarity == .standard && BM25.standard == BM25(k1: 1.5, b: 0.6))
+        #expect(abs(try search.search("apple").hits[0].score - 0.560474) < 1e-6)
     }
 
     @Test("the formula itself, independently of the index")

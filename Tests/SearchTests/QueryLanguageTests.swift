@@ -70,6 +70,49 @@ struct QueryParserTests {
                 == .near(QueryParser.defaultNearDistance, [.word("iran"), .word("sanctions")]))
     }
 
+    @Test("bare-word rules: stop words dropped from bare words only, single letters joined")
+    func bareWordRules() throws {
+        func parse(_ text: String, _ defaultOperator: QueryParser.DefaultOperator = .or) throws -> QueryNode {
+            try QueryParser.parse(text, defaultOperator: defaultOperator, bareWordRules: true)
+        }
+        func should(_ words: String...) -> QueryNode {
+            .boolean(words.map { QueryClause(.should, .word($0)) })
+        }
+        #expect(try parse("the impact of sanctions on Iran") == should("impact", "sanctions", "Iran"))
+        #expect(try parse("The war") == .word("war"))
+        #expect(
+            try parse("war of the worlds", .and)
+                == .boolean([QueryClause(.must, .word("war")), QueryClause(.must, .word("worlds"))]))
+        // Kept: in a phrase, when required, in AND/OR/NEAR, or when nothing else is left.
+        #expect(
+            try parse("\"the who\" concert")
+                == .boolean([QueryClause(.should, .phrase("the who")), QueryClause(.should, .word("concert"))]))
+        #expect(
+            try parse("+the war")
+                == .boolean([QueryClause(.must, .word("the")), QueryClause(.should, .word("war"))]))
+        #expect(try parse("to be or not to be") == should("to", "be", "or", "not", "to", "be"))
+        #expect(try parse("the") == .word("the"))
+        #expect(
+            try parse("the -war")
+                == .boolean([QueryClause(.should, .word("the")), QueryClause(.mustNot, .word("war"))]))
+        #expect(
+            try parse("war AND the")
+                == .boolean([QueryClause(.must, .word("war")), QueryClause(.must, .word("the"))]))
+        #expect(try parse("(the war) peace") == should("war", "peace"))
+        // A possessive or a contraction that lost its apostrophe.
+        #expect(try parse("russia s refusal") == should("russia", "refusal"))
+        // Single letters in a row are an abbreviation; a lone one stays.
+        #expect(try parse("u n forces") == should("un", "forces"))
+        #expect(try parse("troops of the u s a") == should("troops", "usa"))
+        #expect(try parse("vitamin c") == should("vitamin", "c"))
+        #expect(try parse("i e") == .word("ie"))
+        #expect(
+            try parse("+u n")
+                == .boolean([QueryClause(.must, .word("u")), QueryClause(.should, .word("n"))]))
+        // Without the rules, the tree is the text as written.
+        #expect(try QueryParser.parse("the u n") == should("the", "u", "n"))
+    }
+
     @Test("a syntax error names the problem and points at the offending character")
     func errors() throws {
         let cases: [(String, Int, String)] = [
@@ -217,15 +260,75 @@ struct QueryMatchingTests {
             $0.path == "d1.txt"
         }!
         #expect(d1.explanation!.map(\.clause) == ["oil", "troops"])
-        #expect(d1.explanation!.allSatisfy { $0.kind == .word && $0.frequency == 1 && $0.k1 == 1.2 && $0.b == 0.75 })
+        #expect(d1.explanation!.allSatisfy { $0.kind == .word && $0.frequency == 1 && $0.k1 == 1.5 && $0.b == 0.6 })
         let phrase = try search.search("\"the border\"", SearchOptions(limit: 1, explain: true)).hits[0]
         #expect(phrase.explanation!.count == 1 && phrase.explanation![0].kind == .phrase)
         #expect(phrase.explanation![0].frequency == 1)
         // The idf of a phrase is the sum of its words'.
-        let words = try search.search("the border", SearchOptions(limit: 1, explain: true)).hits[0]
+        let words = try search.search("+the +border", SearchOptions(limit: 1, explain: true)).hits[0]
         #expect(abs(phrase.explanation![0].idf - words.explanation!.reduce(0) { $0 + $1.idf }) < 1e-12)
         // Without --explain, nothing is computed.
         #expect(try search.search("oil").hits[0].explanation == nil)
+    }
+
+    @Test("\"U.N.\" is found by UN, U.N., u.n. and the letters typed apart; stop words add nothing")
+    func abbreviationsAndStopWords() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try IndexWriter(directory: directory.path)
+        try writer.add(Article(path: "un.txt", title: "Peacekeepers", body: "The U.N. sent troops.", format: .text))
+        try writer.add(Article(path: "us.txt", title: "Talks", body: "The US and the EU met.", format: .text))
+        try writer.add(Article(path: "n.txt", title: "Grades", body: "A u and an n.", format: .text))
+        try writer.commit()
+        let search = Searcher(reader: try IndexReader(directory: directory.path))
+        for query in ["UN", "U.N.", "u.n.", "un", "u n", "U N"] {
+            #expect(try search.search(query).hits.map(\.path) == ["un.txt"], "\(query)")
+        }
+        #expect(try search.search("U.S.").hits.map(\.path) == ["us.txt"])
+        #expect(try search.search("\"U.N. sent\"").hits.map(\.path) == ["un.txt"])
+        // "the" is in every document: dropped, it changes no score.
+        let plain = try search.search("troops").hits
+        let withThe = try search.search("the troops").hits
+        #expect(withThe.map(\.path) == plain.map(\.path) && withThe[0].score == plain[0].score)
+        // Alone, it is searched.
+        #expect(try search.search("the").total == 2)
+    }
+
+    @Test("feedback: a verbose query also finds what its best documents share; a short or structured one does not")
+    func feedback() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try IndexWriter(directory: directory.path)
+        let articles = [
+            ("Reactor visit", "Reactor inspectors visited the enrichment plant; centrifuges spin uranium."),
+            ("Enrichment", "Inspectors said the enrichment plant and reactor hold centrifuges and uranium."),
+            ("Cascades", "Centrifuges in a cascade spin uranium gas."),
+            ("Football", "The match ended in a draw."),
+        ]
+        for (index, (title, body)) in articles.enumerated() {
+            try writer.add(Article(path: "d\(index).txt", title: title, body: body, format: .text))
+        }
+        try writer.commit()
+        let search = Searcher(reader: try IndexReader(directory: directory.path))
+        func paths(_ query: String) throws -> [String] {
+            try search.search(query, SearchOptions(limit: 0)).hits.map(\.path)
+        }
+        // Five bare words: d2 holds none of them, but "centrifuges" and
+        // "uranium" of the two best documents find it, below them.
+        let verbose = "reactor inspectors visited enrichment plant"
+        #expect(try paths(verbose).prefix(2).sorted() == ["d0.txt", "d1.txt"])
+        #expect(try paths(verbose).count == 3 && paths(verbose)[2] == "d2.txt")
+        // Stop words do not count towards the five.
+        #expect(try !paths("the reactor inspectors of the enrichment plant").contains("d2.txt"))
+        // Fewer words, a required word, a phrase: no feedback.
+        #expect(try paths("reactor inspectors enrichment plant").sorted() == ["d0.txt", "d1.txt"])
+        #expect(try paths("+reactor inspectors visited enrichment plant").sorted() == ["d0.txt", "d1.txt"])
+        #expect(try paths("\"enrichment plant\" reactor inspectors visited said").sorted() == ["d0.txt", "d1.txt"])
+        // Explained, the expanded query's clauses still sum to each hit's score.
+        for hit in try search.search(verbose, SearchOptions(limit: 0, explain: true)).hits {
+            let parts = try #require(hit.explanation)
+            #expect(abs(parts.reduce(0) { $0 + $1.score } - hit.score) < 1e-9)
+        }
     }
 
     @Test("a prefix that expands too far is refused by name")

@@ -240,7 +240,7 @@ struct StemmingTests {
     func stems() throws {
         let analyzer = Analyzer()
         #expect(analyzer.terms("attacks militias attacked running") == ["attack", "militia", "attack", "run"])
-        #expect(analyzer.terms("U.S. 2020 155,221 Тегеран") == ["u.s", "2020", "155,221", "тегеран"])
+        #expect(analyzer.terms("U.S. 2020 155,221 Тегеран") == ["us", "2020", "155,221", "тегеран"])
         #expect(Analyzer(stemming: false).terms("attacks") == ["attacks"])
         let stemmer = try #require(Stemmer())
         #expect(stemmer.stem("united") == "unit")

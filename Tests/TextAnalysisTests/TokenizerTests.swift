@@ -8,7 +8,7 @@ struct TokenizerOffsetTests {
         let text = "Iran's forces, in U.S. bases."
         let tokens = tokenize(text).tokens
 
-        #expect(tokens.map(\.term) == ["iran", "forces", "in", "u.s", "bases"])
+        #expect(tokens.map(\.term) == ["iran", "forces", "in", "us", "bases"])
         #expect(tokens.map(\.position) == [0, 1, 2, 3, 4])
         #expect(tokens.allSatisfy { $0.positionLength == 1 })
         // The possessive "'s" is dropped from the term but stays inside the range.
@@ -121,8 +121,23 @@ struct TokenizerWordTests {
 
     @Test("hyphens and slashes split words; a final period is not kept")
     func hyphens() {
-        #expect(terms("U.S.-led") == ["u.s", "led"])
-        #expect(terms("Saudi-led, Iran-backed and/or e.g.") == ["saudi", "led", "iran", "backed", "and", "or", "e.g"])
+        #expect(terms("U.S.-led") == ["us", "led"])
+        #expect(terms("Saudi-led, Iran-backed and/or e.g.") == ["saudi", "led", "iran", "backed", "and", "or", "eg"])
+    }
+
+    @Test("an abbreviation of single letters loses its periods; other dotted words keep them")
+    func abbreviations() {
+        #expect(terms("U.N. U.S.A. e.g. i.e U.S") == ["un", "usa", "eg", "ie", "us"])
+        #expect(terms("UN un U.N.") == ["un", "un", "un"])
+        // Not single letters throughout, or digits: periods stay.
+        #expect(
+            terms("Ph.D. example.com U.Sa A.1 5.93 J. Smith") == [
+                "ph.d", "example.com", "u.sa", "a", "1", "5.93", "j", "smith",
+            ])
+        // The source range still covers the periods between the letters.
+        let tokens = tokenize("the U.N. said").tokens
+        #expect(tokens.map(\.source) == ["the", "U.N", "said"])
+        #expect(tokens.map(\.position) == [0, 1, 2])
     }
 
     @Test("letters and digits mix in one word")

@@ -3,7 +3,7 @@
 
 Usage: python3 tools/relevance/relevance.py [--collections PATH] [--collections-only adi,cran]
            [--engines gazette,tantivy,fts5,xapian,bm25s] [--gazette PATH] [--gazette-args=ARGS]
-           [--no-batch] [--out FILE.json]
+           [--search-args=ARGS] [--no-batch] [--out FILE.json]
 (--engines also takes tantivy-fields and tantivy-each-word; see README.md)
 
 For each collection (a folder with docs/, queries.tsv and a TREC qrels.txt)
@@ -123,7 +123,7 @@ def parse_gazette_hits(answer):
     return [(docno(hit["path"]), float(hit["score"])) for hit in answer.get("hits", [])]
 
 
-def run_gazette(gazette, docs, queries, use_batch, index_arguments):
+def run_gazette(gazette, docs, queries, use_batch, index_arguments, search_arguments=()):
     """Index docs with `gazette index` into a temporary folder, then search each query (top 1000)."""
     directory = tempfile.mkdtemp(prefix="relevance-gazette-")
     index = os.path.join(directory, "index")
@@ -136,24 +136,24 @@ def run_gazette(gazette, docs, queries, use_batch, index_arguments):
         match = re.search(r"Indexed ([\d,]+) documents", indexing.stdout + indexing.stderr)
         indexed = time.perf_counter()
         if use_batch:
-            runs = search_gazette_batch(gazette, index, queries, directory)
+            runs = search_gazette_batch(gazette, index, queries, directory, search_arguments)
         else:
-            runs = {qid: search_gazette_one(gazette, index, query) for qid, query in queries.items()}
+            runs = {qid: search_gazette_one(gazette, index, query, search_arguments) for qid, query in queries.items()}
         searched = time.perf_counter()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return runs, {"version": gazette_version(gazette), "documents": int(match.group(1).replace(",", "")) if match else None,
                   "index_seconds": round(indexed - started, 3), "search_seconds": round(searched - indexed, 3),
                   "mode": "batch" if use_batch else "one process per query",
-                  "index_arguments": index_arguments}
+                  "index_arguments": index_arguments, "search_arguments": list(search_arguments)}
 
 
-def search_gazette_one(gazette, index, query):
+def search_gazette_one(gazette, index, query, search_arguments=()):
     words = query.split()
     if not words:
         return []
-    child = subprocess.run([gazette, "search", "--index", index, "--limit", str(metrics.DEPTH), "--json", "--",
-                            *words], capture_output=True, text=True)
+    child = subprocess.run([gazette, "search", "--index", index, "--limit", str(metrics.DEPTH), "--json",
+                            *search_arguments, "--", *words], capture_output=True, text=True)
     output = child.stdout.strip()
     if not output:
         if child.returncode != 0:
@@ -162,7 +162,7 @@ def search_gazette_one(gazette, index, query):
     return parse_gazette_hits(json.loads(output))
 
 
-def search_gazette_batch(gazette, index, queries, directory):
+def search_gazette_batch(gazette, index, queries, directory, search_arguments=()):
     """All queries through one `gazette search --batch FILE` process.
 
     FILE holds one query per line; Gazette answers with one JSON object per line in the --json shape,
@@ -174,7 +174,7 @@ def search_gazette_batch(gazette, index, queries, directory):
         for qid in qids:
             f.write(queries[qid] + "\n")
     child = subprocess.run([gazette, "search", "--batch", batch, "--index", index, "--limit", str(metrics.DEPTH),
-                            "--json"], capture_output=True, text=True)
+                            "--json", *search_arguments], capture_output=True, text=True)
     if child.returncode != 0:
         raise RuntimeError(f"gazette search --batch failed (exit {child.returncode}): {child.stderr.strip()}")
     runs = {}
@@ -217,6 +217,8 @@ def main():
                         help="one `gazette search` per query even when Gazette has --batch")
     parser.add_argument("--gazette-args", default="",
                         help="extra arguments for `gazette index`, space-separated, e.g. --no-actors")
+    parser.add_argument("--search-args", default="",
+                        help="extra arguments for `gazette search`, space-separated, e.g. '--k1 1.2 --b 0.75'")
     parser.add_argument("--out", help="also write the measures (means and per query) and timings as JSON")
     args = parser.parse_args()
 
@@ -260,7 +262,8 @@ def main():
         for engine in available:
             started = time.perf_counter()
             if engine == "gazette":
-                runs, info = run_gazette(gazette, docs, evaluated, use_batch, args.gazette_args.split())
+                runs, info = run_gazette(gazette, docs, evaluated, use_batch, args.gazette_args.split(),
+                                         args.search_args.split())
             else:
                 runs, info = run_peer(engine, docs, evaluated)
             means, per_query = metrics.evaluate(runs, qrels)
