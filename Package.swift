@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "NewsIngestTests", dependencies: ["NewsIngest", "TestSupport"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis", "TestSupport"]),
         .testTarget(
-            name: "IndexFormatTests", dependencies: ["IndexFormat", "TestSupport"],
+            name: "IndexFormatTests", dependencies: ["IndexFormat", "Indexing", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -74,7 +74,8 @@ public struct AnalysisFileWriter {
         // Built in memory and written at once: tens of thousands of learned
         // actors would otherwise cost a writer call per field.
         var body: [UInt8] = []
-        body.append((header.recognisesActors ? 2 : 0) | (header.stemmer.isEmpty ? 0 : 1))
+        body.append(
+            (header.abbreviationsJoined ? 4 : 0) | (header.recognisesActors ? 2 : 0) | (header.stemmer.isEmpty ? 0 : 1))
         func string(_ value: String) {
             body.appendVInt(UInt64(value.utf8.count))
             body.append(contentsOf: value.utf8)
@@ -99,11 +100,17 @@ public struct AnalysisHeader: Sendable, Equatable {
     public var recognisesActors: Bool
     /// Term-frequency weights of actor mentions in the title, the lead and the rest.
     public var zoneWeights: ZoneWeights
+    /// Whether abbreviations of single letters were indexed without their
+    /// periods ("U.N." as `un`), as the tokenizer does since format 5. An
+    /// index without it holds `u.n`, which today's queries do not ask for:
+    /// `gazette index` rebuilds it.
+    public var abbreviationsJoined: Bool
 
-    public init(stemmer: String, recognisesActors: Bool, zoneWeights: ZoneWeights) {
+    public init(stemmer: String, recognisesActors: Bool, zoneWeights: ZoneWeights, abbreviationsJoined: Bool = true) {
         self.stemmer = stemmer
         self.recognisesActors = recognisesActors
         self.zoneWeights = zoneWeights
+        self.abbreviationsJoined = abbreviationsJoined
     }
 }
 
@@ -130,7 +137,7 @@ public struct AnalysisFileReader: Sendable {
         guard cursor.offset < cursor.limit else { throw IndexError.corrupt("analysis file is empty", path: file.path) }
         let flags = try file.byte(at: cursor.offset)
         cursor.offset += 1
-        guard flags & ~3 == 0 else {
+        guard flags & ~7 == 0 else {
             throw IndexError.corrupt("unknown analysis flags", path: file.path, offset: cursor.offset)
         }
         let stemmer = try cursor.string("the stemmer name")
@@ -139,7 +146,9 @@ public struct AnalysisFileReader: Sendable {
                 "stemming flag disagrees with the stemmer name", path: file.path, offset: cursor.offset)
         }
         let weights = ZoneWeights(title: try cursor.weight(), lead: try cursor.weight(), body: try cursor.weight())
-        header = AnalysisHeader(stemmer: stemmer, recognisesActors: flags & 2 == 2, zoneWeights: weights)
+        header = AnalysisHeader(
+            stemmer: stemmer, recognisesActors: flags & 2 == 2, zoneWeights: weights,
+            abbreviationsJoined: flags & 4 == 4)
         actorsOffset = cursor.offset
     }
 

@@ -169,6 +169,9 @@ public final class IndexWriter: Sendable {
 
     /// Why committed settings differ from new ones, in the user's terms.
     private static func difference(_ old: AnalysisSettings, _ new: AnalysisSettings) -> String {
+        if old.header.abbreviationsJoined != new.header.abbreviationsJoined {
+            return "abbreviations are now one word (U.N. is indexed as un)"
+        }
         if old.header.recognisesActors != new.header.recognisesActors {
             return new.header.recognisesActors ? "actors are now recognised" : "actors are now off (--no-actors)"
         }
