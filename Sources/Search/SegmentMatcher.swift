@@ -402,16 +402,20 @@ struct SegmentMatcher {
             }
             return total
         case .phrase:
-            // A phrase occurs at most as often as its rarest word, in a document at least as long as any bound says.
-            var frequency = UInt32.max
-            var length: UInt32 = 0
+            // A document with the phrase holds each of its words at least as
+            // often, at its own length: each word's impacts, scored with the
+            // phrase's idf, bound it, and so does the lowest of those bounds.
+            let idf = plan.leaves[index].idf
+            let average = averageLength
+            var best = Double.infinity
             for s in leafTerms[index] {
-                guard let term = termBound(s, low: low, high: high) else { return 0 }
-                frequency = min(frequency, term.frequency)
-                length = max(length, term.length)
+                guard termBound(s, low: low, high: high) != nil else { return 0 }
+                let score = try terms[s].cursor.blockMaxScore { frequency, length in
+                    similarity.score(idf: idf, frequency: frequency, length: length, averageLength: average)
+                }
+                best = min(best, score)
             }
-            return similarity.score(
-                idf: plan.leaves[index].idf, frequency: frequency, length: length, averageLength: averageLength)
+            return best
         case .near:
             // Each window NEAR counts ends at a distinct position of an
             // operand: at most all its terms' occurrences. The document
