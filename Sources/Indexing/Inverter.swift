@@ -46,6 +46,10 @@ struct Inverter {
     private var knownActorTerms: [Int] = []
     /// Term id of each of this article's learned actors, or -1 until first met.
     private var learnedTerms: [Int] = []
+    /// Per word term, its title term in `actorTerms` (-1: none yet); and the
+    /// current document's title words (word term, position).
+    private var titleTermOfTerm: [Int32] = []
+    private var titleWords: [(term: Int, position: UInt32)] = []
     /// Actors learned from the text so far, each once (the first name seen is
     /// kept), as bytes: their kind codes and names, and by actor term id the
     /// learned actor it is (-1: a gazetteer actor). Strings are made once, at commit.
@@ -77,7 +81,7 @@ struct Inverter {
     var estimatedBytes: Int {
         let counted =
             (postingCount * 2 + occurrenceCount * 14 / 10) * 3 / 2 + (terms.count + actorTerms.count) * 160
-            + surfaceTerms.count * 40 + lengths.count * 4
+            + surfaceTerms.count * 40 + lengths.count * 4 + titleTermOfTerm.count * 4
         return counted * 7 / 4
     }
 
@@ -105,6 +109,7 @@ struct Inverter {
         let unstemmedSpan = unstemmed.span
         wordSlots.reserveCapacity(analysis.words.count)
         wordPositions.reserveCapacity(analysis.words.count)
+        titleWords.removeAll(keepingCapacity: true)
         // A loop, not forEachWord's closure: a closure writing to `self`
         // pays a dynamic exclusivity check per access.
         for word in analysis.words {
@@ -139,6 +144,7 @@ struct Inverter {
             }
             wordSlots.append(Int32(slot))
             wordPositions.append(word.position)
+            if word.field == .title { titleWords.append((id, word.position)) }
             if Int(word.position) <= previousPosition { positionsIncrease = false }
             previousPosition = Int(word.position)
         }
@@ -178,6 +184,21 @@ struct Inverter {
             }
             let occurrence = UInt64(term) << 32 | UInt64(mention.position)
             for _ in 0..<analyzer.zoneWeights.weight(mention.zone) { actorOccurrences.append(occurrence) }
+        }
+        // Title words again, as title terms (TitleTerm), kept with the actor
+        // terms: few per article, and apart from the words in the dictionary's order.
+        for (term, position) in titleWords {
+            if term >= titleTermOfTerm.count {
+                titleTermOfTerm.append(contentsOf: repeatElement(-1, count: term + 1 - titleTermOfTerm.count))
+            }
+            if titleTermOfTerm[term] < 0 {
+                termBuffer.removeAll(keepingCapacity: true)
+                termBuffer.append(TitleTerm.prefix)
+                termBuffer.append(contentsOf: terms.bytes(term))
+                let key = termBuffer
+                titleTermOfTerm[term] = Int32(actorTerms.intern(key.span))
+            }
+            actorOccurrences.append(UInt64(titleTermOfTerm[term]) << 32 | UInt64(position))
         }
         while encoders.count < terms.count { encoders.append(PostingsEncoder()) }
         while actorEncoders.count < actorTerms.count { actorEncoders.append(PostingsEncoder()) }

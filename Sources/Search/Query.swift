@@ -58,6 +58,7 @@ public struct Query: Sendable, Equatable {
                 }
                 if !excluded && parts.count > 1 { phrases.append(parts) }
             case .prefix: searchable = true
+            case .title(let inner): visit(inner, excluded: excluded)
             case .actor(let name):
                 searchable = true
                 named.append(name)

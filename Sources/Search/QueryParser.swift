@@ -33,6 +33,9 @@ public indirect enum QueryNode: Sendable, Equatable {
     case prefix(String)
     /// `actor:Iran`, `actor:"Quds Force"`.
     case actor(String)
+    /// `title:iran`, `title:"foreign forces"`: a word or phrase in the title
+    /// (the title terms, ``TitleTerm``).
+    case title(QueryNode)
     /// `a NEAR/n b`: every operand within `n` positions of the others, in
     /// any order (words, phrases or actors).
     case near(Int, [QueryNode])
@@ -122,6 +125,7 @@ public struct QueryParser {
         case prefix(String)
         case phrase(String)
         case actorField
+        case titleField
         case open, close, plus, minus, and, or, not
         case near(Int)
     }
@@ -196,6 +200,16 @@ public struct QueryParser {
                 return
             }
             let lower = word.lowercased()
+            if lower.hasPrefix("title:") {
+                tokens.append(Lexeme(token: .titleField, start: start))
+                let value = String(word.dropFirst(6))
+                if value.isEmpty {
+                    guard followedByQuote else { throw error("title: needs a word or a phrase", at: start + 6) }
+                    return
+                }
+                tokens.append(Lexeme(token: .word(value), start: start + 6))
+                return
+            }
             if lower.hasPrefix("actor:") {
                 tokens.append(Lexeme(token: .actorField, start: start))
                 let value = String(word.dropFirst(6))
@@ -206,8 +220,8 @@ public struct QueryParser {
                 tokens.append(Lexeme(token: .word(value), start: start + 6))
                 return
             }
-            for field in ["title:", "date:"] where lower.hasPrefix(field) {
-                throw error("the field \"\(field)\" is not searchable yet; fields: actor:", at: start)
+            if lower.hasPrefix("date:") {
+                throw error("the field \"date:\" is not searchable yet; fields: title:, actor:", at: start)
             }
             if word.hasSuffix("*") && word.count > 1 {
                 let stem = String(word.dropLast())
@@ -357,6 +371,14 @@ public struct QueryParser {
         case .phrase(let phrase):
             guard !phrase.trimmingWhitespace.isEmpty else { throw error("the phrase is empty", at: lexeme.start) }
             return .phrase(phrase)
+        case .titleField:
+            guard let value = peek else { throw error("title: needs a word or a phrase", at: lexeme.start) }
+            next += 1
+            switch value.token {
+            case .word(let word) where !word.trimmingWhitespace.isEmpty: return .title(.word(word))
+            case .phrase(let phrase) where !phrase.trimmingWhitespace.isEmpty: return .title(.phrase(phrase))
+            default: throw error("title: needs a word or a phrase", at: value.start)
+            }
         case .actorField:
             guard let value = peek else { throw error("actor: needs a name", at: lexeme.start) }
             next += 1

@@ -41,6 +41,9 @@ struct QueryPlan {
         var idf: Double
         /// The clause as the query wrote it, for `--explain`.
         var label = ""
+        /// A `title:` clause: title terms, scored without length norms (b =
+        /// 0), since no title lengths are stored; titles are short and alike.
+        var title = false
     }
 
     indirect enum Node {
@@ -89,23 +92,26 @@ extension Searcher {
             plan.leaves.append(leaf)
             return .leaf(plan.leaves.count - 1)
         }
-        func words(_ text: String) throws -> QueryPlan.Node? {
+        func words(_ text: String, title: Bool = false) throws -> QueryPlan.Node? {
             let parts = analysed(text)
             if parts.isEmpty { return nil }
             var terms: [QueryPlan.Term] = []
-            for part in parts { terms.append(try term(part.bytes)) }
-            if parts.count == 1 {
-                return addLeaf(QueryPlan.Leaf(kind: .terms(.sum), terms: terms, actor: false, idf: terms[0].idf))
-            }
-            return addLeaf(
-                QueryPlan.Leaf(
+            for part in parts { terms.append(try term(title ? TitleTerm.bytes(part.bytes) : part.bytes)) }
+            var leaf =
+                parts.count == 1
+                ? QueryPlan.Leaf(kind: .terms(.sum), terms: terms, actor: false, idf: terms[0].idf)
+                : QueryPlan.Leaf(
                     kind: .phrase(offsets: parts.map(\.offset)), terms: terms, actor: false,
-                    idf: terms.reduce(0) { $0 + $1.idf }))
+                    idf: terms.reduce(0) { $0 + $1.idf })
+            leaf.title = title
+            return addLeaf(leaf)
         }
         func bind(_ node: QueryNode) throws -> QueryPlan.Node? {
             label = Self.label(node)
             switch node {
             case .word(let text), .phrase(let text): return try words(text)
+            case .title(.word(let text)), .title(.phrase(let text)): return try words(text, title: true)
+            case .title: preconditionFailure("the parser puts only a word or a phrase after title:")
             case .actor(let name):
                 let terms = try actorIDs(name).map { id throws(IndexError) in try term(ActorTerm.bytes(id: id)) }
                 return addLeaf(
@@ -181,6 +187,7 @@ extension Searcher {
     static func label(_ node: QueryNode) -> String {
         switch node {
         case .word(let text): return text
+        case .title(let inner): return "title:" + label(inner)
         case .phrase(let text): return "\"\(text)\""
         case .prefix(let text): return text + "*"
         case .actor(let name): return name.contains(" ") ? "actor:\"\(name)\"" : "actor:\(name)"

@@ -51,7 +51,8 @@ struct SegmentMatcher {
     private let termIDF: [Double]
     private let leafTerms: [Range<Int>]
     private let leafKind: [LeafKind]
-    private let leafActor: [Bool]
+    /// Per leaf, its BM25: actor and title clauses have no length norms (b = 0).
+    private let leafBM25: [BM25]
     private let nodes: [Node]
     private let children: [Int]
     private let root: Int?
@@ -98,7 +99,7 @@ struct SegmentMatcher {
         termIDF = idfs
         leafTerms = ranges
         leafKind = kinds
-        leafActor = plan.leaves.map(\.actor)
+        leafBM25 = plan.leaves.map { $0.actor || $0.title ? actorSimilarity : similarity }
         var nodes: [Node] = []
         var children: [Int] = []
         root = plan.root.map { Self.flatten($0, into: &nodes, &children) }
@@ -389,7 +390,7 @@ struct SegmentMatcher {
         let index = n.leaf
         switch leafKind[index] {
         case .sum, .max:
-            let bm25 = leafActor[index] ? actorSimilarity : similarity
+            let bm25 = leafBM25[index]
             var total = 0.0
             for s in leafTerms[index] where termBound(s, low: low, high: high) != nil {
                 // The block's impacts: the best (frequency, length) pairs of its documents.
@@ -407,11 +408,12 @@ struct SegmentMatcher {
             // phrase's idf, bound it, and so does the lowest of those bounds.
             let idf = plan.leaves[index].idf
             let average = averageLength
+            let bm25 = leafBM25[index]
             var best = Double.infinity
             for s in leafTerms[index] {
                 guard termBound(s, low: low, high: high) != nil else { return 0 }
                 let score = try terms[s].cursor.blockMaxScore { frequency, length in
-                    similarity.score(idf: idf, frequency: frequency, length: length, averageLength: average)
+                    bm25.score(idf: idf, frequency: frequency, length: length, averageLength: average)
                 }
                 best = min(best, score)
             }
@@ -442,7 +444,7 @@ struct SegmentMatcher {
                 guard present else { return 0 }
                 length = max(length, operandLength)
             }
-            return similarity.score(
+            return leafBM25[index].score(
                 idf: plan.leaves[index].idf, frequency: UInt32(clamping: frequency), length: length,
                 averageLength: averageLength)
         }
@@ -503,7 +505,7 @@ struct SegmentMatcher {
         throws(IndexError) -> Contribution
     {
         let leaf = plan.leaves[index]
-        let bm25 = leaf.actor ? actorSimilarity : similarity
+        let bm25 = leafBM25[index]
         var found: [Contribution.Term] = []
         var frequency: UInt32 = 0
         switch leaf.kind {
@@ -559,7 +561,7 @@ struct SegmentMatcher {
     private mutating func score(leaf index: Int, document: UInt32, length: UInt32) throws(IndexError) -> Double? {
         switch leafKind[index] {
         case .sum, .max:
-            let bm25 = leafActor[index] ? actorSimilarity : similarity
+            let bm25 = leafBM25[index]
             let sum = leafKind[index] == .sum
             var total = 0.0
             var matched = false
@@ -578,7 +580,7 @@ struct SegmentMatcher {
             }
             let frequency = decidedFrequency[index]
             guard frequency > 0 else { return nil }
-            return similarity.score(
+            return leafBM25[index].score(
                 idf: plan.leaves[index].idf, frequency: frequency, length: length, averageLength: averageLength)
         }
     }

@@ -198,6 +198,18 @@ public struct DocumentAnalysis: Sendable {
 /// How actors become index terms: `@` and the actor's ID (`@IRN`,
 /// `@p:nasser-kanaani`). A word term never holds `@` (the tokenizer splits on
 /// it), so the two can never collide, and all actor terms sort together.
+/// A title word's second term, for `title:` queries: the word's term behind
+/// a prefix no word term can start with ("^forc"), as Xapian prefixes a
+/// field's terms ("S" for the subject). Title words are indexed twice: as
+/// words, which the body's scoring counts, and as title terms.
+public enum TitleTerm {
+    public static let prefix = UInt8(ascii: "^")
+
+    public static func bytes(_ term: some Collection<UInt8>) -> [UInt8] {
+        [prefix] + Array(term)
+    }
+}
+
 public enum ActorTerm {
     public static let prefix = UInt8(ascii: "@")
 

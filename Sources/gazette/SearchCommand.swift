@@ -12,7 +12,8 @@ struct SearchCommand: ParsableCommand {
         discussion: """
             The query language: words (any may match, ranked by BM25, k1 = 1.5, b = 0.6); \
             "exact phrases"; +required and -excluded; AND, OR, NOT with parentheses; \
-            prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force". \
+            prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force"; title:iran, \
+            title:"foreign forces". \
             --all makes every word required (AND). Put options before the query, and `--` \
             before a query that starts with "-".
 

@@ -100,7 +100,11 @@ struct PruningTests {
                 return "\"" + body[start..<min(body.count, start + 2 + sampler.below(2))].joined(separator: " ") + "\""
             case 4: return String(sampler.word().prefix(3)) + "*"
             case 5: return "\(sampler.word()) NEAR/\(1 + sampler.below(6)) \(sampler.word())"
-            case 6: return sampler.below(2) == 0 ? "actor:Iran" : "actor:Israel"
+            case 6:
+                return [
+                    "actor:Iran", "actor:Israel", "title:\(sampler.word())",
+                    "title:\"\(sampler.word()) \(sampler.word())\"",
+                ][sampler.below(4)]
             default: return "(\(clause(depth + 1)) \(sampler.below(2) == 0 ? "OR" : "AND") \(clause(depth + 1)))"
             }
         }

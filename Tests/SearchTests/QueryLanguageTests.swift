@@ -62,6 +62,10 @@ struct QueryParserTests {
         #expect(try parse("milit*") == .prefix("milit"))
         #expect(try parse("actor:Iran") == .actor("Iran"))
         #expect(try parse("ACTOR:\"Quds Force\"") == .actor("Quds Force"))
+        #expect(try parse("title:iran") == .title(.word("iran")))
+        #expect(try parse("Title:\"foreign forces\"") == .title(.phrase("foreign forces")))
+        #expect(throws: SearchError.self) { try parse("title:") }
+        #expect(throws: SearchError.self) { try parse("title:(iran)") }
         #expect(
             try parse("\"proxy militias\" NEAR/5 actor:Iran NEAR/5 attack")
                 == .near(5, [.phrase("proxy militias"), .actor("Iran"), .word("attack")]))
@@ -129,7 +133,8 @@ struct QueryParserTests {
             ("*", 0, "needs a prefix"),
             ("oil ()", 4, "empty parentheses"),
             ("iran - oil", 5, "must be followed"),
-            ("title:iran", 0, "not searchable yet"),
+            ("date:2024-01-01..", 0, "not searchable yet"),
+            ("iran title:", 11, "title: needs a word or a phrase"),
         ]
         for (text, position, message) in cases {
             let error = try #require(throws: SearchError.self, "\(text)") { try QueryParser.parse(text) }
@@ -194,6 +199,13 @@ struct QueryMatchingTests {
             ("border NEAR/5 troops", false, [1, 3]),
             ("(oil OR militia) -syria", false, [0, 1, 2]),
             ("(oil OR militia) AND troops", false, [1, 3]),
+            // Title words only: "Oil" is in d1's body, not its title.
+            ("title:oil", false, [0]),
+            ("title:militia", false, [2, 3]),
+            ("title:\"oil talks\"", false, [0]),
+            ("title:\"talks oil\"", false, []),
+            ("title:syria OR title:clash", false, [1, 3]),
+            ("troops -title:syria", false, [1]),
             ("zanzibar", false, []),
             ("zanzibar oil", false, [0, 1]),
             ("+zanzibar oil", false, []),
