@@ -38,6 +38,15 @@ public struct BM25: Sendable, Equatable {
         return log1pDouble((Double(N) - n + 0.5) / (n + 0.5))
     }
 
+    /// The score of a term whose frequency is weighted (BM25F: a title
+    /// occurrence counts `titleWeight` times), in one document.
+    @inline(__always)
+    public func score(idf: Double, weightedFrequency f: Double, length dl: UInt32, averageLength avgdl: Double)
+        -> Double
+    {
+        idf * f / (f + k1 * (1 - b + b * Double(dl) / avgdl))
+    }
+
     /// The score of one term in one document.
     @inline(__always)
     public func score(idf: Double, frequency f: UInt32, length dl: UInt32, averageLength avgdl: Double) -> Double {

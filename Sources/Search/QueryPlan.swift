@@ -44,6 +44,10 @@ struct QueryPlan {
         /// A `title:` clause: title terms, scored without length norms (b =
         /// 0), since no title lengths are stored; titles are short and alike.
         var title = false
+        /// A plain word weighted BM25F-style: its terms are the word's term
+        /// and its title term, and a title occurrence counts this many times
+        /// (1: not weighted, one term).
+        var titleWeight = 1.0
     }
 
     indirect enum Node {
@@ -104,6 +108,11 @@ extension Searcher {
                     kind: .phrase(offsets: parts.map(\.offset)), terms: terms, actor: false,
                     idf: terms.reduce(0) { $0 + $1.idf })
             leaf.title = title
+            if !title && parts.count == 1 && titleWeight != 1 {
+                // BM25F: the word's title occurrences count titleWeight times.
+                leaf.terms.append(try term(TitleTerm.bytes(parts[0].bytes)))
+                leaf.titleWeight = titleWeight
+            }
             return addLeaf(leaf)
         }
         func bind(_ node: QueryNode) throws -> QueryPlan.Node? {

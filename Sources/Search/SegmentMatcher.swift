@@ -29,7 +29,8 @@ struct SegmentMatcher {
         var positions: [UInt32] = []
     }
 
-    private enum LeafKind { case sum, max, phrase, near }
+    /// `weighted`: a plain word and its title term, BM25F-style (``QueryPlan/Leaf/titleWeight``).
+    private enum LeafKind { case sum, max, phrase, near, weighted }
 
     /// A node of the plan's tree: a leaf (`leaf` ≥ 0), or a group whose
     /// clauses are `children[must]`, `children[should]` and `children[mustNot]`.
@@ -89,7 +90,7 @@ struct SegmentMatcher {
             }
             ranges.append(start..<terms.count)
             switch leaf.kind {
-            case .terms(.sum): kinds.append(.sum)
+            case .terms(.sum): kinds.append(leaf.titleWeight != 1 ? .weighted : .sum)
             case .terms(.max): kinds.append(.max)
             case .phrase: kinds.append(.phrase)
             case .near: kinds.append(.near)
@@ -151,6 +152,9 @@ struct SegmentMatcher {
             switch leafKind[n.leaf] {
             case .sum, .max:
                 return (Array(slots), cost(Array(slots)))
+            case .weighted:
+                // A title occurrence is also a word occurrence: the word's documents are all.
+                return ([slots.lowerBound], cost([slots.lowerBound]))
             case .phrase:
                 // Every word must be there: its rarest word's documents are the candidates.
                 return cheapest(slots.map { [$0] })
@@ -389,6 +393,18 @@ struct SegmentMatcher {
         }
         let index = n.leaf
         switch leafKind[index] {
+        case .weighted:
+            // The weighted frequency tf + (w - 1) tf_title is at most max(w, 1) tf.
+            let s = leafTerms[index].lowerBound
+            guard termBound(s, low: low, high: high) != nil else { return 0 }
+            let bm25 = leafBM25[index]
+            let idf = termIDF[s]
+            let average = averageLength
+            let scale = max(plan.leaves[index].titleWeight, 1)
+            return try terms[s].cursor.blockMaxScore { frequency, length in
+                bm25.score(
+                    idf: idf, weightedFrequency: Double(frequency) * scale, length: length, averageLength: average)
+            }
         case .sum, .max:
             let bm25 = leafBM25[index]
             var total = 0.0
@@ -509,6 +525,18 @@ struct SegmentMatcher {
         var found: [Contribution.Term] = []
         var frequency: UInt32 = 0
         switch leaf.kind {
+        case .terms where leafKind[index] == .weighted:
+            // One word: its frequency with each title occurrence counted titleWeight times (BM25F).
+            let s = leafTerms[index].lowerBound
+            var weighted = Double(terms[s].cursor.frequency)
+            if try seek(s + 1, to: document) {
+                weighted += (leaf.titleWeight - 1) * Double(terms[s + 1].cursor.frequency)
+            }
+            frequency = UInt32(weighted.rounded())
+            found.append(
+                Contribution.Term(
+                    term: String(decoding: leaf.terms[0].bytes, as: UTF8.self), frequency: frequency,
+                    idf: termIDF[s], score: score))
         case .terms:
             for (t, s) in leafTerms[index].enumerated() where try seek(s, to: document) {
                 let tf = terms[s].cursor.frequency
@@ -560,6 +588,15 @@ struct SegmentMatcher {
 
     private mutating func score(leaf index: Int, document: UInt32, length: UInt32) throws(IndexError) -> Double? {
         switch leafKind[index] {
+        case .weighted:
+            let s = leafTerms[index].lowerBound
+            guard try seek(s, to: document) else { return nil }
+            var frequency = Double(terms[s].cursor.frequency)
+            if try seek(s + 1, to: document) {
+                frequency += (plan.leaves[index].titleWeight - 1) * Double(terms[s + 1].cursor.frequency)
+            }
+            return leafBM25[index].score(
+                idf: termIDF[s], weightedFrequency: frequency, length: length, averageLength: averageLength)
         case .sum, .max:
             let bm25 = leafBM25[index]
             let sum = leafKind[index] == .sum

@@ -42,6 +42,12 @@ struct SearchCommand: ParsableCommand {
         help: ArgumentHelp("BM25's length normalisation for this query, 0 to 1 (default 0.6).", valueName: "b"))
     var b: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "BM25F weight of a word's occurrences in the title, counted this many times (default 2).",
+            valueName: "w"))
+    var titleWeight: Double?
+
     @Option(help: ArgumentHelp("Passages to show per hit, 1 to 20, in document order (default 1).", valueName: "n"))
     var passages = 1
 
@@ -83,6 +89,9 @@ struct SearchCommand: ParsableCommand {
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
         if let k1, !(k1 >= 0 && k1 <= 100) { throw ValidationError("--k1 must be 0 to 100") }
         if let b, !(b >= 0 && b <= 1) { throw ValidationError("--b must be 0 to 1") }
+        if let titleWeight, !(titleWeight >= 0 && titleWeight <= 100) {
+            throw ValidationError("--title-weight must be 0 to 100")
+        }
         guard passages >= 1 && passages <= 20 else { throw ValidationError("--passages must be 1 to 20") }
         if batch != nil && !query.isEmpty {
             throw ValidationError("--batch reads the queries from its file; give none")
@@ -94,6 +103,7 @@ struct SearchCommand: ParsableCommand {
             limit: limit, actors: actors, includeMembers: includeMembers, all: all, offset: offset, k1: k1, b: b,
             explain: explain, passages: passages)
         if exactTotal { options.totalHitsThreshold = .max }
+        if let titleWeight { options.titleWeight = titleWeight }
         return options
     }
 

@@ -132,6 +132,8 @@ struct PruningTests {
             let options = SearchOptions(limit: 1 + sampler.below(20), all: sampler.below(8) == 0)
             // Other k1 and b now and then: the bounds must hold for any.
             searcher.similarity = round % 5 == 0 ? BM25(k1: 0.5 + Double(sampler.below(20)) / 10, b: 0.3) : .lucene
+            // Title weights below, at and above 1 (BM25F words read two lists).
+            searcher.titleWeight = [2, 1, 0.5, 3][sampler.below(4)]
             let plan: QueryPlan
             do {
                 plan = try searcher.plan(try searcher.query(text, options), includeMembers: false).0
