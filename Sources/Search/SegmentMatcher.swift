@@ -394,16 +394,19 @@ struct SegmentMatcher {
         let index = n.leaf
         switch leafKind[index] {
         case .weighted:
-            // The weighted frequency tf + (w - 1) tf_title is at most max(w, 1) tf.
+            // The weighted frequency tf + (w - 1) tf_title: a title frequency
+            // is at most the word's, and at most its title term's block bound
+            // in the window (0 when the title term has no document there).
             let s = leafTerms[index].lowerBound
             guard termBound(s, low: low, high: high) != nil else { return 0 }
             let bm25 = leafBM25[index]
             let idf = termIDF[s]
             let average = averageLength
-            let scale = max(plan.leaves[index].titleWeight, 1)
+            let extra = max(plan.leaves[index].titleWeight - 1, 0)
+            let titleBound = termBound(s + 1, low: low, high: high)?.frequency ?? 0
             return try terms[s].cursor.blockMaxScore { frequency, length in
-                bm25.score(
-                    idf: idf, weightedFrequency: Double(frequency) * scale, length: length, averageLength: average)
+                let weighted = Double(frequency) + extra * Double(min(frequency, titleBound))
+                return bm25.score(idf: idf, weightedFrequency: weighted, length: length, averageLength: average)
             }
         case .sum, .max:
             let bm25 = leafBM25[index]

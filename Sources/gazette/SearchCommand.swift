@@ -44,7 +44,7 @@ struct SearchCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "BM25F weight of a word's occurrences in the title, counted this many times (default 2).",
+            "BM25F weight of a word's occurrences in the title, counted this many times (default 1).",
             valueName: "w"))
     var titleWeight: Double?
 
