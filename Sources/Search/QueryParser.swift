@@ -200,24 +200,18 @@ public struct QueryParser {
                 return
             }
             let lower = word.lowercased()
-            if lower.hasPrefix("title:") {
-                tokens.append(Lexeme(token: .titleField, start: start))
-                let value = String(word.dropFirst(6))
+            // A field, then its value in the same word or as the phrase after it.
+            for (field, token, needs) in [
+                ("title:", Token.titleField, "title: needs a word or a phrase"),
+                ("actor:", .actorField, "actor: needs a name"),
+            ] where lower.hasPrefix(field) {
+                tokens.append(Lexeme(token: token, start: start))
+                let value = String(word.dropFirst(field.count))
                 if value.isEmpty {
-                    guard followedByQuote else { throw error("title: needs a word or a phrase", at: start + 6) }
+                    guard followedByQuote else { throw error(needs, at: start + field.count) }
                     return
                 }
-                tokens.append(Lexeme(token: .word(value), start: start + 6))
-                return
-            }
-            if lower.hasPrefix("actor:") {
-                tokens.append(Lexeme(token: .actorField, start: start))
-                let value = String(word.dropFirst(6))
-                if value.isEmpty {
-                    guard followedByQuote else { throw error("actor: needs a name", at: start + 6) }
-                    return
-                }
-                tokens.append(Lexeme(token: .word(value), start: start + 6))
+                tokens.append(Lexeme(token: .word(value), start: start + field.count))
                 return
             }
             if lower.hasPrefix("date:") {

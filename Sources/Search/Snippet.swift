@@ -15,16 +15,20 @@ extension Snippet {
     /// The highlights as offsets in Unicode scalars (code points), the unit of
     /// `--json` output: what Python's `str` and most JSON consumers index by.
     public var scalarHighlights: [Range<Int>] {
-        // byteToScalar[i] = scalars that start before byte i.
-        let utf8 = Array(text.utf8)
-        var byteToScalar = [Int](repeating: 0, count: utf8.count + 1)
+        let byteToScalar = Self.scalarsBefore(Array(text.utf8))
+        return highlights.map { byteToScalar[$0.lowerBound]..<byteToScalar[$0.upperBound] }
+    }
+
+    /// For each byte offset of `utf8` (and its end), the Unicode scalars that start before it.
+    static func scalarsBefore(_ utf8: [UInt8]) -> [Int] {
+        var before = [Int](repeating: 0, count: utf8.count + 1)
         var scalars = 0
         for (offset, byte) in utf8.enumerated() {
-            byteToScalar[offset] = scalars
+            before[offset] = scalars
             if byte & 0xC0 != 0x80 { scalars += 1 }
         }
-        byteToScalar[utf8.count] = scalars
-        return highlights.map { byteToScalar[$0.lowerBound]..<byteToScalar[$0.upperBound] }
+        before[utf8.count] = scalars
+        return before
     }
 }
 
@@ -38,13 +42,7 @@ extension Snippet {
         let bytes = Array(text.utf8)
         guard width > 0, !bytes.isEmpty else { return [self] }
         // Scalars before each byte offset, to measure lines by characters.
-        var scalarsBefore = [Int](repeating: 0, count: bytes.count + 1)
-        var count = 0
-        for (offset, byte) in bytes.enumerated() {
-            scalarsBefore[offset] = count
-            if byte & 0xC0 != 0x80 { count += 1 }
-        }
-        scalarsBefore[bytes.count] = count
+        let scalarsBefore = Self.scalarsBefore(bytes)
         func insideHighlight(_ offset: Int) -> Bool {
             highlights.contains { $0.lowerBound < offset && offset < $0.upperBound }
         }
