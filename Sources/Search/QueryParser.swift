@@ -291,29 +291,29 @@ public struct QueryParser {
     }
 
     private mutating func disjunction() throws(SearchError) -> (QueryNode, negated: Bool) {
-        var items = [try conjunction()]
-        while let lexeme = peek, lexeme.token == .or {
-            next += 1
-            guard peek != nil, peek?.token != .close else {
-                throw error("OR needs a clause after it", at: lexeme.start)
-            }
-            items.append(try conjunction())
-        }
-        if items.count == 1 { return items[0] }
-        return (.boolean(items.map { QueryClause($0.negated ? .mustNot : .should, $0.0) }), false)
+        try chain(.or, "OR", .should) { parser throws(SearchError) in try parser.conjunction() }
     }
 
     private mutating func conjunction() throws(SearchError) -> (QueryNode, negated: Bool) {
-        var items = [try unary()]
-        while let lexeme = peek, lexeme.token == .and {
+        try chain(.and, "AND", .must) { parser throws(SearchError) in try parser.unary() }
+    }
+
+    /// Operands joined by `token` (OR, AND), each as `occur`, or the one
+    /// operand alone; a negated operand is excluded.
+    private mutating func chain(
+        _ token: Token, _ name: String, _ occur: Occur,
+        _ operand: (inout QueryParser) throws(SearchError) -> (QueryNode, negated: Bool)
+    ) throws(SearchError) -> (QueryNode, negated: Bool) {
+        var items = [try operand(&self)]
+        while let lexeme = peek, lexeme.token == token {
             next += 1
             guard peek != nil, peek?.token != .close else {
-                throw error("AND needs a clause after it", at: lexeme.start)
+                throw error("\(name) needs a clause after it", at: lexeme.start)
             }
-            items.append(try unary())
+            items.append(try operand(&self))
         }
         if items.count == 1 { return items[0] }
-        return (.boolean(items.map { QueryClause($0.negated ? .mustNot : .must, $0.0) }), false)
+        return (.boolean(items.map { QueryClause($0.negated ? .mustNot : occur, $0.0) }), false)
     }
 
     private mutating func unary() throws(SearchError) -> (QueryNode, negated: Bool) {
