@@ -189,32 +189,40 @@ public struct PostingsCursor: Sendable {
     /// format 4), the score of the highest frequency at the shortest length.
     public func blockMaxScore(_ score: (_ frequency: UInt32, _ length: UInt32) -> Double) throws(IndexError) -> Double {
         guard shallow.impactCount > 0 else { return score(shallow.maxFrequency, shallow.minLength) }
-        var offset = shallow.impactsStart
-        var frequency: UInt64 = 0
-        var length: UInt64 = 0
         var best = -Double.infinity
-        for _ in 0..<shallow.impactCount {
-            // Checked when the skip entry was read: in range and increasing.
-            frequency += try postingsFile.vint(at: &offset, limit: end)
-            length += try postingsFile.vint(at: &offset, limit: end)
-            best = max(best, score(UInt32(truncatingIfNeeded: frequency), UInt32(truncatingIfNeeded: length)))
+        try forEachImpact(of: shallow) { frequency, length in
+            best = max(best, score(frequency, length))
+            return true
         }
         return best
+    }
+
+    /// Calls `body` with each impact of `block`, in increasing frequency,
+    /// until it returns false. Checked when the skip entry was read: in
+    /// range and increasing.
+    private func forEachImpact(of block: SkipPointer, _ body: (UInt32, UInt32) -> Bool) throws(IndexError) {
+        var offset = block.impactsStart
+        var frequency: UInt64 = 0
+        var length: UInt64 = 0
+        for _ in 0..<block.impactCount {
+            frequency += try postingsFile.vint(at: &offset, limit: end)
+            length += try postingsFile.vint(at: &offset, limit: end)
+            guard body(UInt32(truncatingIfNeeded: frequency), UInt32(truncatingIfNeeded: length)) else { return }
+        }
     }
 
     /// Whether an impact of the current block bounds a document with
     /// `frequency` occurrences in `length` tokens (`gazette verify`).
     private func impactsBound(frequency: UInt32, length: UInt32) throws(IndexError) -> Bool {
         guard current.impactCount > 0 else { return true }
-        var offset = current.impactsStart
-        var impactFrequency: UInt64 = 0
-        var impactLength: UInt64 = 0
-        for _ in 0..<current.impactCount {
-            impactFrequency += try postingsFile.vint(at: &offset, limit: end)
-            impactLength += try postingsFile.vint(at: &offset, limit: end)
-            if impactFrequency >= UInt64(frequency) { return impactLength <= UInt64(length) }
+        // The first impact at least as frequent is the shortest of those that are.
+        var bounded = false
+        try forEachImpact(of: current) { impactFrequency, impactLength in
+            guard impactFrequency >= frequency else { return true }
+            bounded = impactLength <= length
+            return false
         }
-        return false
+        return bounded
     }
 
     /// Moves the skip pointer to the first block whose last document is at

@@ -159,16 +159,18 @@ public struct PostingsEncoder: Sendable {
         return result
     }
 
-    /// A skip entry as the file stores it, impacts last (see the type's grammar).
+    /// A skip entry as the file stores it, impacts last (see the type's
+    /// grammar); without `impacts`, as the encoder keeps it until `postings(length:)`.
     private static func appendSkipEntry(
         lastDocumentDelta: UInt64, blockLength: Int, positionsLength: UInt64, maxFrequency: UInt64,
-        minLength: UInt64, impacts: [(frequency: UInt32, length: UInt32)], to output: inout [UInt8]
+        minLength: UInt64, impacts: [(frequency: UInt32, length: UInt32)]?, to output: inout [UInt8]
     ) {
         output.appendVInt(lastDocumentDelta)
         output.appendVInt(UInt64(blockLength))
         output.appendVInt(positionsLength)
         output.appendVInt(maxFrequency)
         output.appendVInt(minLength)
+        guard let impacts else { return }
         output.appendVInt(UInt64(impacts.count))
         var previous: (frequency: UInt32, length: UInt32) = (0, 0)
         for impact in impacts {
@@ -180,11 +182,10 @@ public struct PostingsEncoder: Sendable {
 
     /// The open block's skip entry as the encoder keeps it until `postings(length:)`: no impacts yet.
     private func appendSkipEntry(lastDocumentDelta: UInt64, blockLength: Int, to output: inout [UInt8]) {
-        output.appendVInt(lastDocumentDelta)
-        output.appendVInt(UInt64(blockLength))
-        output.appendVInt(UInt64(positions.count - Int(openPositionsStart)))
-        output.appendVInt(UInt64(openMaxFrequency))
-        output.appendVInt(UInt64(openMinLength))
+        Self.appendSkipEntry(
+            lastDocumentDelta: lastDocumentDelta, blockLength: blockLength,
+            positionsLength: UInt64(positions.count - Int(openPositionsStart)), maxFrequency: UInt64(openMaxFrequency),
+            minLength: UInt64(openMinLength), impacts: nil, to: &output)
     }
 
     /// Replaces the open block's 128 VInt entries with its skip entry and packed block.

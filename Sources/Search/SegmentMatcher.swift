@@ -531,11 +531,7 @@ struct SegmentMatcher {
         case .terms where leafKind[index] == .weighted:
             // One word: its frequency with each title occurrence counted titleWeight times (BM25F).
             let s = leafTerms[index].lowerBound
-            var weighted = Double(terms[s].cursor.frequency)
-            if try seek(s + 1, to: document) {
-                weighted += (leaf.titleWeight - 1) * Double(terms[s + 1].cursor.frequency)
-            }
-            frequency = UInt32(weighted.rounded())
+            frequency = UInt32(try weightedFrequency(index, at: document).rounded())
             found.append(
                 Contribution.Term(
                     term: String(decoding: leaf.terms[0].bytes, as: UTF8.self), frequency: frequency,
@@ -594,12 +590,9 @@ struct SegmentMatcher {
         case .weighted:
             let s = leafTerms[index].lowerBound
             guard try seek(s, to: document) else { return nil }
-            var frequency = Double(terms[s].cursor.frequency)
-            if try seek(s + 1, to: document) {
-                frequency += (plan.leaves[index].titleWeight - 1) * Double(terms[s + 1].cursor.frequency)
-            }
             return leafBM25[index].score(
-                idf: termIDF[s], weightedFrequency: frequency, length: length, averageLength: averageLength)
+                idf: termIDF[s], weightedFrequency: try weightedFrequency(index, at: document), length: length,
+                averageLength: averageLength)
         case .sum, .max:
             let bm25 = leafBM25[index]
             let sum = leafKind[index] == .sum
@@ -623,6 +616,17 @@ struct SegmentMatcher {
             return leafBM25[index].score(
                 idf: plan.leaves[index].idf, frequency: frequency, length: length, averageLength: averageLength)
         }
+    }
+
+    /// A weighted word leaf's frequency at `document` (its word cursor on it):
+    /// each title occurrence counted `titleWeight` times (BM25F).
+    private mutating func weightedFrequency(_ index: Int, at document: UInt32) throws(IndexError) -> Double {
+        let s = leafTerms[index].lowerBound
+        var frequency = Double(terms[s].cursor.frequency)
+        if try seek(s + 1, to: document) {
+            frequency += (plan.leaves[index].titleWeight - 1) * Double(terms[s + 1].cursor.frequency)
+        }
+        return frequency
     }
 
     /// How many times a phrase or NEAR leaf occurs in `document` (0: not at all).

@@ -175,7 +175,8 @@ public struct SnippetBuilder: Sendable {
     /// The first ``maximumAnalyzedBytes`` bytes of `text`, cut before a
     /// character that would not fit whole.
     static func analyzedPart(_ text: String) -> [UInt8] {
-        var bytes = Array(text.utf8)
+        // Copy no more than is analysed (a stored page may be megabytes).
+        var bytes = Array(text.utf8.prefix(maximumAnalyzedBytes + 1))
         guard bytes.count > maximumAnalyzedBytes else { return bytes }
         var end = maximumAnalyzedBytes
         while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }
