@@ -106,7 +106,9 @@ public struct IndexReader: Sendable {
             }
             let (segment, local) = reader.locate(document)
             if cursors[segment] == nil { cursors[segment] = DocumentStore.Cursor(reader.segments[segment].documents) }
-            return try cursors[segment]!.article(local)
+            var article = try cursors[segment]!.article(local)
+            article.published = try reader.segments[segment].lengths.published(local)
+            return article
         }
     }
 
@@ -120,6 +122,10 @@ public struct IndexReader: Sendable {
     /// BM25's collection statistics over the whole index: every segment's
     /// documents, deleted ones included until a merge drops them (as Lucene
     /// counts them).
+    /// Whether every segment stores publication dates (format 6 on): a
+    /// `date:` search of an index without them would match nothing.
+    public var hasDates: Bool { segments.allSatisfy(\.lengths.hasDates) }
+
     public var averageLength: Double {
         let sum = segments.reduce(UInt64(0)) { $0 + $1.lengths.sumOfLengths }
         return documentCount == 0 || sum == 0 ? 1 : Double(sum) / Double(documentCount)

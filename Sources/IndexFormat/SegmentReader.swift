@@ -140,7 +140,7 @@ public struct SegmentReader: Sendable {
     /// as many positions as its total term frequency, and use its byte ranges
     /// to the last byte; that each block's skip entry agrees with the block;
     /// that the sources are in walk order and name every document once; that
-    /// every stored document and the analysis
+    /// every publication date, every stored document and the analysis
     /// file's gazetteer and learned actors read back. The first violation
     /// throws, naming the file and the offset (`gazette verify`).
     public func verifyStructure() throws(IndexError) -> StructureReport {
@@ -169,6 +169,8 @@ public struct SegmentReader: Sendable {
             report.postings += Int(documents)
             report.positions += occurrences
         }
+        // Every publication date decodes (its offset is a real time zone's).
+        for document in 0..<documentCount { _ = try lengths.published(document) }
         // Each block decompressed once; also checks that its records fill it exactly.
         try documents.forEachArticle { (_, _) throws(IndexError) in report.documents += 1 }
         try SourceListReader.verify(file: sourcesFile, segmentID: info.id, documentCount: info.documentCount)

@@ -134,23 +134,28 @@ public final class SegmentWriter {
         try TermsWriter(segment: self, lengths: lengths)
     }
 
-    /// Writes the norms, the analysis settings and the stored documents' end.
-    public func finish(documentLengths: [UInt32], analysis: AnalysisSettings) throws(IndexError) -> WrittenSegment {
-        try finish(documentLengths: documentLengths) { (path, id) throws(IndexError) in
+    /// Writes the norms (lengths and publication dates, by document number),
+    /// the analysis settings and the stored documents' end.
+    public func finish(
+        documentLengths: [UInt32], published: [PublicationDate?], analysis: AnalysisSettings
+    ) throws(IndexError) -> WrittenSegment {
+        try finish(documentLengths: documentLengths, published: published) { (path, id) throws(IndexError) in
             try analysis.write(path: path, segmentID: id)
         }
     }
 
     /// Writes the norms, the analysis file (a merge's, whose learned actors
     /// were streamed into `analysis`) and the stored documents' end.
-    public func finish(documentLengths: [UInt32], analysis: AnalysisFileWriter) throws(IndexError) -> WrittenSegment {
-        try finish(documentLengths: documentLengths) { (path, id) throws(IndexError) in
+    public func finish(
+        documentLengths: [UInt32], published: [PublicationDate?], analysis: AnalysisFileWriter
+    ) throws(IndexError) -> WrittenSegment {
+        try finish(documentLengths: documentLengths, published: published) { (path, id) throws(IndexError) in
             try analysis.write(path: path, segmentID: id)
         }
     }
 
     private func finish(
-        documentLengths: [UInt32],
+        documentLengths: [UInt32], published: [PublicationDate?],
         analysis: (String, SegmentID) throws(IndexError) -> (length: Int, checksum: UInt32)
     ) throws(IndexError) -> WrittenSegment {
         precondition(documentLengths.count == documents.count)
@@ -160,7 +165,10 @@ public final class SegmentWriter {
         precondition(Int(sources.count) == documents.count, "a source for every document")
         record(.sources, try sources.finish())
         record(.analysis, try analysis(path(.analysis), segmentID))
-        record(.norms, try DocumentLengthsWriter.write(documentLengths, path: path(.norms), segmentID: segmentID))
+        record(
+            .norms,
+            try DocumentLengthsWriter.write(
+                documentLengths, published: published, path: path(.norms), segmentID: segmentID))
         return WrittenSegment(
             info: SegmentInfo(number: number, id: segmentID, documentCount: UInt32(documentLengths.count)),
             files: written)

@@ -130,6 +130,14 @@ public final class IndexWriter: Sendable {
         if analyzer == nil {
             // Merging only: the index must exist, and its settings are kept.
             let reader = try IndexReader(directory: directory)
+            // A merge of segments without dates would write one that claims
+            // dates and has none (IndexFileFormat.md, version 6).
+            if reader.segments.contains(where: { !$0.lengths.hasDates }) {
+                throw IndexError(
+                    .formatTooOld,
+                    "the index predates publication dates (format 5 or older); run gazette index to rebuild it",
+                    path: directory)
+            }
             if let first = reader.segments.first {
                 settings = AnalysisSettings(
                     header: first.analysis, gazetteer: try first.analysisFile.gazetteerText().text, learned: [])
@@ -145,6 +153,9 @@ public final class IndexWriter: Sendable {
                         reason = Self.difference(
                             AnalysisSettings(header: first.analysis, gazetteer: gazetteer, learned: []), settings)
                     }
+                }
+                if reason == nil, reader.segments.contains(where: { !$0.lengths.hasDates }) {
+                    reason = "publication dates are now stored (format 6, for date: searches)"
                 }
                 if reason == nil { base = reader }
             } catch let error where error.code == .formatTooOld || error.code == .formatTooNew {
@@ -386,6 +397,8 @@ public final class SegmentBuilder {
     /// pay no dynamic exclusivity check per token (every access to a class's
     /// stored property pays one).
     private var inverter = Inverter()
+    /// The publication date of each document of the segment being built.
+    private var published: [PublicationDate?] = []
     private var analysis = DocumentAnalysis()
     /// Documents added, over every segment this builder wrote.
     public private(set) var documentsAdded = 0
@@ -401,6 +414,7 @@ public final class SegmentBuilder {
         if segment == nil { segment = try SegmentWriter(directory: writer.directory, number: writer.allocateNumber()) }
         // Store first: if that fails, nothing of this document is in memory.
         try segment!.addDocument(article)
+        published.append(article.published)
         analyzer.analyze(title: article.title, body: article.body, into: &analysis)
         inverter.add(analysis, document: UInt32(inverter.documentCount), analyzer: analyzer)
         documentsAdded += 1
@@ -414,6 +428,8 @@ public final class SegmentBuilder {
         // closure below was copied whole (every array retained) once per term.
         let inverter = self.inverter
         self.inverter = Inverter()
+        let published = self.published
+        self.published = []
         self.segment = nil
         let order = inverter.sortedTerms()
         try segment.writeTerms(count: order.terms.count, lengths: inverter.lengths) { index in
@@ -421,6 +437,7 @@ public final class SegmentBuilder {
         }
         var settings = writer.settings
         settings.learned = inverter.learnedActors(inOrder: order.actors)
-        writer.register(try segment.finish(documentLengths: inverter.lengths, analysis: settings))
+        writer.register(
+            try segment.finish(documentLengths: inverter.lengths, published: published, analysis: settings))
     }
 }

@@ -18,6 +18,7 @@ struct SegmentMerger {
         // New document numbers: -1 for a deleted document.
         var maps: [[Int32]] = []
         var lengths: [UInt32] = []
+        var published: [PublicationDate?] = []
         var next: Int32 = 0
         for input in inputs {
             var map = [Int32](repeating: -1, count: Int(input.documentCount))
@@ -25,6 +26,7 @@ struct SegmentMerger {
                 map[Int(document)] = next
                 next += 1
                 lengths.append(try input.lengths.length(of: document))
+                published.append(try input.lengths.published(document))
             }
             maps.append(map)
         }
@@ -49,7 +51,7 @@ struct SegmentMerger {
         copied.wait()
         if let error = copy.error { throw error }
         for input in inputs { input.releaseResidentPages() }
-        return try segment.finish(documentLengths: lengths, analysis: analysis)
+        return try segment.finish(documentLengths: lengths, published: published, analysis: analysis)
     }
 
     /// Copies the live stored documents of every input into the segment, in

@@ -17,11 +17,16 @@ public struct Article: Sendable, Equatable {
     /// ``ContentHash`` of the source file's bytes: with the size and time, what
     /// incremental indexing compares to find changed files.
     public var contentHash: UInt64
+    /// When the article was published, as its page's metadata or its date
+    /// line says; nil when it does not say (never the file's time).
+    public var published: PublicationDate?
 
     public init(
         path: String, title: String, body: String, format: SourceFormat,
-        sourceSize: UInt64 = 0, modificationTime: Int64 = 0, contentHash: UInt64 = 0
+        sourceSize: UInt64 = 0, modificationTime: Int64 = 0, contentHash: UInt64 = 0,
+        published: PublicationDate? = nil
     ) {
+        self.published = published
         self.path = path
         self.title = title
         self.body = body

@@ -101,6 +101,7 @@ public struct ArticleReader: Sendable {
 
         var warnings: [IngestProblem] = []
         let parsed: (title: String, body: String)?
+        var published: PublicationDate? = nil
         switch format {
         case .text:
             // Valid UTF-8 (nearly every file) is split on its own bytes; the
@@ -117,12 +118,27 @@ public struct ArticleReader: Sendable {
             case .success(let result):
                 if let warning = result.warning { warnings.append(warning) }
                 parsed = (result.title, result.body)
+                published = result.published
             case .failure(let problem):
                 return .skipped(problem)
             }
         }
-        guard let parsed, !(parsed.title.isEmpty && parsed.body.isEmpty) else {
+        guard var parsed, !(parsed.title.isEmpty && parsed.body.isEmpty) else {
             return skip(format == .html ? "no text found in the HTML" : "no text (only white space)")
+        }
+        if format == .text {
+            let body = Array(parsed.body.utf8)
+            if let found = DateParser.dateLine(in: body) {
+                published = found.date
+                if let line = found.line {
+                    // The line is only the date: out of the body, with the blank lines after it.
+                    var rest = body[line.upperBound...]
+                    while let first = rest.first, first == 0x0A || first == 0x0D || first == 0x20 || first == 0x09 {
+                        rest = rest.dropFirst()
+                    }
+                    parsed.body = String(decoding: body[..<line.lowerBound] + rest, as: UTF8.self)
+                }
+            }
         }
         var title = Self.replacingControlCharacters(parsed.title)
         let body = Self.replacingControlCharacters(parsed.body)
@@ -133,7 +149,8 @@ public struct ArticleReader: Sendable {
         return .article(
             Article(
                 path: path, title: title, body: body, format: format, sourceSize: status.size,
-                modificationTime: status.modificationTime, contentHash: ContentHash.hash(bytes)),
+                modificationTime: status.modificationTime, contentHash: ContentHash.hash(bytes),
+                published: published),
             warnings: warnings)
     }
 
@@ -208,6 +225,7 @@ public struct ArticleReader: Sendable {
     struct HTMLText {
         var title: String
         var body: String
+        var published: PublicationDate?
         var warning: IngestProblem?
     }
 
@@ -239,7 +257,8 @@ public struct ArticleReader: Sendable {
         var extractor = HTMLTextExtractor()
         document.walk(&extractor)
         let body = extractor.body()
-        return .success(HTMLText(title: extractor.title, body: body, warning: warning))
+        return .success(
+            HTMLText(title: extractor.title, body: body, published: extractor.published, warning: warning))
     }
 
     /// The charset a page declares in its first 1024 bytes (`charset=…`), lower-cased.

@@ -19,10 +19,14 @@ struct CompatibilityTests {
     /// filler NNN.", so that "common" fills a packed block of 128 documents
     /// with its skip entry. Fixtures/v4 was written the same way by format
     /// version 4, whose sources file is in walk order with document numbers,
-    /// and Fixtures/v5 by format version 5, whose skip entries carry impacts.
+    /// Fixtures/v5 by format version 5, whose skip entries carry impacts, and
+    /// Fixtures/v6 by format version 6, whose norms carry publication dates:
+    /// for it a.txt has the date line "Published: 2024-03-03" under its title
+    /// (taken out of the body, so positions are as before) and b.html the
+    /// `<meta property="article:published_time" content="2024-03-04T10:00:00+03:30">`.
     @Test(
-        "the version 3, 4 and 5 fixtures open, verify and answer: actors, a packed block, stored text, sources",
-        arguments: ["v3", "v4", "v5"])
+        "the version 3 to 6 fixtures open, verify and answer: actors, a packed block, stored text, sources, dates",
+        arguments: ["v3", "v4", "v5", "v6"])
     func version3and4(_ version: String) throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/\(version)", withExtension: nil))
         let reader = try IndexReader(directory: url.path)
@@ -57,7 +61,7 @@ struct CompatibilityTests {
         // Its block's best BM25 bound: frequency 1 at the shortest length, 9
         // ("Filler NNN" and "The common word appears in filler NNN."), from the
         // impacts (version 5) or from the skip entry's two bounds (3 and 4).
-        #expect(segment.postingsHaveImpacts == (version == "v5"))
+        #expect(segment.postingsHaveImpacts == (version >= "v5"))
         var block = try segment.postings(for: common)
         try block.advanceShallow(to: 0)
         var impacts: [String] = []
@@ -75,17 +79,31 @@ struct CompatibilityTests {
             article.body.contains("OPEC cuts oil output; Iran\u{2019}s exports rise.")
                 || article.body.contains("OPEC cuts oil output; Iran's exports rise."))
         let header = try IndexFileHeader.read(from: segment.sourcesFile, expecting: .sources).0
-        #expect(header.version == ["v3": 3, "v4": 4, "v5": 5][version])
-        // Built before abbreviations lost their periods: the next `gazette
-        // index` rebuilds it, saying why.
-        #expect(!reader.analysis.abbreviationsJoined)
+        #expect(header.version == ["v3": 3, "v4": 4, "v5": 5, "v6": 6][version])
+        // Dates since version 6; before, none, and a merge alone refuses to
+        // write a segment that would claim them.
+        #expect(reader.hasDates == (version == "v6"))
+        #expect(try reader.article(0).published?.iso8601 == (version == "v6" ? "2024-03-03" : nil))
+        #expect(try reader.article(1).published?.iso8601 == (version == "v6" ? "2024-03-04T10:00:00+03:30" : nil))
+        #expect(try reader.article(2).published == nil)
         let copy = try TemporaryDirectory()
         defer { copy.remove() }
         for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
             try FileManager.default.copyItem(atPath: url.path + "/" + name, toPath: copy.path + "/" + name)
         }
-        let writer = try IndexWriter(directory: copy.path)
-        #expect(writer.rebuildReason == "abbreviations are now one word (U.N. is indexed as un)")
+        if version == "v6" {
+            #expect(reader.analysis.abbreviationsJoined)
+            #expect(try IndexWriter(directory: copy.path).rebuildReason == nil)
+        } else {
+            // Built before abbreviations lost their periods: the next
+            // `gazette index` rebuilds it, saying why.
+            #expect(!reader.analysis.abbreviationsJoined)
+            #expect(
+                try IndexWriter(directory: copy.path).rebuildReason
+                    == "abbreviations are now one word (U.N. is indexed as un)")
+            let error = try #require(throws: IndexError.self) { try IndexWriter(mergingIn: copy.path) }
+            #expect(error.code == .formatTooOld && error.message.contains("predates publication dates"))
+        }
         let sources = try segment.sources()
         #expect(sources.count == 142 && sources[2].path == "src/filler-000.txt")
         // A sync reads sources in walk order: as stored since version 4; a

@@ -27,8 +27,14 @@ func writeSampleSegment(in directory: String) throws -> Manifest {
         (Array("alpha".utf8), alpha), (Array("beta".utf8), beta), (Array("gamma".utf8), gamma),
     ]
     try writer.writeTerms(count: terms.count, lengths: [3, 20, 301]) { (terms[$0].bytes[...], terms[$0].encoder) }
-    return try commitSegment(writer, documentLengths: [3, 20, 301])
+    return try commitSegment(writer, documentLengths: [3, 20, 301], published: samplePublished)
 }
+
+/// The sample documents' publication dates: an instant west of UTC, none, a day.
+let samplePublished: [PublicationDate?] = [
+    PublicationDate(seconds: 1_711_945_800, offsetMinutes: -300), nil,
+    PublicationDate(day: CalendarDay(year: 1987, month: 2, day: 26)!),
+]
 
 /// A new segment writer for `directory`, numbered past every file there.
 func newSegmentWriter(in directory: String) throws -> SegmentWriter {
@@ -37,9 +43,12 @@ func newSegmentWriter(in directory: String) throws -> SegmentWriter {
 
 /// Finishes `writer`'s segment and commits it as the index's only segment.
 func commitSegment(
-    _ writer: SegmentWriter, documentLengths: [UInt32], analysis: AnalysisSettings = sampleAnalysis
+    _ writer: SegmentWriter, documentLengths: [UInt32], published: [PublicationDate?]? = nil,
+    analysis: AnalysisSettings = sampleAnalysis
 ) throws -> Manifest {
-    let written = try writer.finish(documentLengths: documentLengths, analysis: analysis)
+    let written = try writer.finish(
+        documentLengths: documentLengths,
+        published: published ?? Array(repeating: nil, count: documentLengths.count), analysis: analysis)
     let manifest = Manifest(generation: writer.number + 1, segments: [written.info], files: written.files)
     try manifest.commit(directory: writer.directory)
     return manifest
@@ -95,6 +104,11 @@ struct FormatTests {
         #expect(try reader.segments[0].lengths.length(of: 1) == 20)
         #expect(reader.segments[0].lengths.sumOfLengths == 324)
         #expect(reader.segments[0].lengths.averageLength == 108)
+        #expect(reader.segments[0].lengths.hasDates && reader.hasDates)
+        #expect(try (0..<3).map { try reader.segments[0].lengths.published($0) } == samplePublished)
+        #expect(try reader.article(0).published?.iso8601 == "2024-03-31T23:30:00-05:00")
+        #expect(try reader.article(2).published?.iso8601 == "1987-02-26")
+        #expect(try reader.article(1).published == nil)
 
         #expect(try reader.segments[0].analysisFile.settings() == sampleAnalysis)
 
