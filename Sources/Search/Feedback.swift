@@ -133,6 +133,7 @@ extension Searcher {
         for (term, value) in chosen { add(term, (1 - λ) * n * value / total) }
 
         var expanded = QueryPlan()
+        expanded.dates = plan.dates
         var should: [QueryPlan.Node] = []
         for term in order {
             let (infos, plainIDF): ([TermInfo?], Double)

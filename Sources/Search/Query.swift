@@ -25,6 +25,8 @@ public struct Query: Sendable, Equatable {
     public var actorNames: [String]
     /// The `--actor` names: every result names each of them.
     public var requiredActors: [String]
+    /// The `date:` clauses, taken out of `root`: a filter every result passes.
+    public var dates = DateFilter()
 
     public init(
         _ text: String, actors: [String] = [], analyzer: Analyzer = Analyzer(),
@@ -39,7 +41,8 @@ public struct Query: Sendable, Equatable {
             guard !actors.isEmpty else { throw SearchError(.emptyQuery, "the query is empty", query: text) }
             root = nil
         } else {
-            root = try QueryParser.parse(text, defaultOperator: defaultOperator, bareWordRules: true)
+            let parsed = try QueryParser.parse(text, defaultOperator: defaultOperator, bareWordRules: true)
+            (root, dates) = try Self.takingDates(from: parsed, text: text)
         }
         var terms: [[UInt8]] = []
         var phrases: [[[UInt8]]] = []
@@ -63,17 +66,89 @@ public struct Query: Sendable, Equatable {
                 searchable = true
                 named.append(name)
             case .near(_, let operands): for operand in operands { visit(operand, excluded: excluded) }
+            case .date: break
             case .boolean(let clauses):
                 for clause in clauses { visit(clause.node, excluded: excluded || clause.occur == .mustNot) }
             }
         }
         if let root { visit(root, excluded: false) }
-        guard searchable || !actors.isEmpty else {
+        guard searchable || !actors.isEmpty || (root == nil && !dates.isEmpty) else {
             throw SearchError(
                 .emptyQuery, "the query has no searchable words (only punctuation or symbols)", query: text)
         }
         self.terms = terms
         self.phrases = phrases
         actorNames = named + actors
+    }
+
+    /// The `date:` clauses of the query's top level, as a filter, and the
+    /// rest of the query (nil if nothing else is left). A date clause is a
+    /// filter of the whole query, as Elasticsearch's `filter` context: it
+    /// takes no part in scores, and `-date:` or `NOT date:` excludes the range
+    /// (documents without a date pass an exclusion, as in Lucene). Inside
+    /// parentheses, OR or NEAR it would mean something else, so it is refused there.
+    static func takingDates(from node: QueryNode, text: String) throws(SearchError) -> (QueryNode?, DateFilter) {
+        func refuseNested(_ node: QueryNode) throws(SearchError) {
+            switch node {
+            case .date(let range):
+                throw SearchError(
+                    .badQuery, "date: filters the whole query; it cannot be inside parentheses, OR, AND or NEAR",
+                    query: text, position: range.position)
+            case .boolean(let clauses): for clause in clauses { try refuseNested(clause.node) }
+            case .near(_, let operands): for operand in operands { try refuseNested(operand) }
+            case .title(let inner): try refuseNested(inner)
+            case .word, .phrase, .prefix, .actor: break
+            }
+        }
+        var filter = DateFilter()
+        switch node {
+        case .date(let range):
+            filter.include.append(range)
+            return (nil, filter)
+        case .boolean(let clauses):
+            var kept: [QueryClause] = []
+            for clause in clauses {
+                if case .date(let range) = clause.node {
+                    if clause.occur == .mustNot { filter.exclude.append(range) } else { filter.include.append(range) }
+                } else {
+                    try refuseNested(clause.node)
+                    kept.append(clause)
+                }
+            }
+            if kept.isEmpty { return (nil, filter) }
+            guard kept.contains(where: { $0.occur != .mustNot }) else {
+                throw SearchError(
+                    .badQuery, "excluded clauses and a date: filter rank nothing; add something to search for",
+                    query: text, position: 0)
+            }
+            return (QueryParser.simplify(.boolean(kept)), filter)
+        default:
+            try refuseNested(node)
+            return (node, filter)
+        }
+    }
+}
+
+/// The `date:` clauses of a query: a document passes when it was published
+/// on a day in every included range and in no excluded one. A document
+/// without a publication date passes exclusions only.
+public struct DateFilter: Sendable, Equatable {
+    public var include: [DateRange] = []
+    public var exclude: [DateRange] = []
+
+    public init(include: [DateRange] = [], exclude: [DateRange] = []) {
+        self.include = include
+        self.exclude = exclude
+    }
+
+    public var isEmpty: Bool { include.isEmpty && exclude.isEmpty }
+
+    @inline(__always)
+    public func accepts(_ date: PublicationDate?) -> Bool {
+        guard let date else { return include.isEmpty }
+        let day = date.day
+        for range in include where !range.contains(day) { return false }
+        for range in exclude where range.contains(day) { return false }
+        return true
     }
 }

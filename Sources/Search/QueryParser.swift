@@ -1,3 +1,4 @@
+import NewsCore
 import TextAnalysis
 
 /// How a clause counts in a boolean query (Lucene's `BooleanClause.Occur`).
@@ -42,6 +43,89 @@ public indirect enum QueryNode: Sendable, Equatable {
     /// Clauses combined: every `must`, no `mustNot`, and (without a `must`)
     /// at least one `should`.
     case boolean([QueryClause])
+    /// `date:2024-01-01..2024-03-31`: published in the range. A filter of the
+    /// whole query, not a scored clause (``Query/dates``).
+    case date(DateRange)
+}
+
+/// The days of a `date:` clause, both ends included; an open end is nil.
+///
+/// Written `FROM..TO`, `FROM..`, `..TO` or one period, each end a year
+/// (`2024`), a month (`2024-03`) or a day (`2024-03-31`): a start means its
+/// period's first day and an end its last, so `date:2024-01..2024-03` is the
+/// first quarter and `date:2024` the year.
+public struct DateRange: Sendable, Equatable {
+    public var lower: CalendarDay?
+    public var upper: CalendarDay?
+    /// Character offset of the clause in the query, for messages.
+    public var position: Int
+
+    public init(lower: CalendarDay?, upper: CalendarDay?, position: Int = 0) {
+        self.lower = lower
+        self.upper = upper
+        self.position = position
+    }
+
+    public func contains(_ day: CalendarDay) -> Bool {
+        (lower.map { day >= $0 } ?? true) && (upper.map { day <= $0 } ?? true)
+    }
+
+    /// The range as the query language writes it.
+    public var label: String {
+        "date:" + (lower?.iso8601 ?? "") + ".." + (upper?.iso8601 ?? "")
+    }
+
+    static let syntax =
+        "date: needs a year, month or day (2024, 2024-03, 2024-03-31) or a range FROM..TO, either end open"
+
+    /// Reads `text` (the part after `date:`); `position` is its offset in the query.
+    static func parse(_ text: String, position: Int) throws(SearchError) -> (DateRange?, errorAt: Int, message: String)
+    {
+        func period(_ part: Substring) -> (first: CalendarDay, last: CalendarDay)? {
+            let fields = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...3).contains(fields.count), fields[0].count == 4,
+                fields.dropFirst().allSatisfy({ $0.count == 2 }),
+                fields.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                let year = Int(fields[0])
+            else { return nil }
+            let month = fields.count > 1 ? Int(fields[1]) : nil
+            let day = fields.count > 2 ? Int(fields[2]) : nil
+            if let month, let day {
+                guard let date = CalendarDay(year: year, month: month, day: day) else { return nil }
+                return (date, date)
+            }
+            if let month {
+                guard let first = CalendarDay(year: year, month: month, day: 1) else { return nil }
+                return (first, first.advanced(by: Int32(CalendarDay.daysIn(month: month, year: year) - 1)))
+            }
+            guard let first = CalendarDay(year: year, month: 1, day: 1),
+                let last = CalendarDay(year: year, month: 12, day: 31)
+            else { return nil }
+            return (first, last)
+        }
+        guard let dots = text.firstRange(of: "..") else {
+            guard let whole = period(Substring(text)) else { return (nil, position, syntax) }
+            return (DateRange(lower: whole.first, upper: whole.last, position: position - 5), 0, "")
+        }
+        let from = text[..<dots.lowerBound]
+        let to = text[dots.upperBound...]
+        let toPosition = position + text.distance(from: text.startIndex, to: dots.upperBound)
+        guard !(from.isEmpty && to.isEmpty) else { return (nil, position, "date: needs at least one end of its range") }
+        var lower: CalendarDay? = nil
+        var upper: CalendarDay? = nil
+        if !from.isEmpty {
+            guard let start = period(from) else { return (nil, position, syntax) }
+            lower = start.first
+        }
+        if !to.isEmpty {
+            guard let end = period(to) else { return (nil, toPosition, syntax) }
+            upper = end.last
+        }
+        if let lower, let upper, lower > upper {
+            return (nil, position, "date: the range starts (\(lower.iso8601)) after it ends (\(upper.iso8601))")
+        }
+        return (DateRange(lower: lower, upper: upper, position: position - 5), 0, "")
+    }
 }
 
 /// Reads the query language (README, "Query language"):
@@ -53,6 +137,7 @@ public indirect enum QueryNode: Sendable, Equatable {
 ///     unary    := NOT unary | near
 ///     near     := primary (NEAR[/n] primary)*
 ///     primary  := "(" sequence ")" | "phrase" | word | prefix* | actor:(word | "phrase")
+///               | title:(word | "phrase") | date:range
 ///
 /// Operators are upper case (`AND`, `OR`, `NOT`, `NEAR/3`), so "and" stays a
 /// word; `&&`, `||` and `!` are accepted too. Adjacent clauses combine with
@@ -126,6 +211,7 @@ public struct QueryParser {
         case phrase(String)
         case actorField
         case titleField
+        case date(DateRange)
         case open, close, plus, minus, and, or, not
         case near(Int)
     }
@@ -215,7 +301,10 @@ public struct QueryParser {
                 return
             }
             if lower.hasPrefix("date:") {
-                throw error("the field \"date:\" is not searchable yet; fields: title:, actor:", at: start)
+                let (range, errorAt, message) = try DateRange.parse(String(word.dropFirst(5)), position: start + 5)
+                guard let range else { throw error(message, at: errorAt) }
+                tokens.append(Lexeme(token: .date(range), start: start))
+                return
             }
             if word.hasSuffix("*") && word.count > 1 {
                 let stem = String(word.dropLast())
@@ -313,6 +402,17 @@ public struct QueryParser {
             items.append(try operand(&self))
         }
         if items.count == 1 { return items[0] }
+        // "oil OR date:2024" would read as "oil, published in 2024" once the
+        // date becomes the query's filter (Query): refused, not misread.
+        if token == .or {
+            for (node, _) in items {
+                if case .date(let range) = node {
+                    throw error(
+                        "date: filters the whole query; it cannot be inside parentheses, OR, AND or NEAR",
+                        at: range.position)
+                }
+            }
+        }
         return (.boolean(items.map { QueryClause($0.negated ? .mustNot : occur, $0.0) }), false)
     }
 
@@ -365,6 +465,7 @@ public struct QueryParser {
         case .phrase(let phrase):
             guard !phrase.trimmingWhitespace.isEmpty else { throw error("the phrase is empty", at: lexeme.start) }
             return .phrase(phrase)
+        case .date(let range): return .date(range)
         case .titleField:
             guard let value = peek else { throw error("title: needs a word or a phrase", at: lexeme.start) }
             next += 1

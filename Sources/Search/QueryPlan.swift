@@ -56,7 +56,11 @@ struct QueryPlan {
     }
 
     var leaves: [Leaf] = []
+    /// Nil for a query of `date:` clauses alone, which lists the documents
+    /// in the range (``Searcher``).
     var root: Node? = nil
+    /// The `date:` clauses: a filter every match passes.
+    var dates = DateFilter()
 
     /// Prefix expansions allowed per prefix (Lucene's default clause limit).
     static let maximumExpansions = 1024
@@ -121,6 +125,7 @@ extension Searcher {
             case .word(let text), .phrase(let text): return try words(text)
             case .title(.word(let text)), .title(.phrase(let text)): return try words(text, title: true)
             case .title: preconditionFailure("the parser puts only a word or a phrase after title:")
+            case .date: preconditionFailure("Query takes the date: clauses out of the tree")
             case .actor(let name):
                 let terms = try actorIDs(name).map { id throws(IndexError) in try term(ActorTerm.bytes(id: id)) }
                 return addLeaf(
@@ -184,6 +189,14 @@ extension Searcher {
             }
             root = .boolean(must: must, should: [], mustNot: [])
         }
+        plan.dates = query.dates
+        if !query.dates.isEmpty && !reader.hasDates {
+            throw SearchError(
+                .badQuery,
+                "this index was built before publication dates were stored; run gazette index to rebuild it for date:",
+                query: query.text)
+        }
+        if root == nil && !query.dates.isEmpty { return (plan, resolved) }
         guard let root else {
             throw SearchError(
                 .emptyQuery, "the query has no searchable words (only punctuation or symbols)", query: query.text)
@@ -202,6 +215,7 @@ extension Searcher {
         case .actor(let name): return name.contains(" ") ? "actor:\"\(name)\"" : "actor:\(name)"
         case .near(let distance, let operands): return operands.map(label).joined(separator: " NEAR/\(distance) ")
         case .boolean: return ""
+        case .date(let range): return range.label
         }
     }
 

@@ -10,6 +10,8 @@ public struct Hit: Sendable {
     public var score: Double
     public var path: String
     public var title: String
+    /// When the article was published, if it says.
+    public var published: PublicationDate?
     public var titleHighlights: [Range<Int>]
     public var snippet: Snippet
     /// With `passages` above 1, every passage chosen (the first is `snippet`).
@@ -28,6 +30,8 @@ public struct SearchResults: Sendable {
     public var hits: [Hit]
     /// The actors the query named, as resolved.
     public var actors: [ResolvedActor] = []
+    /// Hits listed newest first, unscored: the query was `date:` clauses alone.
+    public var newestFirst = false
 }
 
 /// A document and its score, ordered so that the better one is greater:
@@ -184,9 +188,11 @@ public struct Searcher: Sendable {
             resolved.isEmpty
             ? analyzer
             : actorAnalyzer(try catalog(), stemming: !query.terms.isEmpty || plan.leaves.contains { !$0.actor })
-        let (total, exact, best) = try topDocuments(
-            plan, limit: options.limit == 0 ? 0 : options.offset + options.limit,
-            totalHitsThreshold: options.totalHitsThreshold)
+        let limit = options.limit == 0 ? 0 : options.offset + options.limit
+        let (total, exact, best) =
+            plan.root == nil
+            ? try newestDocuments(plan.dates, limit: limit)
+            : try topDocuments(plan, limit: limit, totalHitsThreshold: options.totalHitsThreshold)
         let top = best.dropFirst(options.offset)
         // A prefix's words are marked too: "militias" and "military" for milit*.
         let expansions = plan.leaves.compactMap { leaf -> [[UInt8]]? in
@@ -201,13 +207,15 @@ public struct Searcher: Sendable {
             let marked = snippets.mark(title: article.title, body: article.body, passages: options.passages)
             var hit = Hit(
                 rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,
-                path: article.path, title: article.title, titleHighlights: marked.title,
+                path: article.path, title: article.title, published: article.published,
+                titleHighlights: marked.title,
                 snippet: marked.passages[0])
             if options.passages > 1 { hit.passages = marked.passages }
             if options.explain { hit.explanation = try explain(plan, document: scored.document) }
             hits.append(hit)
         }
-        return SearchResults(query: text, total: total, totalExact: exact, hits: hits, actors: resolved)
+        return SearchResults(
+            query: text, total: total, totalExact: exact, hits: hits, actors: resolved, newestFirst: plan.root == nil)
     }
 
     /// `text` parsed with the index's analyser, the `--actor`s of `options`
@@ -239,6 +247,52 @@ public struct Searcher: Sendable {
             try matcher.collect(into: &collector, base: reader.bases[position])
         }
         return (collector.total, collector.exact, collector.result())
+    }
+
+    /// For a query of `date:` clauses alone: every live document the filter
+    /// passes, newest first, as a news archive lists them: by the day each
+    /// gives (what the results show), then by instant, then in index order.
+    /// Nothing is scored, so each scores 0. The `limit` newest (all when 0)
+    /// are kept in a heap as the dates are read, 10 bytes a document.
+    func newestDocuments(
+        _ dates: DateFilter, limit: Int
+    ) throws(IndexError) -> (total: Int, exact: Bool, documents: [ScoredDocument]) {
+        /// Newer is greater; of two at the same time, the earlier document.
+        struct Dated: Comparable {
+            var day: Int32
+            var seconds: Int64
+            var document: UInt32
+            static func < (a: Dated, b: Dated) -> Bool {
+                (a.day, a.seconds, b.document) < (b.day, b.seconds, a.document)
+            }
+        }
+        var heap = Heap<Dated>()
+        var everything: [Dated] = []
+        var total = 0
+        for (position, segment) in reader.segments.enumerated() {
+            let base = reader.bases[position]
+            for local in 0..<segment.documentCount where !segment.isDeleted(local) {
+                let published = try segment.lengths.published(local)
+                guard let published, dates.accepts(published) else { continue }
+                total += 1
+                let dated = Dated(day: published.day.number, seconds: published.seconds, document: base + local)
+                if limit == 0 {
+                    everything.append(dated)
+                } else if heap.count < limit {
+                    heap.insert(dated)
+                } else if let oldest = heap.min, oldest < dated {
+                    _ = heap.popMin()
+                    heap.insert(dated)
+                }
+            }
+        }
+        var newest: [Dated] = []
+        if limit == 0 {
+            newest = everything.sorted(by: >)
+        } else {
+            while let next = heap.popMax() { newest.append(next) }
+        }
+        return (total, true, newest.map { ScoredDocument(score: 0, document: $0.document) })
     }
 
     /// The clauses that make up `document`'s score (index-wide number), as

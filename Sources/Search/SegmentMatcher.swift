@@ -44,6 +44,8 @@ struct SegmentMatcher {
     private let plan: QueryPlan
     private let lengths: DocumentLengths
     private let deletions: DeletionBitmap?
+    /// The plan's `date:` filter; nil when it has none.
+    private let dates: DateFilter?
     private let similarity: BM25
     private let actorSimilarity: BM25
     private let averageLength: Double
@@ -69,6 +71,7 @@ struct SegmentMatcher {
         self.plan = plan
         lengths = segment.lengths
         deletions = segment.deletions
+        dates = plan.dates.isEmpty ? nil : plan.dates
         self.similarity = similarity
         self.actorSimilarity = actorSimilarity
         self.averageLength = averageLength
@@ -127,9 +130,12 @@ struct SegmentMatcher {
         return nodes.count - 1
     }
 
+    /// Whether `document` is out: deleted, or published outside the `date:` filter.
     @inline(__always)
-    private func isDeleted(_ document: UInt32) -> Bool {
-        deletions?.isDeleted(document) ?? false
+    private func isExcluded(_ document: UInt32) throws(IndexError) -> Bool {
+        if deletions?.isDeleted(document) ?? false { return true }
+        guard let dates else { return false }
+        return !dates.accepts(try lengths.published(document))
     }
 
     /// Term cursors that produce every document `node` can match, and their
@@ -228,7 +234,7 @@ struct SegmentMatcher {
         while true {
             guard collector.canPrune else {
                 guard let document = try nextCandidate(candidates, atLeast: low, atMost: .max) else { return }
-                if !isDeleted(document) {
+                if try !isExcluded(document) {
                     let length = try lengths.length(of: document)
                     if let score = try evaluate(root, document: document, length: length, parts: &none) {
                         collector.add(ScoredDocument(score: score, document: base + document))
@@ -273,7 +279,7 @@ struct SegmentMatcher {
 
             while let document = try nextCandidate(essential, atLeast: low, atMost: high) {
                 low = document + 1
-                if isDeleted(document) { continue }
+                if try isExcluded(document) { continue }
                 let length = try lengths.length(of: document)
                 if requiredCount > 0 {
                     if let score = try evaluate(root, document: document, length: length, parts: &none) {
@@ -513,7 +519,7 @@ struct SegmentMatcher {
     /// that counted, from the same walk as scoring (their scores sum to the
     /// document's). Nil if it does not match.
     mutating func explain(document: UInt32) throws(IndexError) -> [Contribution]? {
-        guard let root, !isDeleted(document) else { return nil }
+        guard let root, try !isExcluded(document) else { return nil }
         let length = try lengths.length(of: document)
         var parts: [Contribution]? = []
         guard try evaluate(root, document: document, length: length, parts: &parts) != nil else { return nil }

@@ -13,7 +13,9 @@ struct SearchCommand: ParsableCommand {
             The query language: words (any may match, ranked by BM25, k1 = 1.5, b = 0.6); \
             "exact phrases"; +required and -excluded; AND, OR, NOT with parentheses; \
             prefix*; a NEAR/n b (within n words, any order); actor:Iran, actor:"Quds Force"; title:iran, \
-            title:"foreign forces". \
+            title:"foreign forces"; date:2024-01-01..2024-03-31 (published in the range: a year, \
+            month or day at each end, either end open, as in date:2024-03.. or date:2024; alone, it \
+            lists the range newest first). \
             --all makes every word required (AND). Put options before the query, and `--` \
             before a query that starts with "-".
 
@@ -78,7 +80,10 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "An actor also matches its members (Iran → IRGC → Quds Force).")
     var includeMembers = false
 
-    @Flag(help: "Print one JSON object: {query, total, hits: [{rank, path, title, score, snippet, highlights}]}.")
+    @Flag(
+        help:
+            "Print one JSON object: {query, total, hits: [{rank, path, title, published, score, snippet, highlights}]}."
+    )
     var json = false
 
     @Option(help: ArgumentHelp("Colour: auto, always or never (NO_COLOR is honoured).", valueName: "when"))
@@ -191,15 +196,17 @@ struct SearchCommand: ParsableCommand {
             return
         }
         let count = (results.totalExact ? "" : "At least ") + format(results.total)
-        print("\(count) \(noun) \(what); showing \(results.hits.count).")
+        print("\(count) \(noun) \(what); showing \(results.hits.count)\(results.newestFirst ? ", newest first" : "").")
         let width = Terminal.outputWidth()
         for hit in results.hits {
             print("")
             let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.bold)
             print("\(hit.rank). \(title)")
             let path = color ? Style.path + hit.path + Style.reset : hit.path
-            let score = "score " + decimal(hit.score, 4)
-            print("   \(path)  \(color ? Style.dim + score + Style.reset : score)")
+            // The publication day, then the score (none when listed by date).
+            let facts = [hit.published?.day.iso8601, results.newestFirst ? nil : "score " + decimal(hit.score, 4)]
+                .compactMap { $0 }.joined(separator: "  ")
+            print("   \(path)  \(color ? Style.dim + facts + Style.reset : facts)")
             for passage in hit.passages.isEmpty ? [hit.snippet] : hit.passages where !passage.text.isEmpty {
                 // On a terminal, wrapped to its width under the three-space indent.
                 for line in width.map({ passage.lines(width: max(20, $0 - 4)) }) ?? [passage] {
@@ -251,6 +258,7 @@ enum JSONOutput {
             if index > 0 { out += ", " }
             let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
             out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
+            out += "\"published\": \(hit.published.map { string($0.iso8601) } ?? "null"), "
             out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
             out += "\"highlights\": [\(highlights.joined(separator: ", "))]"
             if !hit.passages.isEmpty {

@@ -97,6 +97,33 @@ struct CLITests {
         }
     }
 
+    @Test("date: filters by the bundled articles' dates (date lines and HTML metadata) and, alone, lists newest first")
+    func dates() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let listed = try CLI.run(["search", "date:2024-05..2024-06", "--json"], in: checkout.path)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(
+            hits.map { $0["path"] as? String } == [
+                "Corpus/opec-oil-output.txt", "Corpus/isis-syria-kurdish-forces.txt", "Corpus/imf-argentina-loan.txt",
+            ])
+        #expect(hits.map { $0["published"] as? String } == ["2024-06-02", "2024-05-21", "2024-05-14"])
+        // The HTML page's date is its <time datetime>, an instant.
+        let page = try CLI.run(
+            ["search", "foreign forces date:2024-03-03", "--json", "--limit", "5"], in: checkout.path)
+        let pageObject = try #require(try JSONSerialization.jsonObject(with: Data(page.stdout.utf8)) as? [String: Any])
+        let pageHits = try #require(pageObject["hits"] as? [[String: Any]])
+        #expect(Set(pageHits.compactMap { $0["published"] as? String }) == ["2024-03-03", "2024-03-03T09:40:00Z"])
+        #expect(pageObject["total"] as? Int == 2)
+        // A bad range is a usage error pointing at its character.
+        let bad = try CLI.run(["search", "iran date:2024-13"], in: checkout.path)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("date: needs a year, month or day"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("          ^"), "\(bad.stderr)")
+    }
+
     @Test("colour: --color always marks matches; NO_COLOR and pipes get none")
     func color() throws {
         let checkout = try freshCheckout()

@@ -63,6 +63,20 @@ struct QueryParserTests {
         #expect(try parse("actor:Iran") == .actor("Iran"))
         #expect(try parse("ACTOR:\"Quds Force\"") == .actor("Quds Force"))
         #expect(try parse("title:iran") == .title(.word("iran")))
+        func day(_ y: Int, _ m: Int, _ d: Int) -> CalendarDay { CalendarDay(year: y, month: m, day: d)! }
+        #expect(try parse("date:2024") == .date(DateRange(lower: day(2024, 1, 1), upper: day(2024, 12, 31))))
+        #expect(try parse("date:2024-02") == .date(DateRange(lower: day(2024, 2, 1), upper: day(2024, 2, 29))))
+        #expect(try parse("date:2023-02..") == .date(DateRange(lower: day(2023, 2, 1), upper: nil)))
+        #expect(try parse("DATE:..2023-02") == .date(DateRange(lower: nil, upper: day(2023, 2, 28))))
+        #expect(
+            try parse("date:2024-01-01..2024-03-31")
+                == .date(DateRange(lower: day(2024, 1, 1), upper: day(2024, 3, 31))))
+        #expect(
+            try parse("oil date:2024-03-05")
+                == .boolean([
+                    QueryClause(.should, .word("oil")),
+                    QueryClause(.should, .date(DateRange(lower: day(2024, 3, 5), upper: day(2024, 3, 5), position: 4))),
+                ]))
         #expect(try parse("Title:\"foreign forces\"") == .title(.phrase("foreign forces")))
         #expect(throws: SearchError.self) { try parse("title:") }
         #expect(throws: SearchError.self) { try parse("title:(iran)") }
@@ -133,7 +147,11 @@ struct QueryParserTests {
             ("*", 0, "needs a prefix"),
             ("oil ()", 4, "empty parentheses"),
             ("iran - oil", 5, "must be followed"),
-            ("date:2024-01-01..", 0, "not searchable yet"),
+            ("iran date:2024-1", 10, "date: needs a year, month or day"),
+            ("iran date:2024-02-30", 10, "date: needs a year, month or day"),
+            ("iran date:2024..24", 16, "date: needs a year, month or day"),
+            ("date:..", 5, "at least one end"),
+            ("date:2024-05..2024-03", 5, "after it ends"),
             ("iran title:", 11, "title: needs a word or a phrase"),
         ]
         for (text, position, message) in cases {
@@ -163,10 +181,20 @@ struct QueryMatchingTests {
         ("Syria militias", "Militias in Syria clashed with troops near the border."),
     ]
 
+    /// Their publication dates: d0 late on March 31 in New York (April 1
+    /// in UTC), d1 a day, d2 none, d3 an instant in UTC.
+    static let published: [PublicationDate?] = [
+        PublicationDate(seconds: 1_711_945_800, offsetMinutes: -300),
+        PublicationDate(day: CalendarDay(year: 2024, month: 4, day: 1)!), nil,
+        PublicationDate(seconds: 1_702_648_800, offsetMinutes: 0),  // 2023-12-15T14:00:00Z
+    ]
+
     func searcher(_ directory: TemporaryDirectory) throws -> Searcher {
         let writer = try IndexWriter(directory: directory.path)
         for (index, (title, body)) in Self.articles.enumerated() {
-            try writer.add(Article(path: "d\(index).txt", title: title, body: body, format: .text))
+            try writer.add(
+                Article(
+                    path: "d\(index).txt", title: title, body: body, format: .text, published: Self.published[index]))
         }
         try writer.commit()
         return Searcher(reader: try IndexReader(directory: directory.path))
@@ -209,9 +237,53 @@ struct QueryMatchingTests {
             ("zanzibar", false, []),
             ("zanzibar oil", false, [0, 1]),
             ("+zanzibar oil", false, []),
+            // date: filters by the day the article gives (d0's is March 31, not April 1 in UTC).
+            ("oil date:2024-03", false, [0]),
+            ("oil date:2024-03-31", false, [0]),
+            ("oil date:2024-04..", false, [1]),
+            ("oil -date:2024-04", false, [0]),
+            ("oil NOT date:2024-04-01", false, [0]),
+            ("militias date:..2023", false, [3]),
+            ("militias -date:2023", false, [2]),  // no date: not excluded
+            ("troops date:2023 date:2023-12-15", false, [3]),
+            ("troops date:2023-12-16..", false, [1]),
+            ("date:2024-04-01 AND troops", false, [1]),
+            ("+oil date:2020..2022", false, []),
+            ("date:2024", false, [0, 1]),
+            ("date:2023..2024 -date:2024-04", false, [0, 3]),
         ]
         for (query, all, documents) in expected {
             #expect(try matches(search, query, all: all) == documents, "\(query)\(all ? " --all" : "")")
+        }
+    }
+
+    @Test("date: alone lists the range newest first; misplaced date: clauses are refused with a caret")
+    func dateListing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let search = try searcher(directory)
+        let listed = try search.search("date:2023..", SearchOptions(limit: 2))
+        // By the day the article gives, then the instant: d1's April 1
+        // comes first although d0's March 31 in New York is later in UTC.
+        #expect(listed.newestFirst && listed.total == 3 && listed.totalExact)
+        #expect(listed.hits.map(\.path) == ["d1.txt", "d0.txt"])
+        #expect(listed.hits.map { $0.published?.iso8601 } == ["2024-04-01", "2024-03-31T23:30:00-05:00"])
+        let paged = try search.search("date:2023..", SearchOptions(limit: 2, offset: 2))
+        #expect(paged.hits.map(\.path) == ["d3.txt"])
+        // A ranked query keeps its order and shows dates too.
+        let ranked = try search.search("militias", SearchOptions(limit: 0))
+        #expect(!ranked.newestFirst)
+        #expect(Set(ranked.hits.map { $0.published?.day.iso8601 ?? "none" }) == ["none", "2023-12-15"])
+        for (query, position, message) in [
+            ("troops (oil date:2024)", 12, "cannot be inside"),
+            ("oil OR date:2024", 7, "cannot be inside"),
+            ("oil date:2024 AND troops", 4, "cannot be inside"),
+            ("troops NEAR/3 date:2024", 14, "NEAR joins"),
+            ("date:2024 -oil", 0, "add something to search for"),
+        ] {
+            let error = try #require(throws: SearchError.self, "\(query)") { try search.search(query) }
+            #expect(error.position == position, "\(query): \(error.message)")
+            #expect(error.message.contains(message), "\(query): \(error.message)")
         }
     }
 
