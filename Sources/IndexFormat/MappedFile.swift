@@ -142,6 +142,59 @@ import NewsCore
         return true
     }
 
+    /// Walks up to `count` delta-coded positions at `offset` (as
+    /// ``decodeDeltas(_:at:limit:into:)`` reads them) against `starts`, in
+    /// increasing order: keeps the starts `s` for which `s + shift` is one of
+    /// the positions, and stops reading once the last start is decided, so
+    /// that a phrase's common word is read only as far as its rare word
+    /// needs. Returns the number of positions read (the rest are the
+    /// caller's to skip), or nil for a position out of range or VInts running
+    /// past `limit`.
+    public func keepStarts(
+        _ starts: inout [UInt32], shift: UInt32, count: Int, at offset: inout Int, limit: Int
+    ) -> Int? {
+        let end = min(limit, self.count)
+        var at = offset
+        defer { offset = at }
+        var position: UInt64 = 0
+        var read = 0
+        var kept = 0
+        var next = 0
+        // The position read last, and whether there is one.
+        var hasCurrent = false
+        while next < starts.count {
+            let wanted = UInt64(starts[next]) + UInt64(shift)
+            while !hasCurrent || position < wanted {
+                guard read < count else {
+                    starts.removeLast(starts.count - kept)
+                    return read
+                }
+                var value: UInt64 = 0
+                var bits: UInt64 = 0
+                while true {
+                    guard at < end, bits < 64 else { return nil }
+                    // SAFETY: 0 <= at < end <= count, inside the mapping.
+                    let byte = unsafe base.load(fromByteOffset: at, as: UInt8.self)
+                    at += 1
+                    value |= UInt64(byte & 0x7F) << bits
+                    if byte < 0x80 { break }
+                    bits += 7
+                }
+                position += value
+                guard position <= UInt64(UInt32.max) else { return nil }
+                read += 1
+                hasCurrent = true
+            }
+            if position == wanted {
+                starts[kept] = starts[next]
+                kept += 1
+            }
+            next += 1
+        }
+        starts.removeLast(starts.count - kept)
+        return read
+    }
+
     /// Moves `offset` past `count` VInts, not beyond `limit`: positions of
     /// documents a cursor skips. A VInt ends at its first byte below 0x80, so
     /// eight bytes at a time the ends are counted (the clear high bits of a

@@ -518,6 +518,25 @@ public struct PostingsCursor: Sendable {
         consumedPositions = true
     }
 
+    /// Keeps the phrase starts `s` (increasing) for which this term is at
+    /// position `s + shift` in the current document, reading its positions
+    /// only as far as the last start needs (``MappedFile/keepStarts``); the
+    /// positions not read are stepped over when the cursor moves on. Like
+    /// ``positions(into:)``, once per document.
+    public mutating func keepStarts(_ starts: inout [UInt32], shift: UInt32) throws(IndexError) {
+        precondition(isPositioned && !consumedPositions, "positions once per document, after next()")
+        try positionsFile.skipVInts(pendingPositions, at: &positionsOffset, limit: current.nextPositionsStart)
+        pendingPositions = 0
+        guard
+            let read = positionsFile.keepStarts(
+                &starts, shift: shift, count: Int(frequency), at: &positionsOffset, limit: current.nextPositionsStart)
+        else {
+            throw IndexError.corrupt("position out of range", path: positionsFile.path, offset: positionsOffset)
+        }
+        pendingPositions = Int(frequency) - read
+        consumedPositions = true
+    }
+
     /// Appends the encoded positions of the term in the current document (its
     /// `frequency` VInt deltas, as stored) to `out`, instead of decoding them
     /// (``positions()``): what a merge copies. Each VInt is bounded and

@@ -145,6 +145,8 @@ public struct SegmentReader: Sendable {
     /// throws, naming the file and the offset (`gazette verify`).
     public func verifyStructure() throws(IndexError) -> StructureReport {
         var report = StructureReport()
+        // The block table (version 6) must agree with the block index it summarises.
+        try terms.verifyBlockTable()
         // The iterator checks that each term follows the one before it.
         var iterator = terms.makeIterator()
         while try iterator.next() {

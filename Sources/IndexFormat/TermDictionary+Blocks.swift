@@ -23,10 +23,14 @@ extension TermDictionary {
     func withBlock<R>(
         _ block: Int, _ body: (Span<UInt8>, BlockLayout) throws(IndexError) -> R
     ) throws(IndexError) -> R {
-        let start = blockStart(block)
+        let start = try blockStart(block)
         let termCount = min(blockSize, count - block * blockSize)
         let path = file.path
-        return try file.withBytes(at: start, count: blockStart(block + 1) - start) {
+        let end = try blockStart(block + 1)
+        guard end > start else {
+            throw IndexError.corrupt("block \(block) ends before it starts", path: file.path, offset: start)
+        }
+        return try file.withBytes(at: start, count: end - start) {
             (bytes: Span<UInt8>) throws(IndexError) -> R in
             var position = 0
             let termsLength = readVInt(bytes, &position, bytes.count)

@@ -31,14 +31,17 @@ public struct TermInfo: Equatable, Sendable {
 ///              PostingsLength VInt, PositionsLength VInt
 /// Head := DocFreq << 2 | IsContiguous << 1 | HasSameFrequency
 /// BlockIndex := (SeparatorLength VInt, Separator, BlockLength VInt)^BlockCount
-/// Trailer := TermCount u64, BlockIndexStart u64, BlockSize u32
+/// BlockTable := (BlockStart u64, EntryStart u32)^BlockCount        (version 6 on)
+/// Trailer := TermCount u64, BlockIndexStart u64, BlockTableStart u64, BlockSize u32
+///            (before version 6: TermCount u64, BlockIndexStart u64, BlockSize u32)
 ///
 /// Call order: `add` for each term in strictly increasing bytewise order, then `finish`.
 /// Terms go in blocks of `blockSize`, each front-coded against the term before
 /// it and decodable on its own; the block index (one short separator and one
-/// length a block) is what a reader keeps in memory. The layout follows the
-/// block-based dictionaries of Lucene (`BlockTree`) and tantivy (`sstable`):
-/// a lookup costs a binary search in memory and the decoding of one block.
+/// length a block) is what a lookup binary-searches, through the block
+/// table's fixed-width entries, straight from the mapping. The layout follows
+/// the block-based dictionaries of Lucene (`BlockTree`) and tantivy
+/// (`sstable`): a lookup costs a binary search and the decoding of one block.
 public final class TermDictionaryWriter {
     /// Terms per block unless the caller asks otherwise. Measured on Reuters-21578
     /// (77k terms): 64 would save 3% of the file for 1.3 to 1.6 times the
@@ -61,6 +64,8 @@ public final class TermDictionaryWriter {
     private var postingsEnd = 0
     private var positionsEnd = 0
     private var blockIndex: [UInt8] = []
+    /// Each block's file offset and its block index entry's offset in `blockIndex`.
+    private var blockTable: [UInt8] = []
 
     public convenience init(path: String, segmentID: SegmentID) throws(IndexError) {
         try self.init(path: path, segmentID: segmentID, blockSize: Self.defaultBlockSize)
@@ -124,6 +129,8 @@ public final class TermDictionaryWriter {
 
     private func finishBlock() throws(IndexError) {
         let start = file.offset
+        blockTable.appendUInt64(UInt64(start))
+        blockTable.appendUInt32(UInt32(blockIndex.count))
         try file.writeVInt(UInt64(termEntries.count))
         try file.write(termEntries)
         try file.write(infoEntries)
@@ -140,9 +147,13 @@ public final class TermDictionaryWriter {
     public func finish() throws(IndexError) -> (length: Int, checksum: UInt32) {
         if termsInBlock > 0 { try finishBlock() }
         let blockIndexStart = file.offset
+        precondition(blockIndex.count <= UInt32.max, "a block index under 4 GiB")
         try file.write(blockIndex)
+        let blockTableStart = file.offset
+        try file.write(blockTable)
         try file.writeUInt64(UInt64(count))
         try file.writeUInt64(UInt64(blockIndexStart))
+        try file.writeUInt64(UInt64(blockTableStart))
         try file.writeUInt32(UInt32(blockSize))
         return try file.finish()
     }
@@ -150,11 +161,14 @@ public final class TermDictionaryWriter {
 
 /// Reads the term dictionary from its mapped file.
 ///
-/// Opening reads the trailer and the block index: one separator and one
-/// offset per block, kept in memory. A lookup binary-searches the separators,
-/// then decodes the one block that may hold the term straight from the
-/// mapping; term number `n` is in block `n / blockSize`. Nothing else is
-/// loaded, so memory and open time grow with the number of blocks only.
+/// Opening reads the trailer only. A lookup binary-searches the separators
+/// through the block table (version 6 on: fixed-width entries, so nothing is
+/// decoded ahead), then decodes the one block that may hold the term, all
+/// straight from the mapping; term number `n` is in block `n / blockSize`.
+/// Before version 6 the block index had no table, and opening decodes it
+/// into memory: on the 1M-article index's 100k blocks, 7.4 M instructions,
+/// a fifth of a whole `gazette search` process (callgrind), which is why
+/// version 6 added the table.
 ///
 /// Every value decoded from disk is checked; damage throws
 /// ``IndexError/Code/corruptIndex`` with the file and the byte offset. Lookups
@@ -166,13 +180,27 @@ public struct TermDictionary: Sendable {
     public let count: Int
     /// Terms per block (the last block may hold fewer).
     public let blockSize: Int
-    /// The file offset of each block, then the end of the last block.
-    private let blockStarts: [Int]
-    /// The blocks' separators, concatenated; block `b`'s ends at `separatorEnds[b]`.
-    private let separators: [UInt8]
-    private let separatorEnds: [Int]
+    public let blockCount: Int
+    /// Where the first block starts (the header's end).
+    private let blocksStart: Int
+    /// Where the block index starts: the end of the last block.
+    private let blockIndexStart: Int
+    /// Version 6 on: where the block table starts (its end is the trailer's start).
+    private let blockTableStart: Int?
+    /// Before version 6: the block index, decoded at open.
+    private let loaded: LoadedBlockIndex?
+
+    /// A block index decoded whole: the file offset of each block, then the
+    /// end of the last; the separators concatenated, block `b`'s ending at `ends[b]`.
+    struct LoadedBlockIndex: Sendable {
+        var starts: [Int]
+        var separators: [UInt8]
+        var ends: [Int]
+    }
 
     static let trailerLength = 20
+    static let tableTrailerLength = 28
+    static let tableEntryLength = 12
 
     public init(file: MappedFile, segmentID: SegmentID) throws(IndexError) {
         self.file = file
@@ -180,17 +208,19 @@ public struct TermDictionary: Sendable {
         try checkSegment(header, segmentID, file)
         let (_, bodyEnd) = try IndexFileFooter.read(from: file)
         let blocksStart = header.encodedLength
-        let trailer = bodyEnd - Self.trailerLength
+        let hasTable = header.version >= 6
+        let trailer = bodyEnd - (hasTable ? Self.tableTrailerLength : Self.trailerLength)
         guard trailer >= blocksStart else {
             throw IndexError.corrupt("term dictionary too short for its trailer", path: file.path, offset: trailer)
         }
         let count = try file.uint64(at: trailer)
         let blockIndexStart = try file.uint64(at: trailer + 8)
-        let blockSize = try file.uint32(at: trailer + 16)
+        let tableStart = hasTable ? try file.uint64(at: trailer + 16) : UInt64(trailer)
+        let blockSize = try file.uint32(at: trailer + (hasTable ? 24 : 16))
         // Every term costs at least 5 bytes (two term VInts and three info VInts)
         // and every block index entry 2, which bounds what is allocated below.
         guard blockSize >= 1, blockSize <= TermDictionaryWriter.maximumBlockSize,
-            blockIndexStart >= UInt64(blocksStart), blockIndexStart <= UInt64(trailer),
+            blockIndexStart >= UInt64(blocksStart), blockIndexStart <= tableStart, tableStart <= UInt64(trailer),
             count <= (blockIndexStart - UInt64(blocksStart)) / 5
         else {
             throw IndexError.corrupt("term dictionary trailer does not fit the file", path: file.path, offset: trailer)
@@ -198,14 +228,35 @@ public struct TermDictionary: Sendable {
         self.count = Int(count)
         self.blockSize = Int(blockSize)
         let blockCount = (self.count + self.blockSize - 1) / self.blockSize
-        let indexStart = Int(blockIndexStart)
-        guard blockCount <= (trailer - indexStart) / 2 else {
+        self.blockCount = blockCount
+        self.blocksStart = blocksStart
+        self.blockIndexStart = Int(blockIndexStart)
+        guard blockCount <= (Int(tableStart) - self.blockIndexStart) / 2 else {
             throw IndexError.corrupt(
-                "block index too short for \(blockCount) blocks", path: file.path, offset: indexStart)
+                "block index too short for \(blockCount) blocks", path: file.path, offset: self.blockIndexStart)
         }
+        if hasTable {
+            guard Int(tableStart) + blockCount * Self.tableEntryLength == trailer else {
+                throw IndexError.corrupt(
+                    "block table does not hold \(blockCount) entries", path: file.path, offset: Int(tableStart))
+            }
+            blockTableStart = Int(tableStart)
+            loaded = nil
+        } else {
+            blockTableStart = nil
+            loaded = try Self.decodeBlockIndex(
+                file, blocksStart: blocksStart, indexStart: self.blockIndexStart, end: trailer, blockCount: blockCount)
+        }
+    }
+
+    /// Decodes a block index whole, checking that the separators increase
+    /// and that the block lengths add up to the blocks exactly.
+    static func decodeBlockIndex(
+        _ file: MappedFile, blocksStart: Int, indexStart: Int, end: Int, blockCount: Int
+    ) throws(IndexError) -> LoadedBlockIndex {
         let path = file.path
-        (blockStarts, separators, separatorEnds) = try file.withBytes(at: indexStart, count: trailer - indexStart) {
-            (bytes: Span<UInt8>) throws(IndexError) -> ([Int], [UInt8], [Int]) in
+        return try file.withBytes(at: indexStart, count: end - indexStart) {
+            (bytes: Span<UInt8>) throws(IndexError) -> LoadedBlockIndex in
             var starts: [Int] = []
             var separators: [UInt8] = []
             var ends: [Int] = []
@@ -243,25 +294,44 @@ public struct TermDictionary: Sendable {
                     "the block lengths do not add up to the blocks, or the block index has bytes to spare",
                     path: path, offset: indexStart + position)
             }
-            return (starts, separators, ends)
+            return LoadedBlockIndex(starts: starts, separators: separators, ends: ends)
         }.get()
     }
 
-    var blockCount: Int { separatorEnds.count }
-
-    private func separatorRange(_ block: Int) -> Range<Int> {
-        (block == 0 ? 0 : separatorEnds[block - 1])..<separatorEnds[block]
+    /// Checks the block table (version 6) against the block index it
+    /// summarises, which is decoded whole: `verify`'s part, since a search
+    /// reads the table without decoding the index.
+    public func verifyBlockTable() throws(IndexError) {
+        guard let blockTableStart else { return }
+        let decoded = try Self.decodeBlockIndex(
+            file, blocksStart: blocksStart, indexStart: blockIndexStart, end: blockTableStart,
+            blockCount: blockCount)
+        var entryStart = 0
+        for block in 0..<blockCount {
+            let separator = decoded.separators[(block == 0 ? 0 : decoded.ends[block - 1])..<decoded.ends[block]]
+            guard try blockStart(block) == decoded.starts[block], try self.separator(of: block) == Array(separator),
+                try file.uint32(at: blockTableStart + block * Self.tableEntryLength + 8) == UInt32(entryStart)
+            else {
+                throw IndexError.corrupt(
+                    "block table entry \(block) disagrees with the block index", path: file.path,
+                    offset: blockTableStart + block * Self.tableEntryLength)
+            }
+            var entry: [UInt8] = []
+            entry.appendVInt(UInt64(separator.count))
+            entry.appendVInt(UInt64(decoded.starts[block + 1] - decoded.starts[block]))
+            entryStart += entry.count + separator.count
+        }
     }
 
     /// The block that holds `key` if any block does: the last whose separator
     /// is not greater than `key` (block 0 for a key before every separator).
-    private func block(for key: Span<UInt8>) -> Int {
+    private func block(for key: Span<UInt8>) throws(IndexError) -> Int {
         var low = 0
         var high = blockCount
-        let all = separators.span
         while low < high {
             let middle = (low + high) / 2
-            if compareBytes(all.extracting(separatorRange(middle)), key) <= 0 {
+            let order = try withSeparator(of: middle) { separator in compareBytes(separator, key) }
+            if order <= 0 {
                 low = middle + 1
             } else {
                 high = middle
@@ -270,12 +340,40 @@ public struct TermDictionary: Sendable {
         return max(low - 1, 0)
     }
 
+    /// Calls `body` with the separator of `block`, from memory (before
+    /// version 6) or from the mapping through the block table.
+    private func withSeparator<R>(of block: Int, _ body: (Span<UInt8>) -> R) throws(IndexError) -> R {
+        if let loaded {
+            let range = (block == 0 ? 0 : loaded.ends[block - 1])..<loaded.ends[block]
+            return body(loaded.separators.span.extracting(range))
+        }
+        let entryStart = Int(try file.uint32(at: blockTableStart! + block * Self.tableEntryLength + 8))
+        let limit = blockTableStart! - blockIndexStart
+        guard entryStart < limit else {
+            throw IndexError.corrupt(
+                "block \(block)'s index entry is past the block index", path: file.path,
+                offset: blockTableStart! + block * Self.tableEntryLength)
+        }
+        let path = file.path
+        return try file.withBytes(at: blockIndexStart + entryStart, count: limit - entryStart) {
+            (bytes: Span<UInt8>) throws(IndexError) -> R in
+            var position = 0
+            let length = readVInt(bytes, &position, bytes.count)
+            guard position <= bytes.count, length <= UInt64(bytes.count - position) else {
+                throw IndexError.corrupt(
+                    "block \(block)'s separator runs past the block index", path: path,
+                    offset: blockIndexStart + entryStart)
+            }
+            return body(bytes.extracting(position..<(position + Int(length))))
+        }.get()
+    }
+
     /// The bytes of term number `index` (terms are numbered in sorted order).
     public func term(at index: Int) throws(IndexError) -> [UInt8] {
         precondition(index >= 0 && index < count, "term number out of range")
         let block = index / blockSize
         let path = file.path
-        let separator = separator(of: block)
+        let separator = try separator(of: block)
         let inBlock = index - block * blockSize
         return try withBlock(block) { (bytes: Span<UInt8>, layout: BlockLayout) throws(IndexError) -> [UInt8] in
             var term = TermBuffer()
@@ -306,7 +404,7 @@ public struct TermDictionary: Sendable {
     public func lookup(_ term: Span<UInt8>) throws(IndexError) -> TermInfo? {
         guard count > 0 else { return nil }
         let path = file.path
-        return try withBlock(block(for: term)) {
+        return try withBlock(try block(for: term)) {
             (bytes: Span<UInt8>, layout: BlockLayout) throws(IndexError) -> TermInfo? in
             let (index, found) = try Self.scan(bytes, layout, for: term, path: path)
             return found ? try Self.decodeInfos(bytes, layout, upTo: index, path: path) : nil
@@ -321,7 +419,7 @@ public struct TermDictionary: Sendable {
     /// scan of the terms with a prefix starts.
     public func lowerBound(_ term: [UInt8]) throws(IndexError) -> Int {
         guard count > 0 else { return 0 }
-        let block = block(for: term.span)
+        let block = try block(for: term.span)
         let path = file.path
         let index = try withBlock(block) { (bytes: Span<UInt8>, layout: BlockLayout) throws(IndexError) -> Int in
             try Self.scan(bytes, layout, for: term.span, path: path).index
@@ -342,9 +440,20 @@ public struct TermDictionary: Sendable {
     }
 
     /// The file offset of `block`; of `blockCount`, the end of the last block.
-    func blockStart(_ block: Int) -> Int { blockStarts[block] }
+    func blockStart(_ block: Int) throws(IndexError) -> Int {
+        if let loaded { return loaded.starts[block] }
+        if block == blockCount { return blockIndexStart }
+        let entry = blockTableStart! + block * Self.tableEntryLength
+        let start = try file.uint64(at: entry)
+        guard start >= UInt64(blocksStart), start < UInt64(blockIndexStart) else {
+            throw IndexError.corrupt("block \(block)'s start is outside the blocks", path: file.path, offset: entry)
+        }
+        return Int(start)
+    }
 
-    func separator(of block: Int) -> ArraySlice<UInt8> { separators[separatorRange(block)] }
+    func separator(of block: Int) throws(IndexError) -> [UInt8] {
+        try withSeparator(of: block) { $0.array }
+    }
 }
 
 func checkSegment(_ header: IndexFileHeader, _ expected: SegmentID, _ file: MappedFile) throws(IndexError) {

@@ -53,7 +53,7 @@ public struct TermIterator: Sendable {
         let block = ordinal / dictionary.blockSize
         let index = ordinal - block * dictionary.blockSize
         let path = dictionary.file.path
-        let separator = dictionary.separator(of: block)
+        let separator = try dictionary.separator(of: block)
         let checksPrevious = hasPrevious
         // The closure works on locals (the buffer moved out, so it stays
         // uniquely referenced), not on `self`.

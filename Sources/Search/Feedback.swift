@@ -86,8 +86,9 @@ extension Searcher {
 
         var model: [[UInt8]: Double] = [:]
         var counts: [[UInt8]: Int] = [:]
+        var articles = reader.articleCursor()
         for scored in best {
-            let article = try reader.article(scored.document)
+            let article = try articles.article(scored.document)
             counts.removeAll(keepingCapacity: true)
             var length = 0
             for text in [article.title, article.body] {

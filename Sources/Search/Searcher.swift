@@ -202,8 +202,11 @@ public struct Searcher: Sendable {
         let snippets = SnippetBuilder(
             query: query, actorIDs: Set(resolved.flatMap(\.ids)), analyzer: snippetAnalyzer, expansions: expansions)
         var hits: [Hit] = []
+        // One cursor for every hit: it keeps one zstd context (creating one
+        // per hit cost more than decompressing the hit's block) and the last block.
+        var articles = reader.articleCursor()
         for (index, scored) in zip(options.offset..., top) {
-            let article = try reader.article(scored.document)
+            let article = try articles.article(scored.document)
             let marked = snippets.mark(title: article.title, body: article.body, passages: options.passages)
             var hit = Hit(
                 rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,

@@ -678,22 +678,31 @@ struct SegmentMatcher {
             starts.append(position - offsets[first])
         }
         // Both lists increase: keep the starts whose shifted position the
-        // next word has, walking the two together.
+        // next word has, walking the two together. A word's positions
+        // already read for this document (a NEAR reads them whole) are
+        // used; otherwise the cursor reads only as far as the last start
+        // needs, and its positions are not kept: a phrase leaf decides a
+        // document once (`decidedDocument`), and no other leaf shares its cursors.
         for k in 0..<slots.count where k != first {
             if starts.isEmpty { break }
-            let positions = try self.positions(slots.lowerBound + k)
+            let s = slots.lowerBound + k
             let offset = offsets[k]
-            var kept = 0
-            var p = 0
-            for start in starts {
-                let wanted = start + offset
-                while p < positions.count && positions[p] < wanted { p += 1 }
-                if p < positions.count && positions[p] == wanted {
-                    starts[kept] = start
-                    kept += 1
+            if terms[s].positionsDocument == terms[s].cursor.document {
+                let positions = terms[s].positions
+                var kept = 0
+                var p = 0
+                for start in starts {
+                    let wanted = start + offset
+                    while p < positions.count && positions[p] < wanted { p += 1 }
+                    if p < positions.count && positions[p] == wanted {
+                        starts[kept] = start
+                        kept += 1
+                    }
                 }
+                starts.removeLast(starts.count - kept)
+            } else {
+                try terms[s].cursor.keepStarts(&starts, shift: offset)
             }
-            starts.removeSubrange(kept...)
         }
         return starts
     }

@@ -232,6 +232,7 @@ struct TermsFileLayout {
     var separators: [[UInt8]] = []
     var blockLengths: [Int] = []
     var blockIndexStart: Int
+    var blockTableStart: Int
     var trailer: Int
 
     init(_ bytes: [UInt8]) {
@@ -248,12 +249,14 @@ struct TermsFileLayout {
         }
         func uint64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
         blocksStart = 4 + 1 + Int(bytes[4]) + 4 + 16
-        trailer = bytes.count - IndexFileFooter.length - 20
+        // Version 6: TermCount u64, BlockIndexStart u64, BlockTableStart u64, BlockSize u32.
+        trailer = bytes.count - IndexFileFooter.length - 28
         let count = uint64(trailer)
         blockIndexStart = uint64(trailer + 8)
-        let blockSize = (0..<4).reduce(0) { $0 | Int(bytes[trailer + 16 + $1]) << (8 * $1) }
+        blockTableStart = uint64(trailer + 16)
+        let blockSize = (0..<4).reduce(0) { $0 | Int(bytes[trailer + 24 + $1]) << (8 * $1) }
         var position = blockIndexStart
-        while position < trailer {
+        while position < blockTableStart {
             let separatorLength = Int(vint(&position))
             separators.append(Array(bytes[position..<(position + separatorLength)]))
             position += separatorLength
@@ -296,16 +299,26 @@ struct TermsFileLayout {
         }
     }
 
-    /// The file with its block index replaced by `separators` and `lengths`,
-    /// the trailer kept (its index start still the old one), resealed.
+    /// The file with its block index replaced by `separators` and `lengths`
+    /// and its block table made to agree (block starts summed from the
+    /// lengths, as a writer with that bug would), the trailer's table start
+    /// moved, resealed.
     func withBlockIndex(_ bytes: [UInt8], separators: [[UInt8]], lengths: [Int]) -> [UInt8] {
         var index: [UInt8] = []
+        var table: [UInt8] = []
+        var start = blocksStart
         for (separator, length) in zip(separators, lengths) {
+            table.appendUInt64(UInt64(truncatingIfNeeded: start))
+            table.appendUInt32(UInt32(index.count))
             index.appendVInt(UInt64(separator.count))
             index += separator
             index.appendVInt(UInt64(length))
+            start += length
         }
-        var result = Array(bytes[..<blockIndexStart]) + index + Array(bytes[trailer...])
+        var tail = Array(bytes[trailer...])
+        let tableStart = UInt64(blockIndexStart + index.count)
+        for k in 0..<8 { tail[16 + k] = UInt8(truncatingIfNeeded: tableStart >> (8 * UInt64(k))) }
+        var result = Array(bytes[..<blockIndexStart]) + index + table + tail
         reseal(&result)
         return result
     }
@@ -325,6 +338,8 @@ struct TermDictionaryDamageTests {
     static func readAll(_ written: WrittenDictionary) -> IndexError? {
         do {
             let dictionary = try written.open()
+            // What `verify` adds to a search's reads: the block table against the block index.
+            try dictionary.verifyBlockTable()
             var iterator = dictionary.makeIterator()
             while try iterator.next() {}
             for (index, term) in written.terms.enumerated() where index % 3 == 0 {
@@ -415,6 +430,22 @@ struct TermDictionaryDamageTests {
             let error = try #require(Self.readAll(written), "\(lengths)")
             #expect(error.code == .corruptIndex)
         }
+        // A block table entry pointing at another block, or at another
+        // block's separator: the table disagrees with the block index.
+        for (offset, delta) in [
+            (layout.blockTableStart + 3 * 12, -layout.blockLengths[2]), (layout.blockTableStart + 3 * 12 + 8, 1),
+        ] {
+            var bytes = original
+            var value = (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) } + delta
+            for k in 0..<4 {
+                bytes[offset + k] = UInt8(truncatingIfNeeded: value)
+                value >>= 8
+            }
+            reseal(&bytes)
+            try writeBytes(written.path, bytes)
+            let error = try #require(Self.readAll(written), "table entry at \(offset)")
+            #expect(error.code == .corruptIndex)
+        }
         // A block index with a block too few or too many.
         for (separators, lengths) in [
             (Array(layout.separators.dropLast()), Array(layout.blockLengths.dropLast())),
@@ -486,9 +517,10 @@ struct TermDictionaryDamageTests {
             (layout.trailer, 255),  // a block more than the index holds
             (layout.trailer + 7, 0x10),  // a count beyond the file
             (layout.trailer + 8, original[layout.trailer + 8] &+ 1),  // BlockIndexStart
-            (layout.trailer + 16, 0),  // BlockSize 0
-            (layout.trailer + 16, 17),  // BlockSize 16 → 17
-            (layout.trailer + 18, 1),  // BlockSize beyond the maximum
+            (layout.trailer + 16, original[layout.trailer + 16] &+ 1),  // BlockTableStart
+            (layout.trailer + 24, 0),  // BlockSize 0
+            (layout.trailer + 24, 17),  // BlockSize 16 → 17
+            (layout.trailer + 26, 1),  // BlockSize beyond the maximum
         ] {
             var bytes = original
             bytes[offset] = value

@@ -3,6 +3,7 @@ import Indexing
 import NewsCore
 import TestSupport
 import Testing
+import TextAnalysis
 
 @testable import Search
 
@@ -69,6 +70,57 @@ struct PruningTests {
             }
             return words
         }
+    }
+
+    /// Phrases read their common words only as far as their rare word needs
+    /// (``PostingsCursor/keepStarts(_:shift:)``), leaving the rest to be
+    /// stepped over: every phrase's frequency in every document must still
+    /// be the count of its terms in sequence, title and body apart.
+    @Test("phrase frequencies equal a brute-force count of the term sequence, common words included")
+    func phraseFrequencies() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let bodies = Self.corpus(600, seed: 41)
+        let searcher = Searcher(reader: try Self.build(bodies, in: directory.path))
+        let analyzer = Analyzer()
+        var termOf: [String: [UInt8]] = [:]
+        for word in Self.vocabulary {
+            var terms: [[UInt8]] = []
+            analyzer.analyze(word.utf8.span) { _, term in terms.append(term.array) }
+            termOf[word] = terms.first ?? []
+        }
+        func count(_ phrase: [[UInt8]], in words: ArraySlice<String>) -> Int {
+            let terms = words.map { termOf[$0]! }
+            guard terms.count >= phrase.count else { return 0 }
+            return (0...(terms.count - phrase.count)).filter { Array(terms[$0..<($0 + phrase.count)]) == phrase }.count
+        }
+        var sampler = Sampler(seed: 43)
+        var checked = 0
+        for _ in 0..<150 {
+            // Two or three words, one of them often among the commonest.
+            var words = (0..<(2 + sampler.below(2))).map { _ in sampler.word() }
+            if sampler.below(2) == 0 {
+                words[sampler.below(words.count)] = ["the", "of", "and", "in"][sampler.below(4)]
+            }
+            let phrase = words.map { termOf[$0]! }
+            var expected: [Int: Int] = [:]
+            for (index, body) in bodies.enumerated() {
+                let frequency = count(phrase, in: body.prefix(3)) + count(phrase, in: body[...])
+                if frequency > 0 { expected[index] = frequency }
+            }
+            let query = "\"" + words.joined(separator: " ") + "\""
+            var options = SearchOptions(limit: 0, explain: true)
+            options.totalHitsThreshold = .max
+            let results = try searcher.search(query, options)
+            var found: [Int: Int] = [:]
+            for hit in results.hits {
+                let index = Int(hit.path.dropFirst(3).prefix { $0 != "." })!
+                found[index] = Int(try #require(hit.explanation?.first).frequency)
+            }
+            #expect(found == expected, "\(query)")
+            checked += expected.count
+        }
+        #expect(checked > 1000, "the phrases matched \(checked) documents in all")
     }
 
     static func build(_ bodies: [[String]], in directory: String) throws -> IndexReader {
