@@ -43,7 +43,7 @@ public struct ActorCatalog: Sendable {
             located.append((file, learnedOffset))
         }
         do {
-            gazetteer = try Gazetteer(parsing: text, path: "the index's gazetteer")
+            gazetteer = try Gazetteer(parsing: text, path: "the index's gazetteer", checkingAliases: false)
         } catch {
             throw IndexError(.corruptIndex, "the index's gazetteer cannot be read: \(error)")
         }

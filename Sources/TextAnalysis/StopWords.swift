@@ -1,3 +1,5 @@
+import NewsCore
+
 /// English stop words: the function words a query drops from its bare words
 /// (``isStopWord(_:)``).
 ///
@@ -61,7 +63,7 @@ public enum StopWords {
         where why how all any both each few more most other some such no nor not only own same so than too very
         will
         s t d ll m re ve
-        """.split(whereSeparator: \.isWhitespace).map { Array($0.utf8) })
+        """.asciiWords)
 
     private static let longest = english.map(\.count).max() ?? 0
 

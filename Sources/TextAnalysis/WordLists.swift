@@ -1,3 +1,5 @@
+import NewsCore
+
 /// What the word lists say of a word.
 struct WordFlags: OptionSet, Sendable {
     let rawValue: UInt8
@@ -44,7 +46,7 @@ enum WordLists {
         jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
         analysts officials critics sources police residents witnesses diplomats experts observers troops forces
         reuters associated press afp gazette update breaking exclusive analysis opinion editorial
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.asciiWords.map { String(decoding: $0, as: UTF8.self) })
 
     /// Titles and offices that stand before a name ("President Joe Biden",
     /// "Foreign Minister Abbas Araghchi"): stripped from the front of a learned
@@ -58,7 +60,7 @@ enum WordLists {
         cardinal bishop rabbi reverend rev sir lord lady dame judge justice chancellor premier mayor deputy acting
         former late mr mrs ms dr prof professor leader speaker admiral adm sergeant sgt lieutenant marshal brig
         brigadier supreme grand state senior junior top chief-of-staff head nato un eu
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.asciiWords.map { String(decoding: $0, as: UTF8.self) })
 
     /// Words that make a learned name an organisation rather than a person.
     static let organisation: Set<String> = Set(
@@ -72,7 +74,7 @@ enum WordLists {
         command studies institution bureau administration government cabinet senate congress house club bancorp
         bancshares financial capital partners systems technologies communications electric steel chemical chemicals
         mining resources investments insurance newspaper times post news television radio agency media press
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.asciiWords.map { String(decoding: $0, as: UTF8.self) })
 
     /// Words that make a capitalised run a place, not an actor ("Persian Gulf",
     /// "Anbar Province"); also lower-case nouns that, right after a run, say it
@@ -83,14 +85,14 @@ enum WordLists {
         region valley mountain mountains hills desert airport base street road avenue square bridge port harbour
         harbor city town village camp border crossing field fields plain plains park stadium hospital station
         highway north south east west northern southern eastern western central middle upper lower greater
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.asciiWords.map { String(decoding: $0, as: UTF8.self) })
 
     /// Month names and their abbreviations: what follows the comma of a dateline.
     static let months: Set<String> = Set(
         """
         january february march april may june july august september october november december
         jan feb mar apr jun jul aug sep sept oct nov dec
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.asciiWords.map { String(decoding: $0, as: UTF8.self) })
 
     /// Lower-case particles inside names ("Abu Mahdi al-Muhandis", "Ursula von
     /// der Leyen", "Bank of Japan").

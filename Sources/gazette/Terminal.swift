@@ -3,6 +3,7 @@ import IndexFormat
 import NewsCore
 import NewsIngest
 import Search
+import Synchronization
 import TextAnalysis
 
 #if canImport(Glibc)
@@ -139,4 +140,16 @@ func highlighted(_ text: String, _ ranges: [Range<Int>], color: Bool, base: Stri
     out += bytes[cursor...]
     if !base.isEmpty { out += Array(Style.reset.utf8) }
     return String(decoding: out, as: UTF8.self)
+}
+
+/// Values a one-shot command keeps until the process exits rather than free
+/// them at the end of a scope: their memory goes back with the process, and
+/// tearing down large structures (a parsed gazetteer, its alias tables) is
+/// work nobody waits for. Only for what lives once per process.
+enum ProcessLifetime {
+    private static let kept = Mutex<[any Sendable]>([])
+
+    static func keep(_ value: any Sendable) {
+        kept.withLock { $0.append(value) }
+    }
 }
