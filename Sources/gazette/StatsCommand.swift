@@ -1,5 +1,6 @@
 import ArgumentParser
 import IndexFormat
+import NewsCore
 import TextAnalysis
 
 struct StatsCommand: ParsableCommand {
@@ -22,8 +23,8 @@ struct StatsCommand: ParsableCommand {
     }
 }
 
-/// What `gazette stats` reports, read from the manifest and the term
-/// dictionaries: no postings are read.
+/// What `gazette stats` reports, read from the manifest, the term
+/// dictionaries and the norms' date column: no postings are read.
 struct IndexStats {
     var generation: UInt64
     var documents: Int
@@ -35,6 +36,9 @@ struct IndexStats {
     var actorTerms: Int
     /// Bytes by file kind, in the manifest's order, and the manifest itself last.
     var bytesByKind: [(kind: String, bytes: UInt64)]
+    /// Live documents with a publication date, and the first and last day;
+    /// nil when the index predates dates (format 5 or older).
+    var dated: (count: Int, first: CalendarDay?, last: CalendarDay?)?
 
     init(_ reader: IndexReader) throws {
         generation = reader.manifest.generation
@@ -52,6 +56,20 @@ struct IndexStats {
             byKind[kind, default: 0] += file.length
         }
         bytesByKind = order.map { ($0, byKind[$0]!) }
+        if reader.hasDates {
+            var count = 0
+            var first: CalendarDay? = nil
+            var last: CalendarDay? = nil
+            for segment in reader.segments {
+                for document in 0..<segment.documentCount where !segment.isDeleted(document) {
+                    guard let day = try segment.lengths.published(document)?.day else { continue }
+                    count += 1
+                    first = min(first ?? day, day)
+                    last = max(last ?? day, day)
+                }
+            }
+            dated = (count, first, last)
+        }
         bytesByKind.append(("manifest", reader.sizeOnDisk - reader.manifest.files.reduce(0) { $0 + $1.length }))
     }
 
@@ -64,6 +82,11 @@ struct IndexStats {
             "  segments    \(format(segments))",
             "  failed      \(format(failedFiles)) files (retried when they change)",
             "  terms       \(format(terms)) (\(format(actorTerms)) actors)",
+            "  dated       "
+                + (dated.map { dated in
+                    "\(format(dated.count)) documents"
+                        + (dated.first.map { ", \($0.iso8601) to \(dated.last!.iso8601)" } ?? "")
+                } ?? "no dates stored (built before format 6: gazette index rebuilds it)"),
             "  on disk     \(bytes(totalBytes))",
         ]
         let width = bytesByKind.map(\.kind.count).max() ?? 0
@@ -77,6 +100,9 @@ struct IndexStats {
         let files = bytesByKind.map { "\(JSONOutput.string($0.kind)): \($0.bytes)" }.joined(separator: ", ")
         return "{\"commit\": \(generation), \"documents\": \(documents), \"deleted_documents\": \(deletedDocuments), "
             + "\"segments\": \(segments), \"failed_files\": \(failedFiles), \"terms\": \(terms), \"actor_terms\": \(actorTerms), "
+            + "\"dated_documents\": \(dated.map { String($0.count) } ?? "null"), "
+            + "\"first_day\": \(dated?.first.map { "\"\($0.iso8601)\"" } ?? "null"), "
+            + "\"last_day\": \(dated?.last.map { "\"\($0.iso8601)\"" } ?? "null"), "
             + "\"bytes\": {\(files)}, \"total_bytes\": \(totalBytes)}"
     }
 }

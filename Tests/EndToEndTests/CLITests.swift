@@ -350,6 +350,9 @@ struct ActorCLITests {
         #expect(check.stdout.contains(" \(documents) documents (0 deleted)") && terms > 0, "\(check.stdout)")
         #expect(object["deleted_documents"] as? Int == 0 && object["segments"] as? Int == 1)
         #expect((object["actor_terms"] as? Int ?? 0) > 0)
+        // Every bundled article has a date: a date line, or the page's <time>.
+        #expect(object["dated_documents"] as? Int == documents)
+        #expect(object["first_day"] as? String == "2024-01-18" && object["last_day"] as? String == "2024-11-20")
         let bytes = try #require(object["bytes"] as? [String: Int])
         #expect(
             Set(bytes.keys) == ["terms", "postings", "positions", "docs", "norms", "analysis", "sources", "manifest"])
@@ -362,6 +365,7 @@ struct ActorCLITests {
         #expect(bytes.values.reduce(0, +) == onDisk && object["total_bytes"] as? Int == onDisk)
         let human = try CLI.run(["stats"], in: checkout.path)
         #expect(human.stdout.contains("documents   \(documents) (0 deleted)"), "\(human.stdout)")
+        #expect(human.stdout.contains("dated       \(documents) documents, 2024-01-18 to 2024-11-20"))
         // No index: exit 66, as for search.
         #expect(try CLI.run(["stats", "--index", "nowhere"], in: checkout.path).status == 66)
     }
