@@ -143,16 +143,19 @@ import NewsCore
     }
 
     /// Walks up to `count` delta-coded positions at `offset` (as
-    /// ``decodeDeltas(_:at:limit:into:)`` reads them) against `starts`, in
-    /// increasing order: keeps the starts `s` for which `s + shift` is one of
-    /// the positions, and stops reading once the last start is decided, so
-    /// that a phrase's common word is read only as far as its rare word
-    /// needs. Returns the number of positions read (the rest are the
-    /// caller's to skip), or nil for a position out of range or VInts running
-    /// past `limit`.
+    /// ``decodeDeltas(_:at:limit:into:)`` reads them) against the first
+    /// `startCount` of `starts`, in increasing order: keeps, at the front,
+    /// the starts `s` for which `s + shift` is one of the positions, sets
+    /// `startCount` to their number, and stops reading once the last start
+    /// is decided, so that a phrase's common word is read only as far as its
+    /// rare word needs. The array is not resized (a phrase calls this for
+    /// every candidate document). Returns the number of positions read (the
+    /// rest are the caller's to skip), or nil for a position out of range or
+    /// VInts running past `limit`.
     public func keepStarts(
-        _ starts: inout [UInt32], shift: UInt32, count: Int, at offset: inout Int, limit: Int
+        _ starts: inout [UInt32], startCount: inout Int, shift: UInt32, count: Int, at offset: inout Int, limit: Int
     ) -> Int? {
+        precondition(startCount <= starts.count)
         let end = min(limit, self.count)
         var at = offset
         defer { offset = at }
@@ -160,13 +163,13 @@ import NewsCore
         var read = 0
         var kept = 0
         var next = 0
-        // The position read last, and whether there is one.
+        // Whether a position has been read yet.
         var hasCurrent = false
-        while next < starts.count {
+        while next < startCount {
             let wanted = UInt64(starts[next]) + UInt64(shift)
             while !hasCurrent || position < wanted {
                 guard read < count else {
-                    starts.removeLast(starts.count - kept)
+                    startCount = kept
                     return read
                 }
                 var value: UInt64 = 0
@@ -191,7 +194,7 @@ import NewsCore
             }
             next += 1
         }
-        starts.removeLast(starts.count - kept)
+        startCount = kept
         return read
     }
 

@@ -518,18 +518,22 @@ public struct PostingsCursor: Sendable {
         consumedPositions = true
     }
 
-    /// Keeps the phrase starts `s` (increasing) for which this term is at
-    /// position `s + shift` in the current document, reading its positions
+    /// Keeps the phrase starts `s` (the first `startCount`, increasing) for
+    /// which this term is at position `s + shift` in the current document, at
+    /// the front, and sets `startCount` to their number, reading its positions
     /// only as far as the last start needs (``MappedFile/keepStarts``); the
     /// positions not read are stepped over when the cursor moves on. Like
     /// ``positions(into:)``, once per document.
-    public mutating func keepStarts(_ starts: inout [UInt32], shift: UInt32) throws(IndexError) {
+    public mutating func keepStarts(
+        _ starts: inout [UInt32], startCount: inout Int, shift: UInt32
+    ) throws(IndexError) {
         precondition(isPositioned && !consumedPositions, "positions once per document, after next()")
         try positionsFile.skipVInts(pendingPositions, at: &positionsOffset, limit: current.nextPositionsStart)
         pendingPositions = 0
         guard
             let read = positionsFile.keepStarts(
-                &starts, shift: shift, count: Int(frequency), at: &positionsOffset, limit: current.nextPositionsStart)
+                &starts, startCount: &startCount, shift: shift, count: Int(frequency), at: &positionsOffset,
+                limit: current.nextPositionsStart)
         else {
             throw IndexError.corrupt("position out of range", path: positionsFile.path, offset: positionsOffset)
         }

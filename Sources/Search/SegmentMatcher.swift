@@ -63,6 +63,8 @@ struct SegmentMatcher {
     /// (frequency of a phrase or NEAR match; 0 for no match).
     private var decidedDocument: [UInt32]
     private var decidedFrequency: [UInt32]
+    /// A phrase's candidate starts, reused from document to document (``phraseStarts``).
+    private var phraseBuffer: [UInt32] = []
 
     init(
         plan: QueryPlan, segment: SegmentReader, position: Int, similarity: BM25, actorSimilarity: BM25,
@@ -642,7 +644,7 @@ struct SegmentMatcher {
         case .terms: preconditionFailure("a terms leaf has no occurrences to count")
         case .phrase(let offsets):
             for s in slots where try !seek(s, to: document) { return 0 }
-            return UInt32(try phraseStarts(slots, offsets: offsets).count)
+            return UInt32(try phraseStarts(slots, offsets: offsets))
         case .near(let distance, let operands):
             var starts: [[UInt32]] = []
             for operand in operands {
@@ -651,7 +653,7 @@ struct SegmentMatcher {
                 var positions: [UInt32] = []
                 if let offsets = operand.offsets {
                     for s in operandSlots where try !seek(s, to: document) { return 0 }
-                    positions = try phraseStarts(operandSlots, offsets: offsets)
+                    positions = Array(phraseBuffer[..<(try phraseStarts(operandSlots, offsets: offsets))])
                 } else {
                     for s in operandSlots where try seek(s, to: document) {
                         positions += try self.positions(s)
@@ -665,18 +667,24 @@ struct SegmentMatcher {
     }
 
     /// Positions where every term cursor of `slots` sits at its offset from a
-    /// common start (each cursor already on the document).
-    private mutating func phraseStarts(_ slots: Range<Int>, offsets: [UInt32]) throws(IndexError) -> [UInt32] {
+    /// common start (each cursor already on the document): the first
+    /// returned-count entries of `phraseBuffer`, which is reused from one
+    /// candidate document to the next (no allocation per document).
+    private mutating func phraseStarts(_ slots: Range<Int>, offsets: [UInt32]) throws(IndexError) -> Int {
         // Start from the rarest word (highest idf): the fewest candidate starts.
         var first = 0
         for k in 1..<slots.count where termIDF[slots.lowerBound + k] > termIDF[slots.lowerBound + first] { first = k }
         var starts: [UInt32] = []
+        swap(&starts, &phraseBuffer)
+        defer { swap(&starts, &phraseBuffer) }
+        starts.removeAll(keepingCapacity: true)
         var previous = UInt32.max
         for position in try positions(slots.lowerBound + first)
         where position >= offsets[first] && position != previous {
             previous = position
             starts.append(position - offsets[first])
         }
+        var count = starts.count
         // Both lists increase: keep the starts whose shifted position the
         // next word has, walking the two together. A word's positions
         // already read for this document (a NEAR reads them whole) are
@@ -684,14 +692,15 @@ struct SegmentMatcher {
         // needs, and its positions are not kept: a phrase leaf decides a
         // document once (`decidedDocument`), and no other leaf shares its cursors.
         for k in 0..<slots.count where k != first {
-            if starts.isEmpty { break }
+            if count == 0 { break }
             let s = slots.lowerBound + k
             let offset = offsets[k]
             if terms[s].positionsDocument == terms[s].cursor.document {
                 let positions = terms[s].positions
                 var kept = 0
                 var p = 0
-                for start in starts {
+                for index in 0..<count {
+                    let start = starts[index]
                     let wanted = start + offset
                     while p < positions.count && positions[p] < wanted { p += 1 }
                     if p < positions.count && positions[p] == wanted {
@@ -699,12 +708,12 @@ struct SegmentMatcher {
                         kept += 1
                     }
                 }
-                starts.removeLast(starts.count - kept)
+                count = kept
             } else {
-                try terms[s].cursor.keepStarts(&starts, shift: offset)
+                try terms[s].cursor.keepStarts(&starts, startCount: &count, shift: offset)
             }
         }
-        return starts
+        return count
     }
 
     /// The number of minimal windows of at most `distance` positions (first
