@@ -124,6 +124,48 @@ struct CLITests {
         #expect(bad.stderr.contains("          ^"), "\(bad.stderr)")
     }
 
+    @Test("extract prints what indexing reads: one JSON object per file, the documented keys, errors named")
+    func extract() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let result = try CLI.run(
+            ["extract", "--json", "Corpus/iran-foreign-forces-iraq.html", "Corpus/opec-oil-output.txt", "missing.txt"],
+            in: checkout.path)
+        #expect(result.status == 65, "a file that cannot be read makes the status 65")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let keys = [
+            "path", "title", "byline", "published", "modified", "site", "url", "language", "description", "text",
+        ]
+        for line in lines.prefix(2) {
+            // The documented keys, in order.
+            let order = keys.compactMap { key in
+                line.range(of: "\"\(key)\": ").map { line.distance(from: line.startIndex, to: $0.lowerBound) }
+            }
+            #expect(order.count == keys.count && order == order.sorted(), "\(line.prefix(200))")
+        }
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(
+            page["title"] as? String
+                == "Iran demands exit of foreign forces from Iraq as proxy militias step up attacks")
+        #expect(page["published"] as? String == "2024-03-03T09:40:00Z")
+        let text = try #require(page["text"] as? String)
+        #expect(text.contains("Baghdad finds itself caught between two partners"))
+        #expect(!text.contains("<p>") && !text.contains("navmarker"))
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(plain["published"] as? String == "2024-06-02")
+        #expect((plain["text"] as? String)?.hasPrefix("RIYADH, June 2 (Gazette)") == true, "the date line is not text")
+        #expect(plain["byline"] is NSNull)
+        let missing = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+        #expect(missing["path"] as? String == "missing.txt")
+        #expect((missing["error"] as? String)?.contains("no such file") == true, "\(lines[2])")
+        // The text it prints is what the index stores: the same body as a search's stored article.
+        let human = try CLI.run(["extract", "Corpus/opec-oil-output.txt"], in: checkout.path)
+        #expect(human.status == 0)
+        #expect(human.stdout.hasPrefix("Corpus/opec-oil-output.txt\n  title      OPEC+ extends output cuts"))
+        #expect(human.stdout.contains("  published  2024-06-02\n"))
+    }
+
     @Test("colour: --color always marks matches; NO_COLOR and pipes get none")
     func color() throws {
         let checkout = try freshCheckout()
