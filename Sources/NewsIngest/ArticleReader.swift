@@ -233,7 +233,9 @@ public struct ArticleReader: Sendable {
     /// libxml2 as is, which converts it; everything else is read as UTF-8,
     /// repaired first so that one bad byte cannot make libxml2 re-read the whole
     /// page as Latin-1.
-    static func readHTML(_ bytes: [UInt8], path: String) -> Result<HTMLText, IngestProblem> {
+    /// `prefiltered` false hands libxml2 the page as it is (tests compare
+    /// the two: ``HTMLPrefilter`` must change no extracted byte).
+    static func readHTML(_ bytes: [UInt8], path: String, prefiltered: Bool = true) -> Result<HTMLText, IngestProblem> {
         var input = bytes
         var encoding: String? = "UTF-8"
         var warning: IngestProblem? = nil
@@ -246,7 +248,10 @@ public struct ArticleReader: Sendable {
                 warning = repairWarning(path, report)
             }
         }
-        guard let document = HTMLDocument(bytes: input, url: path, encoding: encoding) else {
+        guard
+            let document = HTMLDocument(
+                bytes: prefiltered ? HTMLPrefilter.strip(input) : input, url: path, encoding: encoding)
+        else {
             return .failure(IngestProblem(path: path, reason: "libxml2 could not parse the HTML", severity: .skipped))
         }
         if let fatal = document.fatalError {

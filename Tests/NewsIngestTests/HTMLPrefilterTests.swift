@@ -1,0 +1,65 @@
+import NewsCore
+import TestSupport
+import Testing
+
+@testable import NewsIngest
+
+@Suite("HTML prefilter: script, style and comments out before libxml2")
+struct HTMLPrefilterTests {
+    func strip(_ html: String) -> String {
+        String(decoding: HTMLPrefilter.strip(Array(html.utf8)), as: UTF8.self)
+    }
+
+    @Test("script and style content and comments go; tags, text and JSON-LD stay")
+    func cases() {
+        #expect(strip("<p>a</p><script>var x = '<p>no</p>';</script><p>b</p>") == "<p>a</p><script></script><p>b</p>")
+        #expect(
+            strip("<STYLE type=\"text/css\">p { color: red }</Style ><p>b</p>")
+                == "<STYLE type=\"text/css\"></Style ><p>b</p>")
+        #expect(strip("a<!-- <script>x</script> -->b") == "ab")
+        #expect(strip("a<!-- never closed") == "a")
+        // A ">" inside a quoted attribute does not end the tag.
+        #expect(strip("<script data-x=\"a>b\">code</script>t") == "<script data-x=\"a>b\"></script>t")
+        // "</scripts" is not the end tag; "</script " is.
+        #expect(strip("<script>a</scripts>b</script >c") == "<script></script >c")
+        #expect(
+            strip("<script type=\"application/ld+json\">{\"datePublished\": \"2024-01-01\"}</script>")
+                == "<script type=\"application/ld+json\">{\"datePublished\": \"2024-01-01\"}</script>")
+        // An unclosed script keeps the rest for libxml2, which ends the document there.
+        #expect(strip("<p>a</p><script>never closed") == "<p>a</p><script>")
+        #expect(strip("plain text, 1 < 2 and <b>bold</b>") == "plain text, 1 < 2 and <b>bold</b>")
+        #expect(strip("<p title='<script>'>x</p>") == "<p title='<script>'>x</p>")
+        #expect(strip("<scriptx>kept</scriptx>") == "<scriptx>kept</scriptx>")
+    }
+
+    /// The prefilter only saves libxml2 work: every real page must give the
+    /// same title, text and date with it as without it.
+    @Test("the 130 real pages extract to the same bytes with and without it")
+    func realPages() throws {
+        guard let shared = Repository.sharedCorpora else {
+            print("skipped: ../shared/corpora is absent")
+            return
+        }
+        let root = shared + "/html-pages"
+        var checked = 0
+        var saved = 0
+        for name in try SystemFiles.listDirectory(root).get().sorted() {
+            let path = root + "/" + name + "/source.html"
+            guard let bytes = try? readBytes(path) else { continue }
+            let filtered = ArticleReader.readHTML(bytes, path: path, prefiltered: true)
+            let plain = ArticleReader.readHTML(bytes, path: path, prefiltered: false)
+            switch (filtered, plain) {
+            case (.success(let a), .success(let b)):
+                #expect(a.title == b.title, "\(name): title")
+                #expect(a.body == b.body, "\(name): text")
+                #expect(a.published == b.published, "\(name): date")
+            case (.failure, .failure): break
+            default: Issue.record("\(name): one read failed, the other did not")
+            }
+            saved += bytes.count - HTMLPrefilter.strip(bytes).count
+            checked += 1
+        }
+        #expect(checked == 130)
+        #expect(saved > 10_000_000, "the prefilter took \(saved) bytes off libxml2's input")
+    }
+}
