@@ -248,19 +248,18 @@ public struct ArticleReader: Sendable {
                 warning = repairWarning(path, report)
             }
         }
+        var extractor = HTMLTextExtractor()
         guard
-            let document = HTMLDocument(
-                bytes: prefiltered ? HTMLPrefilter.strip(input) : input, url: path, encoding: encoding)
+            let outcome = HTMLDocument.parse(
+                prefiltered ? HTMLPrefilter.strip(input) : input, url: path, encoding: encoding, into: &extractor)
         else {
             return .failure(IngestProblem(path: path, reason: "libxml2 could not parse the HTML", severity: .skipped))
         }
-        if let fatal = document.fatalError {
+        if let fatal = outcome.fatalError {
             warning = IngestProblem(
                 path: path, reason: "libxml2 stopped reading the HTML (\(fatal)); text after that point is missing",
                 severity: .warning)
         }
-        var extractor = HTMLTextExtractor()
-        document.walk(&extractor)
         let body = extractor.body()
         return .success(
             HTMLText(title: extractor.title, body: body, published: extractor.published, warning: warning))
