@@ -20,13 +20,18 @@ public struct Article: Sendable, Equatable {
     /// When the article was published, as its page's metadata or its date
     /// line says; nil when it does not say (never the file's time).
     public var published: PublicationDate?
+    /// What else a page says of itself (byline, site, canonical URL, …).
+    /// Read at ingestion and shown by `gazette extract`; not stored in the
+    /// index yet (issue "Read real web pages like a reader").
+    public var metadata = ArticleMetadata()
 
     public init(
         path: String, title: String, body: String, format: SourceFormat,
         sourceSize: UInt64 = 0, modificationTime: Int64 = 0, contentHash: UInt64 = 0,
-        published: PublicationDate? = nil
+        published: PublicationDate? = nil, metadata: ArticleMetadata = ArticleMetadata()
     ) {
         self.published = published
+        self.metadata = metadata
         self.path = path
         self.title = title
         self.body = body
@@ -47,5 +52,28 @@ public enum SourceFormat: UInt8, Sendable, CaseIterable {
         case .text: "text"
         case .html: "html"
         }
+    }
+}
+
+/// What a page's metadata says of the article besides its title and date;
+/// each nil when the page does not say.
+public struct ArticleMetadata: Sendable, Equatable {
+    public var byline: String?
+    public var modified: PublicationDate?
+    public var site: String?
+    public var url: String?
+    public var language: String?
+    public var description: String?
+
+    public init(
+        byline: String? = nil, modified: PublicationDate? = nil, site: String? = nil, url: String? = nil,
+        language: String? = nil, description: String? = nil
+    ) {
+        self.byline = byline
+        self.modified = modified
+        self.site = site
+        self.url = url
+        self.language = language
+        self.description = description
     }
 }

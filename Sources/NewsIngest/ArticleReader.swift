@@ -102,6 +102,7 @@ public struct ArticleReader: Sendable {
         var warnings: [IngestProblem] = []
         let parsed: (title: String, body: String)?
         var published: PublicationDate? = nil
+        var metadata = ArticleMetadata()
         switch format {
         case .text:
             // Valid UTF-8 (nearly every file) is split on its own bytes; the
@@ -119,6 +120,7 @@ public struct ArticleReader: Sendable {
                 if let warning = result.warning { warnings.append(warning) }
                 parsed = (result.title, result.body)
                 published = result.published
+                metadata = result.metadata
             case .failure(let problem):
                 return .skipped(problem)
             }
@@ -150,7 +152,7 @@ public struct ArticleReader: Sendable {
             Article(
                 path: path, title: title, body: body, format: format, sourceSize: status.size,
                 modificationTime: status.modificationTime, contentHash: ContentHash.hash(bytes),
-                published: published),
+                published: published, metadata: metadata),
             warnings: warnings)
     }
 
@@ -226,6 +228,7 @@ public struct ArticleReader: Sendable {
         var title: String
         var body: String
         var published: PublicationDate?
+        var metadata = ArticleMetadata()
         var warning: IngestProblem?
     }
 
@@ -262,7 +265,9 @@ public struct ArticleReader: Sendable {
         }
         let body = extractor.body()
         return .success(
-            HTMLText(title: extractor.title, body: body, published: extractor.published, warning: warning))
+            HTMLText(
+                title: extractor.title, body: body, published: extractor.published, metadata: extractor.metadata,
+                warning: warning))
     }
 
     /// The charset a page declares in its first 1024 bytes (`charset=…`), lower-cased.

@@ -59,10 +59,35 @@ struct HTMLTextExtractor: HTMLVisitor {
             {
                 openGraphTitle = content
             }
-            let rank = [property, name, attribute("itemprop")?.lowercased()].compactMap { key in
+            let itemprop = attribute("itemprop")?.lowercased()
+            let rank = [property, name, itemprop].compactMap { key in
                 key.flatMap { Self.dateMetaRank[$0] }
             }.min()
             if let rank, let content = attribute("content") { offerDate(content, rank: rank) }
+            if let content = attribute("content")?.collapsingWhitespace, !content.isEmpty {
+                for key in [property, name, itemprop].compactMap({ $0 }) {
+                    noteMeta(key, content, httpEquiv: attribute("http-equiv")?.lowercased())
+                }
+                if let equiv = attribute("http-equiv")?.lowercased(), equiv == "content-language" {
+                    Self.offer(&metadata.language, content, rank: 1, &languageRank)
+                }
+            }
+            return false
+        }
+        if element == "html" {
+            if let lang = attribute("lang")?.collapsingWhitespace, !lang.isEmpty {
+                Self.offer(&metadata.language, lang, rank: 0, &languageRank)
+            }
+            return true
+        }
+        if element == "link" {
+            if let rel = attribute("rel")?.lowercased(), let href = attribute("href")?.collapsingWhitespace,
+                !href.isEmpty
+            {
+                if rel.split(separator: " ").contains("canonical") {
+                    Self.offer(&metadata.url, href, rank: 0, &urlRank)
+                }
+            }
             return false
         }
         if element == "time" || element == "span" || element == "abbr" {
@@ -117,6 +142,13 @@ struct HTMLTextExtractor: HTMLVisitor {
             if let value = Self.jsonString(after: "\"datePublished\"", in: bytes) {
                 offerDate(value, rank: DateRank.jsonLD)
             }
+            if let value = Self.jsonString(after: "\"dateModified\"", in: bytes), let date = DateParser.parse(value),
+                modifiedRank > 0
+            {
+                metadata.modified = date
+                modifiedRank = 0
+            }
+            if let author = Self.jsonAuthor(in: bytes) { Self.offer(&metadata.byline, author, rank: 0, &bylineRank) }
             capture = nil
             captureElement = nil
             return
@@ -215,6 +247,76 @@ struct HTMLTextExtractor: HTMLVisitor {
         }
         return table
     }()
+
+    // MARK: Other metadata
+
+    /// What the page says of itself besides title and dates, each value
+    /// taken from its best-ranked source (lower is better).
+    private(set) var metadata = ArticleMetadata()
+    private var languageRank = Int.max
+    private var urlRank = Int.max
+    private var siteRank = Int.max
+    private var descriptionRank = Int.max
+    private var bylineRank = Int.max
+    private var modifiedRank = Int.max
+
+    private static func offer(_ field: inout String?, _ value: String, rank: Int, _ best: inout Int) {
+        guard rank < best else { return }
+        field = value
+        best = rank
+    }
+
+    /// A `<meta>` by its property, name or itemprop key (lower case).
+    private mutating func noteMeta(_ key: String, _ content: String, httpEquiv: String?) {
+        switch key {
+        case "og:site_name": Self.offer(&metadata.site, content, rank: 0, &siteRank)
+        case "application-name", "twitter:site": Self.offer(&metadata.site, content, rank: 1, &siteRank)
+        case "og:url": Self.offer(&metadata.url, content, rank: 1, &urlRank)
+        case "description": Self.offer(&metadata.description, content, rank: 0, &descriptionRank)
+        case "og:description": Self.offer(&metadata.description, content, rank: 1, &descriptionRank)
+        case "twitter:description": Self.offer(&metadata.description, content, rank: 2, &descriptionRank)
+        case "og:locale": Self.offer(&metadata.language, content, rank: 2, &languageRank)
+        case "author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author":
+            // An author given as a link (article:author often is) names no one.
+            if !content.hasPrefix("http") { Self.offer(&metadata.byline, content, rank: 1, &bylineRank) }
+        case "article:modified_time", "og:updated_time", "dcterms.modified", "last-modified", "datemodified":
+            if modifiedRank > 1, let date = DateParser.parse(content) {
+                metadata.modified = date
+                modifiedRank = 1
+            }
+        default: break
+        }
+    }
+
+    /// The author's name in JSON-LD: `"author": "Name"`, `"author":
+    /// {"name": "Name"}` or a list of those (the first).
+    static func jsonAuthor(in bytes: [UInt8]) -> String? {
+        let key = Array("\"author\"".utf8)
+        guard let start = firstIndex(of: key, in: bytes) else { return nil }
+        var i = start + key.count
+        while i < bytes.count,
+            bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x3A
+                || bytes[i] == 0x5B
+        {
+            i += 1
+        }
+        guard i < bytes.count else { return nil }
+        if bytes[i] == UInt8(ascii: "\"") {
+            return jsonString(after: "\"author\"", in: bytes).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard bytes[i] == UInt8(ascii: "{") else { return nil }
+        let rest = Array(bytes[i...].prefix(2000))
+        return jsonString(after: "\"name\"", in: rest).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard !needle.isEmpty, needle.count <= bytes.count else { return nil }
+        for start in 0...(bytes.count - needle.count)
+        where bytes[start] == needle[0] && bytes[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
 
     /// The best publication date offered so far, and its rank.
     private(set) var published: PublicationDate?

@@ -12,8 +12,8 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Print what indexing reads from files: the title, the publication date and the text.",
         discussion: """
             --json prints one object per file and line: {"path", "title", "byline", "published", \
-            "modified", "site", "url", "language", "description", "text"}; a field Gazette does not \
-            extract yet, or the file does not give, is null. A file that cannot be read is named \
+            "modified", "site", "url", "language", "description", "text"}; a field the file does \
+            not give is null. A file that cannot be read is named \
             with the reason (with --json, {"path", "error"}), the others are still printed, and \
             the exit status is 65.
             """)
@@ -67,15 +67,26 @@ struct ExtractCommand: ParsableCommand {
     /// The fields in the documented order; null for what is not known.
     static func json(_ article: Article) -> String {
         func value(_ text: String?) -> String { text.map(JSONOutput.string) ?? "null" }
-        return "{\"path\": \(value(article.path)), \"title\": \(value(article.title)), \"byline\": null, "
-            + "\"published\": \(value(article.published?.iso8601)), \"modified\": null, \"site\": null, "
-            + "\"url\": null, \"language\": null, \"description\": null, \"text\": \(value(article.body))}"
+        let meta = article.metadata
+        return "{\"path\": \(value(article.path)), \"title\": \(value(article.title)), "
+            + "\"byline\": \(value(meta.byline)), \"published\": \(value(article.published?.iso8601)), "
+            + "\"modified\": \(value(meta.modified?.iso8601)), \"site\": \(value(meta.site)), "
+            + "\"url\": \(value(meta.url)), \"language\": \(value(meta.language)), "
+            + "\"description\": \(value(meta.description)), \"text\": \(value(article.body))}"
     }
 
     static func human(_ article: Article) -> String {
-        var lines = [article.path, "  title      \(article.title)"]
-        if let published = article.published { lines.append("  published  \(published.iso8601)") }
-        lines.append("  format     \(article.format.name), \(article.body.utf8.count) bytes of text")
+        var lines = [article.path, "  title        \(article.title)"]
+        let meta = article.metadata
+        let fields: [(String, String?)] = [
+            ("byline", meta.byline), ("published", article.published?.iso8601),
+            ("modified", meta.modified?.iso8601), ("site", meta.site), ("url", meta.url),
+            ("language", meta.language), ("description", meta.description),
+        ]
+        for (name, value) in fields {
+            if let value { lines.append("  " + name + String(repeating: " ", count: 13 - name.count) + value) }
+        }
+        lines.append("  format       \(article.format.name), \(article.body.utf8.count) bytes of text")
         lines.append("")
         lines.append(article.body)
         return lines.joined(separator: "\n")

@@ -156,14 +156,17 @@ struct CLITests {
         #expect(plain["published"] as? String == "2024-06-02")
         #expect((plain["text"] as? String)?.hasPrefix("RIYADH, June 2 (Gazette)") == true, "the date line is not text")
         #expect(plain["byline"] is NSNull)
+        #expect(page["site"] as? String == "The Gazette Daily" && page["language"] as? String == "en")
+        #expect(page["url"] as? String == "https://www.gazettedaily.example/world/iran-foreign-forces-iraq")
+        #expect(page["description"] as? String == "Tehran renews its call for coalition troops to leave Iraq.")
         let missing = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
         #expect(missing["path"] as? String == "missing.txt")
         #expect((missing["error"] as? String)?.contains("no such file") == true, "\(lines[2])")
         // The text it prints is what the index stores: the same body as a search's stored article.
         let human = try CLI.run(["extract", "Corpus/opec-oil-output.txt"], in: checkout.path)
         #expect(human.status == 0)
-        #expect(human.stdout.hasPrefix("Corpus/opec-oil-output.txt\n  title      OPEC+ extends output cuts"))
-        #expect(human.stdout.contains("  published  2024-06-02\n"))
+        #expect(human.stdout.hasPrefix("Corpus/opec-oil-output.txt\n  title        OPEC+ extends output cuts"))
+        #expect(human.stdout.contains("  published    2024-06-02\n"))
     }
 
     @Test("colour: --color always marks matches; NO_COLOR and pipes get none")

@@ -160,3 +160,51 @@ private func jsonValue(_ key: String, in json: String) -> String? {
     guard let end = rest.firstIndex(of: "\"") else { return nil }
     return String(rest[..<end])
 }
+
+@Suite("Page metadata: byline, modified, site, url, language, description")
+struct PageMetadataTests {
+    func metadata(_ head: String, html: String = "<html>") throws -> ArticleMetadata {
+        let page = "\(html)<head><title>T</title>\(head)</head><body><p>Text.</p></body></html>"
+        return try #require(try withTemporaryDirectory { try readArticle($0.write("a.html", page)) }.article).metadata
+    }
+
+    @Test("each field from its best source")
+    func sources() throws {
+        let full = try metadata(
+            #"""
+            <meta name="author" content="Meta Author">
+            <script type="application/ld+json">{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Jane Doe"}], "dateModified": "2024-06-03T08:00:00Z"}</script>
+            <meta property="og:site_name" content="The Daily">
+            <meta name="application-name" content="Other">
+            <link rel="canonical" href="https://example.com/a">
+            <meta property="og:url" content="https://example.com/og">
+            <meta name="description" content="What it is about.">
+            <meta property="og:description" content="Another summary.">
+            """#, html: #"<html lang="en-GB">"#)
+        #expect(full.byline == "Jane Doe")
+        #expect(full.modified?.iso8601 == "2024-06-03T08:00:00Z")
+        #expect(full.site == "The Daily")
+        #expect(full.url == "https://example.com/a")
+        #expect(full.language == "en-GB")
+        #expect(full.description == "What it is about.")
+        // The fallbacks.
+        let fallback = try metadata(
+            #"""
+            <meta name="author" content="Meta Author">
+            <meta property="article:author" content="https://example.com/authors/x">
+            <meta property="og:url" content="https://example.com/og">
+            <meta property="og:description" content="Another summary.">
+            <meta http-equiv="Content-Language" content="fr">
+            <meta property="article:modified_time" content="2024-06-04">
+            """#)
+        #expect(fallback.byline == "Meta Author", "an author given as a link names no one")
+        #expect(fallback.url == "https://example.com/og")
+        #expect(fallback.description == "Another summary.")
+        #expect(fallback.language == "fr")
+        #expect(fallback.modified?.iso8601 == "2024-06-04")
+        #expect(
+            try metadata(#"<script type="application/ld+json">{"author": "Plain Name"}</script>"#).byline
+                == "Plain Name")
+        #expect(try metadata("") == ArticleMetadata())
+    }
+}
