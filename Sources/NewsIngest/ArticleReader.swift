@@ -91,12 +91,18 @@ public struct ArticleReader: Sendable {
         if status.size > UInt64(Self.maximumFileSize) {
             return skip("file too large (\(status.size) bytes; the limit is \(Self.maximumFileSize))")
         }
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         switch SystemFiles.readFile(path, limit: Self.maximumFileSize) {
         case .success(let read): bytes = read
         case .failure(let error): return skip("cannot read: \(error.reason)")
         }
         if bytes.isEmpty { return skip("empty file") }
+        // A UTF-16 file says so with its byte-order mark (its NULs are text).
+        if let decoded = TextEncoding.utf16(bytes) {
+            bytes = decoded
+            if bytes.isEmpty { return skip("empty file (a UTF-16 byte-order mark only)") }
+        }
+        // NUL bytes mean binary (UTF-16 without its byte-order mark included).
         if let nul = bytes.firstIndex(of: 0) { return skip("binary file (NUL byte at offset \(nul))") }
 
         var warnings: [IngestProblem] = []
@@ -108,7 +114,11 @@ public struct ArticleReader: Sendable {
             // Valid UTF-8 (nearly every file) is split on its own bytes; the
             // rest is repaired into a string first.
             let report = UTF8Repair.check(bytes.span)
-            if let warning = Self.repairWarning(path, report) {
+            if report.invalidSequences > 0 && report.multibyteSequences == 0 {
+                // Not UTF-8 at all: a Western single-byte file, read as browsers read one.
+                warnings.append(Self.windows1252Warning(path, report))
+                parsed = Self.splitPlainText(utf8: TextEncoding.windows1252(bytes))
+            } else if let warning = Self.repairWarning(path, report) {
                 warnings.append(warning)
                 parsed = Self.splitPlainText(String(decoding: bytes, as: UTF8.self))
             } else {
@@ -193,6 +203,16 @@ public struct ArticleReader: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    static func windows1252Warning(_ path: String, _ report: UTF8Repair.Report) -> IngestProblem {
+        IngestProblem(
+            path: path,
+            reason:
+                "not UTF-8 (first invalid byte at \(report.firstOffset ?? 0), no UTF-8 character anywhere): read as windows-1252",
+            severity: .warning)
+    }
+
+    /// The warning for UTF-8 with damaged bytes (valid multi-byte characters
+    /// elsewhere say the file is UTF-8): each invalid sequence became U+FFFD.
     static func repairWarning(_ path: String, _ report: UTF8Repair.Report) -> IngestProblem? {
         guard report.invalidSequences > 0, let first = report.firstOffset else { return nil }
         let count =
@@ -242,11 +262,20 @@ public struct ArticleReader: Sendable {
         var input = bytes
         var encoding: String? = "UTF-8"
         var warning: IngestProblem? = nil
-        if let declared = declaredCharset(bytes), !["utf-8", "utf8"].contains(declared) {
-            encoding = nil
+        let declared = declaredCharset(bytes)
+        if let declared, TextEncoding.windows1252Labels.contains(declared) {
+            // Latin-1 and ASCII labels mean windows-1252, as in browsers
+            // (libxml2 would read 0x80-0x9F as control characters).
+            input = TextEncoding.windows1252(bytes)
+        } else if let declared, !["utf-8", "utf8"].contains(declared) {
+            encoding = nil  // libxml2 converts from the declared charset
         } else {
             let report = UTF8Repair.check(bytes.span)
-            if report.invalidSequences > 0 {
+            if report.invalidSequences > 0 && report.multibyteSequences == 0 && declared == nil {
+                // No charset given and not UTF-8: a browser's default, windows-1252.
+                input = TextEncoding.windows1252(bytes)
+                warning = windows1252Warning(path, report)
+            } else if report.invalidSequences > 0 {
                 input = Array(String(decoding: bytes, as: UTF8.self).utf8)
                 warning = repairWarning(path, report)
             }

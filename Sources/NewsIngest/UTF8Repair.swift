@@ -6,6 +6,9 @@ public enum UTF8Repair {
         public var invalidSequences: Int
         /// Byte offset of the first one.
         public var firstOffset: Int?
+        /// Valid sequences of two bytes or more: a file with invalid bytes
+        /// and none of these was written in another encoding, not damaged.
+        public var multibyteSequences = 0
     }
 
     /// Validates `bytes`; the count and first offset of invalid sequences.
@@ -25,6 +28,7 @@ public enum UTF8Repair {
                 if report.firstOffset == nil { report.firstOffset = i }
                 i += maximalSubpartLength(bytes, at: i)
             } else {
+                report.multibyteSequences += 1
                 i += length
             }
         }

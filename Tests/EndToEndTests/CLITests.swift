@@ -198,7 +198,8 @@ struct CLITests {
         #expect(result.stdout.contains("skipped: Corpus/photo.jpg: unsupported file type (.jpg)"))
         #expect(
             result.stdout.contains(
-                "warning: Corpus/garbled.txt: 1 invalid UTF-8 sequence replaced with U+FFFD (first at byte 10)"))
+                "warning: Corpus/garbled.txt: not UTF-8 (first invalid byte at 10, no UTF-8 character anywhere): read as windows-1252"
+            ))
         #expect(result.stdout.contains("index: 15 documents in 1 segment"))
         let check = try CLI.run(["check", "--index", "out"], in: checkout.path)
         #expect(check.status == 0)

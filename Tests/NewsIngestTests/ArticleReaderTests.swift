@@ -72,15 +72,16 @@ struct PlainTextTests {
 
 @Suite("ArticleReader: invalid UTF-8")
 struct InvalidUTF8Tests {
-    @Test("text: the article is kept, repaired, with a warning naming the byte offset")
+    @Test("text: UTF-8 with a damaged byte is kept, repaired, with a warning naming the byte offset")
     func plainText() throws {
         try withTemporaryDirectory { directory in
-            let bytes = Array("Title\ncaf".utf8) + [0xE9] + Array(" society\nthe end".utf8)
-            let path = try directory.write("latin1.txt", bytes: bytes)
+            // "Zürich" is UTF-8, so the lone 0xE9 is damage, not another encoding.
+            let bytes = Array("Title\ncaf".utf8) + [0xE9] + Array(" society in Zürich\nthe end".utf8)
+            let path = try directory.write("damaged.txt", bytes: bytes)
             let outcome = try readArticle(path)
             let article = try #require(outcome.article)
             #expect(article.title == "Title")
-            #expect(article.body == "caf\u{FFFD} society\nthe end")
+            #expect(article.body == "caf\u{FFFD} society in Zürich\nthe end")
             #expect(outcome.warnings.count == 1)
             let warning = try #require(outcome.warnings.first)
             #expect(warning.severity == .warning)
@@ -90,14 +91,72 @@ struct InvalidUTF8Tests {
         }
     }
 
+    @Test("text: a file with no UTF-8 character and invalid bytes is windows-1252, with a warning naming it")
+    func windows1252() throws {
+        try withTemporaryDirectory { directory in
+            // Latin-1 é, and windows-1252's curly quotes and euro sign.
+            let bytes =
+                Array("Caf".utf8) + [0xE9] + Array(" prices\n".utf8) + [0x93] + Array("up 5".utf8) + [0x80]
+                + [0x94]
+            let path = try directory.write("latin1.txt", bytes: bytes)
+            let outcome = try readArticle(path)
+            let article = try #require(outcome.article)
+            #expect(article.title == "Café prices")
+            #expect(article.body == "\u{201C}up 5€\u{201D}")
+            let warning = try #require(outcome.warnings.first)
+            #expect(warning.path == path && warning.reason.contains("read as windows-1252"), "\(warning.reason)")
+        }
+    }
+
+    @Test("text: UTF-16 with a byte-order mark is read; without one its NULs make it binary")
+    func utf16() throws {
+        try withTemporaryDirectory { directory in
+            let text = "Téhéran talks\n\nIran said 😀 no."
+            let units = Array(text.utf16)
+            let little: [UInt8] = [0xFF, 0xFE] + units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+            let big: [UInt8] = [0xFE, 0xFF] + units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+            for (name, bytes) in [("le.txt", little), ("be.txt", big)] {
+                let article = try #require(try readArticle(directory.write(name, bytes: bytes)).article, "\(name)")
+                #expect(article.title == "Téhéran talks" && article.body == "Iran said 😀 no.", "\(name)")
+            }
+            let bare = try readArticle(directory.write("bare.txt", bytes: Array(little.dropFirst(2))))
+            guard case .skipped(let problem) = bare else {
+                Issue.record("UTF-16 without a mark was read")
+                return
+            }
+            #expect(problem.reason.hasPrefix("binary file (NUL byte at offset"))
+        }
+    }
+
+    @Test("HTML: a Latin-1 or ASCII label means windows-1252; an unlabelled non-UTF-8 page too")
+    func htmlWindows1252() throws {
+        try withTemporaryDirectory { directory in
+            let body =
+                Array("<p>Caf".utf8) + [0xE9] + Array(" costs 5".utf8) + [0x80] + Array("</p></body></html>".utf8)
+            for (name, head) in [
+                ("latin1.html", "<html><head><meta charset=\"ISO-8859-1\"><title>T</title></head><body>"),
+                (
+                    "ascii.html",
+                    "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=us-ascii\"><title>T</title></head><body>"
+                ),
+                ("none.html", "<html><head><title>T</title></head><body>"),
+            ] {
+                let outcome = try readArticle(directory.write(name, bytes: Array(head.utf8) + body))
+                let article = try #require(outcome.article, "\(name)")
+                #expect(article.body == "Café costs 5€", "\(name): \(article.body)")
+                #expect(outcome.warnings.isEmpty == (name != "none.html"), "\(name): a label needs no warning")
+            }
+        }
+    }
+
     @Test("text: several bad sequences are counted; the first offset is reported")
     func severalSequences() throws {
         try withTemporaryDirectory { directory in
-            let bytes = Array("Ti".utf8) + [0xFF] + Array("tle\nbo".utf8) + [0xC3] + Array("dy".utf8)
+            let bytes = Array("Ti".utf8) + [0xFF] + Array("tle\nbo".utf8) + [0xC3] + Array("dy ©".utf8)
             let outcome = try readArticle(directory.write("two.txt", bytes: bytes))
             let article = try #require(outcome.article)
             #expect(article.title == "Ti\u{FFFD}tle")
-            #expect(article.body == "bo\u{FFFD}dy")
+            #expect(article.body == "bo\u{FFFD}dy ©")
             let warning = try #require(outcome.warnings.first)
             #expect(warning.reason.contains("2 invalid UTF-8 sequences"))
             #expect(warning.reason.contains("byte 2"))
