@@ -30,3 +30,15 @@ extension ArticleReader.Outcome {
         if case .skipped(let problem) = self { problem } else { nil }
     }
 }
+
+/// The page folders of ../shared/corpora/html-pages (Readability's test
+/// pages: source.html, expected.txt, expected-metadata.json), sorted, with
+/// their root; nil, after saying so, when ../shared is absent.
+func htmlPageFolders() throws -> (root: String, names: [String])? {
+    guard let shared = Repository.sharedCorpora else {
+        print("skipped: ../shared/corpora is absent")
+        return nil
+    }
+    let root = shared + "/html-pages"
+    return (root, try SystemFiles.listDirectory(root).get().sorted())
+}

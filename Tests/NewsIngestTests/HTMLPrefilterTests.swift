@@ -36,14 +36,10 @@ struct HTMLPrefilterTests {
     /// same title, text and date with it as without it.
     @Test("the 130 real pages extract to the same bytes with and without it")
     func realPages() throws {
-        guard let shared = Repository.sharedCorpora else {
-            print("skipped: ../shared/corpora is absent")
-            return
-        }
-        let root = shared + "/html-pages"
+        guard let (root, names) = try htmlPageFolders() else { return }
         var checked = 0
         var saved = 0
-        for name in try SystemFiles.listDirectory(root).get().sorted() {
+        for name in names {
             let path = root + "/" + name + "/source.html"
             guard let bytes = try? readBytes(path) else { continue }
             let filtered = ArticleReader.readHTML(bytes, path: path, prefiltered: true)

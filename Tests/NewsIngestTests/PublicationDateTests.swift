@@ -132,14 +132,10 @@ struct PublicationDateTests {
     /// for some, so days are compared).
     @Test("the real pages' publication days (../shared/corpora/html-pages)")
     func realPages() throws {
-        guard let shared = Repository.sharedCorpora else {
-            print("skipped: ../shared/corpora is absent")
-            return
-        }
-        let root = shared + "/html-pages"
+        guard let (root, names) = try htmlPageFolders() else { return }
         var checked = 0
         var wrong: [String] = []
-        for name in try SystemFiles.listDirectory(root).get().sorted() {
+        for name in names {
             let metadata = String(decoding: try readBytes(root + "/" + name + "/expected-metadata.json"), as: UTF8.self)
             guard let expected = jsonValue("publishedTime", in: metadata), let want = DateParser.parse(expected)
             else { continue }
