@@ -122,7 +122,7 @@ struct HTMLTextExtractor: HTMLVisitor {
             inHead = true  // for <title> and <meta>; its text is not body text
             return true
         }
-        if Self.skippedElements.contains(element) || attribute("hidden") != nil { return false }
+        if Self.skippedElements.contains(element) || Self.isHidden(attribute) { return false }
         if Self.blockElements.contains(element) { endParagraph() }
         if element == "pre" {
             preformatted += 1
@@ -207,6 +207,21 @@ struct HTMLTextExtractor: HTMLVisitor {
             containment.append(articleDepth > 0 ? 2 : (mainDepth > 0 ? 1 : 0))
         }
         current.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether an element is not shown, as Readability judges it: the
+    /// `hidden` attribute, `aria-hidden="true"`, or an inline style with
+    /// `display: none` or `visibility: hidden`. (Stylesheets are not read.)
+    static func isHidden(_ attribute: (String) -> String?) -> Bool {
+        if attribute("hidden") != nil { return true }
+        if let aria = attribute("aria-hidden"), aria.lowercased() == "true" { return true }
+        guard let style = attribute("style") else { return false }
+        var compact: [UInt8] = []
+        for byte in style.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+            compact.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        return firstIndex(of: Array("display:none".utf8), in: compact) != nil
+            || firstIndex(of: Array("visibility:hidden".utf8), in: compact) != nil
     }
 
     // MARK: Publication date

@@ -255,3 +255,26 @@ struct HostileHTMLTests {
         }
     }
 }
+
+@Suite("HTML: what is not shown is not text")
+struct HiddenElementTests {
+    @Test("hidden, aria-hidden=true, display: none and visibility: hidden drop an element; other styles do not")
+    func hidden() throws {
+        let page = """
+            <html><body><article>
+            <p>shown one</p>
+            <p hidden>gone hidden</p>
+            <div aria-hidden="true"><p>gone aria</p></div>
+            <div aria-hidden="false"><p>shown aria false</p></div>
+            <p style="display: none;">gone display</p>
+            <p style="color:red;DISPLAY:NONE">gone upper</p>
+            <div style="visibility : hidden"><p>gone visibility</p></div>
+            <p style="display: block">shown block</p>
+            <p style="visibility: visible">shown visible</p>
+            </article></body></html>
+            """
+        let article = try #require(
+            try withTemporaryDirectory { try readArticle($0.write("hidden.html", page)) }.article)
+        #expect(article.body == "shown one\n\nshown aria false\n\nshown block\n\nshown visible")
+    }
+}
