@@ -71,3 +71,34 @@ extension String {
         return words
     }
 }
+
+extension UInt8 {
+    /// The byte with ASCII A-Z folded to a-z; every other byte as it is.
+    @inline(__always)
+    public var asciiLowercased: UInt8 { self &- UInt8(ascii: "A") < 26 ? self | 0x20 : self }
+}
+
+extension Array where Element == UInt8 {
+    /// Where `needle` (lower-case ASCII) first occurs at or after `start`,
+    /// ASCII case ignored when `ignoringCase`; nil if nowhere.
+    public func firstIndex(of needle: [UInt8], from start: Int = 0, ignoringCase: Bool = false) -> Int? {
+        guard !needle.isEmpty, start >= 0, needle.count <= count - start else { return nil }
+        var at = start
+        while at + needle.count <= count {
+            if hasBytes(needle, at: at, ignoringCase: ignoringCase) { return at }
+            at += 1
+        }
+        return nil
+    }
+
+    /// Whether `needle` (lower-case ASCII when `ignoringCase`) is at `at`.
+    @inline(__always)
+    public func hasBytes(_ needle: [UInt8], at: Int, ignoringCase: Bool = false) -> Bool {
+        guard at >= 0, at + needle.count <= count else { return false }
+        for k in 0..<needle.count {
+            let byte = ignoringCase ? self[at + k].asciiLowercased : self[at + k]
+            if byte != needle[k] { return false }
+        }
+        return true
+    }
+}

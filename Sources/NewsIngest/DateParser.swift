@@ -367,7 +367,7 @@ public enum DateParser {
         var current: [UInt8] = []
         var k = 0
         outer: while k < line.count {
-            for separator in separators where line[k...].starts(with: separator) {
+            for separator in separators where line.hasBytes(separator, at: k) {
                 parts.append(current)
                 current = []
                 k += separator.count
@@ -384,10 +384,10 @@ public enum DateParser {
     private static func withoutLabel(_ part: [UInt8]) -> [UInt8] {
         var bytes = part
         trim(&bytes)
-        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        for label in lineLabels where lower.starts(with: label) {
+        for label in lineLabels where bytes.hasBytes(label, at: 0, ignoringCase: true) {
             var k = label.count
-            guard k == bytes.count || !(lower[k] >= 0x61 && lower[k] <= 0x7A) else { continue }
+            let next = k < bytes.count ? bytes[k].asciiLowercased : 0
+            guard !(next >= 0x61 && next <= 0x7A) else { continue }
             while k < bytes.count, bytes[k] == 0x20 || bytes[k] == UInt8(ascii: ":") || bytes[k] == UInt8(ascii: "-") {
                 k += 1
             }

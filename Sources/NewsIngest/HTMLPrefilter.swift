@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Takes out of a page, before libxml2 parses it, the bytes no reader sees:
 /// the content of `<script>` (but JSON-LD, which holds the page's metadata)
 /// and `<style>` elements, and comments. The elements themselves stay, empty.
@@ -18,14 +20,9 @@ enum HTMLPrefilter {
         var copied = 0  // bytes[..<copied] are decided
         var i = 0
         let n = bytes.count
-        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
         /// Whether `word` (lower case) is at `at`, in any case.
-        func matches(_ word: [UInt8], at: Int) -> Bool {
-            guard at + word.count <= n else { return false }
-            for k in 0..<word.count where lower(bytes[at + k]) != word[k] { return false }
-            return true
-        }
+        func matches(_ word: [UInt8], at: Int) -> Bool { bytes.hasBytes(word, at: at, ignoringCase: true) }
         let script = Array("script".utf8)
         let style = Array("style".utf8)
         let jsonLD = Array("ld+json".utf8)
@@ -71,17 +68,10 @@ enum HTMLPrefilter {
             guard tagEnd < n else { break }  // an unclosed tag: the rest is copied
             i = tagEnd + 1
             guard isScript || isStyle else { continue }
-            if isScript {
-                var keeps = false
-                var k = nameEnd
-                while k + jsonLD.count <= tagEnd {
-                    if matches(jsonLD, at: k) {
-                        keeps = true
-                        break
-                    }
-                    k += 1
-                }
-                if keeps { continue }
+            if isScript, let found = bytes.firstIndex(of: jsonLD, from: nameEnd, ignoringCase: true),
+                found + jsonLD.count <= tagEnd
+            {
+                continue
             }
             // The content, up to the end tag, is dropped.
             let name = isScript ? script : style

@@ -218,10 +218,10 @@ struct HTMLTextExtractor: HTMLVisitor {
         guard let style = attribute("style") else { return false }
         var compact: [UInt8] = []
         for byte in style.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
-            compact.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            compact.append(byte.asciiLowercased)
         }
-        return firstIndex(of: Array("display:none".utf8), in: compact) != nil
-            || firstIndex(of: Array("visibility:hidden".utf8), in: compact) != nil
+        return compact.firstIndex(of: Array("display:none".utf8)) != nil
+            || compact.firstIndex(of: Array("visibility:hidden".utf8)) != nil
     }
 
     // MARK: Publication date
@@ -307,7 +307,7 @@ struct HTMLTextExtractor: HTMLVisitor {
     /// {"name": "Name"}` or a list of those (the first).
     static func jsonAuthor(in bytes: [UInt8]) -> String? {
         let key = Array("\"author\"".utf8)
-        guard let start = firstIndex(of: key, in: bytes) else { return nil }
+        guard let start = bytes.firstIndex(of: key) else { return nil }
         var i = start + key.count
         while i < bytes.count,
             bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x3A
@@ -324,15 +324,6 @@ struct HTMLTextExtractor: HTMLVisitor {
         return jsonString(after: "\"name\"", in: rest).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard !needle.isEmpty, needle.count <= bytes.count else { return nil }
-        for start in 0...(bytes.count - needle.count)
-        where bytes[start] == needle[0] && bytes[start..<start + needle.count].elementsEqual(needle) {
-            return start
-        }
-        return nil
-    }
-
     /// The best publication date offered so far, and its rank.
     private(set) var published: PublicationDate?
     private var publishedRank = Int.max
@@ -346,31 +337,26 @@ struct HTMLTextExtractor: HTMLVisitor {
     /// The JSON string value after `key` (`"key": "value"`), escapes left as written.
     static func jsonString(after key: String, in bytes: [UInt8]) -> String? {
         let needle = Array(key.utf8)
-        guard needle.count <= bytes.count else { return nil }
-        var start = 0
-        while start + needle.count <= bytes.count {
-            if bytes[start] == needle[0], bytes[start..<start + needle.count].elementsEqual(needle) {
-                var i = start + needle.count
-                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D {
-                    i += 1
-                }
-                if i < bytes.count, bytes[i] == UInt8(ascii: ":") {
-                    i += 1
-                    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D
-                    {
-                        i += 1
-                    }
-                    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
-                        let valueStart = i + 1
-                        var end = valueStart
-                        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - valueStart < 100 { end += 1 }
-                        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-                            return String(decoding: bytes[valueStart..<end], as: UTF8.self)
-                        }
-                    }
-                }
+        func skipSpace(_ i: inout Int) {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D {
+                i += 1
             }
-            start += 1
+        }
+        var from = 0
+        while let found = bytes.firstIndex(of: needle, from: from) {
+            from = found + 1
+            var i = found + needle.count
+            skipSpace(&i)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { continue }
+            i += 1
+            skipSpace(&i)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { continue }
+            let valueStart = i + 1
+            var end = valueStart
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - valueStart < 100 { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                return String(decoding: bytes[valueStart..<end], as: UTF8.self)
+            }
         }
         return nil
     }

@@ -253,9 +253,7 @@ public struct Tokenizer: Sendable {
     }
 
     @inline(__always)
-    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-    }
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 { byte.asciiLowercased }
 
     static func kind(ofScalar value: UInt32) -> Kind {
         if (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
