@@ -79,12 +79,15 @@ extension UInt8 {
 }
 
 extension Array where Element == UInt8 {
-    /// Where `needle` (lower-case ASCII) first occurs at or after `start`,
-    /// ASCII case ignored when `ignoringCase`; nil if nowhere.
-    public func firstIndex(of needle: [UInt8], from start: Int = 0, ignoringCase: Bool = false) -> Int? {
-        guard !needle.isEmpty, start >= 0, needle.count <= count - start else { return nil }
+    /// Where `needle` (lower-case ASCII when `ignoringCase`) first lies
+    /// wholly inside `start..<end` (`end` nil: the array's end); nil if nowhere.
+    public func firstIndex(
+        of needle: [UInt8], from start: Int = 0, to end: Int? = nil, ignoringCase: Bool = false
+    ) -> Int? {
+        let end = Swift.min(end ?? count, count)
+        guard !needle.isEmpty, start >= 0, needle.count <= end - start else { return nil }
         var at = start
-        while at + needle.count <= count {
+        while at + needle.count <= end {
             if hasBytes(needle, at: at, ignoringCase: ignoringCase) { return at }
             at += 1
         }

@@ -1,4 +1,5 @@
 import CLibXML2
+import NewsCore
 
 #if canImport(Glibc)
     import Glibc
@@ -161,16 +162,19 @@ enum HTMLDocument {
                 skipping += 1
                 return
             }
-            let element = unsafe String(cString: name).lowercased()
+            // libxml2's HTML parser lower-cases element and attribute names.
+            let element = unsafe String(cString: name)
             let entered = visitor.enter(element: element) { wanted in
                 // SAFETY: `attributes` is libxml2's nil-terminated list of
                 // name, value pairs for this element, live during the callback
                 // (which is where this closure runs); a nil value is an
-                // attribute given without one.
+                // attribute given without one. Names are compared on their
+                // bytes: a String per attribute per lookup was most of a
+                // lookup's cost, and the extractor asks several per element.
                 guard let attributes = unsafe attributes else { return nil }
                 var k = 0
                 while let attribute = unsafe attributes[k] {
-                    if unsafe String(cString: attribute).lowercased() == wanted {
+                    if unsafe Self.isName(attribute, wanted) {
                         return unsafe attributes[k + 1].map { unsafe String(cString: $0) } ?? ""
                     }
                     k += 2
@@ -185,7 +189,19 @@ enum HTMLDocument {
                 skipping -= 1
                 return
             }
-            visitor.leave(element: unsafe String(cString: name).lowercased())
+            visitor.leave(element: unsafe String(cString: name))
+        }
+
+        /// Whether the NUL-terminated `name` is `wanted` (lower case), ASCII case ignored.
+        private static func isName(_ name: UnsafePointer<xmlChar>, _ wanted: String) -> Bool {
+            var k = 0
+            for byte in wanted.utf8 {
+                // SAFETY: `name` is NUL-terminated; reading stops at the first
+                // byte that differs, and a NUL differs from every byte of `wanted`.
+                guard unsafe name[k].asciiLowercased == byte else { return false }
+                k += 1
+            }
+            return unsafe name[k] == 0
         }
 
         override func text(_ bytes: UnsafeBufferPointer<xmlChar>) {

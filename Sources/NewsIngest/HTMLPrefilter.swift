@@ -68,11 +68,7 @@ enum HTMLPrefilter {
             guard tagEnd < n else { break }  // an unclosed tag: the rest is copied
             i = tagEnd + 1
             guard isScript || isStyle else { continue }
-            if isScript, let found = bytes.firstIndex(of: jsonLD, from: nameEnd, ignoringCase: true),
-                found + jsonLD.count <= tagEnd
-            {
-                continue
-            }
+            if isScript, bytes.firstIndex(of: jsonLD, from: nameEnd, to: tagEnd, ignoringCase: true) != nil { continue }
             // The content, up to the end tag, is dropped.
             let name = isScript ? script : style
             var close = i
