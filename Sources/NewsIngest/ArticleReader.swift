@@ -111,19 +111,9 @@ public struct ArticleReader: Sendable {
         var metadata = ArticleMetadata()
         switch format {
         case .text:
-            // Valid UTF-8 (nearly every file) is split on its own bytes; the
-            // rest is repaired into a string first.
-            let report = UTF8Repair.check(bytes.span)
-            if report.invalidSequences > 0 && report.multibyteSequences == 0 {
-                // Not UTF-8 at all: a Western single-byte file, read as browsers read one.
-                warnings.append(Self.windows1252Warning(path, report))
-                parsed = Self.splitPlainText(utf8: TextEncoding.windows1252(bytes))
-            } else if let warning = Self.repairWarning(path, report) {
-                warnings.append(warning)
-                parsed = Self.splitPlainText(String(decoding: bytes, as: UTF8.self))
-            } else {
-                parsed = Self.splitPlainText(utf8: bytes)
-            }
+            let (utf8, warning) = Self.asUTF8(bytes, path: path, mayBeWindows1252: true)
+            if let warning { warnings.append(warning) }
+            parsed = Self.splitPlainText(utf8: utf8)
         case .html:
             switch Self.readHTML(bytes, path: path) {
             case .success(let result):
@@ -203,6 +193,20 @@ public struct ArticleReader: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `bytes` as valid UTF-8, and the warning if they were not: invalid
+    /// UTF-8 with no valid multi-byte character anywhere is another encoding,
+    /// read as windows-1252 when `mayBeWindows1252` (as browsers read a
+    /// Western single-byte file); otherwise each invalid sequence becomes
+    /// U+FFFD. Valid UTF-8 (nearly every file) comes back as it is.
+    static func asUTF8(_ bytes: [UInt8], path: String, mayBeWindows1252: Bool) -> ([UInt8], IngestProblem?) {
+        let report = UTF8Repair.check(bytes.span)
+        if report.invalidSequences == 0 { return (bytes, nil) }
+        if mayBeWindows1252 && report.multibyteSequences == 0 {
+            return (TextEncoding.windows1252(bytes), windows1252Warning(path, report))
+        }
+        return (Array(String(decoding: bytes, as: UTF8.self).utf8), repairWarning(path, report))
+    }
+
     static func windows1252Warning(_ path: String, _ report: UTF8Repair.Report) -> IngestProblem {
         IngestProblem(
             path: path,
@@ -223,12 +227,8 @@ public struct ArticleReader: Sendable {
     }
 
     /// Title: first non-empty line; body: every line after it, trimmed.
-    /// Works on the UTF-8 bytes: this runs once per article of the corpus.
-    static func splitPlainText(_ text: String) -> (title: String, body: String)? {
-        splitPlainText(utf8: Array(text.utf8))
-    }
-
-    /// ``splitPlainText(_:)`` of valid UTF-8 bytes, without a string of the whole file.
+    /// Works on the UTF-8 bytes (valid: see ``asUTF8(_:path:mayBeWindows1252:)``),
+    /// without a string of the whole file: this runs once per article.
     static func splitPlainText(utf8: [UInt8]) -> (title: String, body: String)? {
         var bytes = utf8[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }  // byte-order mark
@@ -270,15 +270,9 @@ public struct ArticleReader: Sendable {
         } else if let declared, !["utf-8", "utf8"].contains(declared) {
             encoding = nil  // libxml2 converts from the declared charset
         } else {
-            let report = UTF8Repair.check(bytes.span)
-            if report.invalidSequences > 0 && report.multibyteSequences == 0 && declared == nil {
-                // No charset given and not UTF-8: a browser's default, windows-1252.
-                input = TextEncoding.windows1252(bytes)
-                warning = windows1252Warning(path, report)
-            } else if report.invalidSequences > 0 {
-                input = Array(String(decoding: bytes, as: UTF8.self).utf8)
-                warning = repairWarning(path, report)
-            }
+            // Declared UTF-8 is repaired; with no charset given, a page that
+            // is not UTF-8 gets a browser's default, windows-1252.
+            (input, warning) = asUTF8(bytes, path: path, mayBeWindows1252: declared == nil)
         }
         var extractor = HTMLTextExtractor()
         guard

@@ -92,7 +92,7 @@ public struct Query: Sendable, Equatable {
             switch node {
             case .date(let range):
                 throw SearchError(
-                    .badQuery, "date: filters the whole query; it cannot be inside parentheses, OR, AND or NEAR",
+                    .badQuery, DateRange.misplaced,
                     query: text, position: range.position)
             case .boolean(let clauses): for clause in clauses { try refuseNested(clause.node) }
             case .near(_, let operands): for operand in operands { try refuseNested(operand) }

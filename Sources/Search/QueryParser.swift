@@ -75,6 +75,9 @@ public struct DateRange: Sendable, Equatable {
         "date:" + (lower?.iso8601 ?? "") + ".." + (upper?.iso8601 ?? "")
     }
 
+    /// Why a `date:` clause is refused where it stands.
+    static let misplaced = "date: filters the whole query; it cannot be inside parentheses, OR, AND or NEAR"
+
     static let syntax =
         "date: needs a year, month or day (2024, 2024-03, 2024-03-31) or a range FROM..TO, either end open"
 
@@ -408,7 +411,7 @@ public struct QueryParser {
             for (node, _) in items {
                 if case .date(let range) = node {
                     throw error(
-                        "date: filters the whole query; it cannot be inside parentheses, OR, AND or NEAR",
+                        DateRange.misplaced,
                         at: range.position)
                 }
             }
