@@ -98,13 +98,22 @@ import NewsCore
     /// At most 10 bytes; a longer run, or one that crosses `limit`, is corruption.
     @inline(__always)
     public func vint(at offset: inout Int, limit: Int) throws(IndexError) -> UInt64 {
+        guard let value = readVInt(at: &offset, end: min(limit, count)) else {
+            throw IndexError.corrupt("variable-length integer runs past its block", path: path, offset: offset)
+        }
+        return value
+    }
+
+    /// The VInt at `offset`, moving past it; nil (offset where it stopped)
+    /// if it runs to `end` (at most `count`) or past 10 bytes. The one VInt
+    /// loop of the reader: ``vint(at:limit:)``, ``decodeDeltas(_:at:limit:into:)``
+    /// and ``keepStarts(_:startCount:shift:count:at:limit:)`` all use it.
+    @inline(__always)
+    private func readVInt(at offset: inout Int, end: Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        let end = min(limit, count)
         while true {
-            guard offset < end, shift < 64 else {
-                throw IndexError.corrupt("variable-length integer runs past its block", path: path, offset: offset)
-            }
+            guard offset < end, shift < 64 else { return nil }
             // SAFETY: 0 <= offset < end <= count, inside the mapping.
             let byte = unsafe base.load(fromByteOffset: offset, as: UInt8.self)
             offset += 1
@@ -124,17 +133,7 @@ import NewsCore
         var position: UInt64 = 0
         defer { offset = at }
         for _ in 0..<count {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard at < end, shift < 64 else { return false }
-                // SAFETY: 0 <= at < end <= count, inside the mapping.
-                let byte = unsafe base.load(fromByteOffset: at, as: UInt8.self)
-                at += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { break }
-                shift += 7
-            }
+            guard let value = readVInt(at: &at, end: end) else { return false }
             position += value
             guard position <= UInt64(UInt32.max) else { return false }
             out.append(UInt32(position))
@@ -172,17 +171,7 @@ import NewsCore
                     startCount = kept
                     return read
                 }
-                var value: UInt64 = 0
-                var bits: UInt64 = 0
-                while true {
-                    guard at < end, bits < 64 else { return nil }
-                    // SAFETY: 0 <= at < end <= count, inside the mapping.
-                    let byte = unsafe base.load(fromByteOffset: at, as: UInt8.self)
-                    at += 1
-                    value |= UInt64(byte & 0x7F) << bits
-                    if byte < 0x80 { break }
-                    bits += 7
-                }
+                guard let value = readVInt(at: &at, end: end) else { return nil }
                 position += value
                 guard position <= UInt64(UInt32.max) else { return nil }
                 read += 1
