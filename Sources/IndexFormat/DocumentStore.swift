@@ -7,7 +7,10 @@ import NewsCore
 /// DocumentsFile := Header, Block^BlockCount, BlockEntry^BlockCount, Trailer, Footer
 /// Block := UncompressedLength u32, Frame (one zstd frame of the block's records)
 /// Record := Format u8, SourceSize VInt, ModificationTime VInt (two's complement),
-///           PathLength VInt, Path, TitleLength VInt, Title, BodyLength VInt, Body
+///           PathLength VInt, Path, TitleLength VInt, Title, BodyLength VInt, Body,
+///           MetadataLength VInt, Metadata                           (version 7 on)
+/// Metadata := Present u8, (FieldLength VInt, Field)^(text bits set),
+///             [ModifiedSeconds VInt (zigzag), ModifiedOffset VInt (zigzag minutes, +1; 0 none)]
 /// BlockEntry := FirstDocument u32, BlockStart u64
 /// Trailer := DocumentCount u64, BlockCount u64, BlockIndexStart u64
 ///
@@ -128,6 +131,9 @@ public final class DocumentStoreWriter {
 
     /// Adds the next document. A block must stay under 4 GiB, so a record
     /// must too (ingestion refuses files over 64 MiB: no article comes near).
+    /// The current record's metadata (reused).
+    private var metadata: [UInt8] = []
+
     public func add(_ article: Article) throws(IndexError) {
         if block.isEmpty { blockFirstDocuments.append(UInt32(count)) }
         block.append(article.format.rawValue)
@@ -137,6 +143,10 @@ public final class DocumentStoreWriter {
             block.appendVInt(UInt64(text.utf8.count))
             block.append(contentsOf: text.utf8)
         }
+        metadata.removeAll(keepingCapacity: true)
+        StoredMetadata.encode(article.metadata, into: &metadata)
+        block.appendVInt(UInt64(metadata.count))
+        block.append(contentsOf: metadata)
         precondition(block.count < Int(UInt32.max), "a block of documents must stay under 4 GiB")
         count += 1
         if block.count >= blockSize { writeBlock() }
@@ -177,6 +187,8 @@ public final class DocumentStoreWriter {
 public struct DocumentStore: Sendable {
     public let file: MappedFile
     public let count: Int
+    /// Whether records carry page metadata (byline, site, …): version 7 on.
+    public let hasMetadata: Bool
     private let blockCount: Int
     /// Where the first block starts: the end of the header.
     private let blocksStart: Int
@@ -189,6 +201,7 @@ public struct DocumentStore: Sendable {
         self.file = file
         let (header, headerEnd) = try IndexFileHeader.read(from: file, expecting: .documents)
         try checkSegment(header, segmentID, file)
+        hasMetadata = header.version >= 7
         let (_, bodyEnd) = try IndexFileFooter.read(from: file)
         let trailer = bodyEnd - Self.trailerLength
         let count = try file.uint64(at: trailer)
@@ -221,7 +234,7 @@ public struct DocumentStore: Sendable {
         private let decompressor = Zstd.Decompressor()
         private var block: Block? = nil
         private var blockIndex = 0
-        private var records = RecordCursor(bytes: [])
+        private var records = RecordCursor(bytes: [], hasMetadata: false)
         /// The document whose record `records` is at.
         private var next = 0
 
@@ -248,7 +261,8 @@ public struct DocumentStore: Sendable {
                 self.block = nil
                 let index = try store.blockIndex(of: target)
                 block = try store.block(index)
-                records = RecordCursor(bytes: try store.decompress(block, with: decompressor))
+                records = RecordCursor(
+                    bytes: try store.decompress(block, with: decompressor), hasMetadata: store.hasMetadata)
                 blockIndex = index
                 next = block.firstDocument
                 self.block = block
@@ -300,7 +314,7 @@ public struct DocumentStore: Sendable {
         let decompressor = Zstd.Decompressor()
         for index in 0..<blockCount {
             let block = try self.block(index)
-            var records = RecordCursor(bytes: try decompress(block, with: decompressor))
+            var records = RecordCursor(bytes: try decompress(block, with: decompressor), hasMetadata: hasMetadata)
             for document in block.firstDocument..<block.firstDocument + block.documentCount {
                 guard let article = records.article() else { throw damagedRecord(document, in: block, index) }
                 try body(UInt32(document), article)
@@ -381,6 +395,8 @@ public struct DocumentStore: Sendable {
 /// that is damaged (runs past the block, or has an unknown format).
 private struct RecordCursor {
     private(set) var bytes: [UInt8]
+    /// Whether each record ends with its metadata (version 7 on).
+    let hasMetadata: Bool
     var position = 0
 
     var isAtEnd: Bool { position == bytes.count }
@@ -411,6 +427,7 @@ private struct RecordCursor {
         guard position < bytes.count, SourceFormat(rawValue: bytes[position]) != nil else { return false }
         position += 1
         return vint() != nil && vint() != nil && field() != nil && field() != nil && field() != nil
+            && (!hasMetadata || field() != nil)
     }
 
     mutating func article() -> Article? {
@@ -418,9 +435,87 @@ private struct RecordCursor {
         position += 1
         guard let size = vint(), let time = vint(), let path = field(), let title = field(), let body = field()
         else { return nil }
+        var metadata = ArticleMetadata()
+        if hasMetadata {
+            guard let range = field(), let decoded = StoredMetadata.decode(bytes[range]) else { return nil }
+            metadata = decoded
+        }
         return Article(
             path: String(decoding: bytes[path], as: UTF8.self), title: String(decoding: bytes[title], as: UTF8.self),
             body: String(decoding: bytes[body], as: UTF8.self), format: format, sourceSize: size,
-            modificationTime: Int64(bitPattern: time))
+            modificationTime: Int64(bitPattern: time), metadata: metadata)
     }
+}
+
+/// A record's page metadata (IndexFileFormat.md, "Documents"): a byte of
+/// which fields are present, the present texts, then the modified date.
+enum StoredMetadata {
+    private static let byline: UInt8 = 1
+    private static let site: UInt8 = 2
+    private static let url: UInt8 = 4
+    private static let language: UInt8 = 8
+    private static let description: UInt8 = 16
+    private static let modified: UInt8 = 32
+
+    static func encode(_ metadata: ArticleMetadata, into out: inout [UInt8]) {
+        let texts: [(UInt8, String?)] = [
+            (byline, metadata.byline), (site, metadata.site), (url, metadata.url), (language, metadata.language),
+            (description, metadata.description),
+        ]
+        var present: UInt8 = metadata.modified == nil ? 0 : modified
+        for (bit, text) in texts where text?.isEmpty == false { present |= bit }
+        out.append(present)
+        for (_, text) in texts {
+            guard let text, !text.isEmpty else { continue }
+            out.appendVInt(UInt64(text.utf8.count))
+            out.append(contentsOf: text.utf8)
+        }
+        if let date = metadata.modified {
+            out.appendVInt(zigzag(date.seconds))
+            out.appendVInt(date.offsetMinutes.map { zigzag(Int64($0)) + 1 } ?? 0)
+        }
+    }
+
+    /// The metadata in `bytes`; nil if they do not hold exactly one, well formed.
+    static func decode(_ bytes: ArraySlice<UInt8>) -> ArticleMetadata? {
+        var position = bytes.startIndex
+        func vint() -> UInt64? {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while position < bytes.endIndex, shift < 64 {
+                let byte = bytes[position]
+                position += 1
+                result |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+            return nil
+        }
+        func text() -> String? {
+            guard let length = vint(), length <= UInt64(bytes.endIndex - position) else { return nil }
+            defer { position += Int(length) }
+            return String(decoding: bytes[position..<position + Int(length)], as: UTF8.self)
+        }
+        guard position < bytes.endIndex else { return nil }
+        let present = bytes[position]
+        position += 1
+        guard present & ~0x3F == 0 else { return nil }
+        var metadata = ArticleMetadata()
+        for (bit, path) in [
+            (byline, \ArticleMetadata.byline), (site, \.site), (url, \.url), (language, \.language),
+            (description, \.description),
+        ] where present & bit != 0 {
+            guard let value = text() else { return nil }
+            metadata[keyPath: path] = value
+        }
+        if present & modified != 0 {
+            guard let seconds = vint(), let offset = vint(), offset <= 2 * 24 * 60 * 2 else { return nil }
+            metadata.modified = PublicationDate(
+                seconds: unzigzag(seconds), offsetMinutes: offset == 0 ? nil : Int16(unzigzag(offset - 1)))
+        }
+        return position == bytes.endIndex ? metadata : nil
+    }
+
+    private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+    private static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(value & 1) }
 }

@@ -61,7 +61,7 @@ public struct SegmentID: Hashable, Sendable, CustomStringConvertible {
 public struct IndexFileHeader: Equatable, Sendable {
     public static let magic: [UInt8] = Array("GZET".utf8)
     /// The format version this build writes. History in IndexFileFormat.md.
-    public static let currentVersion: UInt32 = 6
+    public static let currentVersion: UInt32 = 7
     /// The oldest version this build reads.
     public static let oldestSupportedVersion: UInt32 = 3
 

@@ -125,6 +125,8 @@ public struct IndexReader: Sendable {
     /// Whether every segment stores publication dates (format 6 on): a
     /// `date:` search of an index without them would match nothing.
     public var hasDates: Bool { segments.allSatisfy(\.lengths.hasDates) }
+    /// Whether every segment stores page metadata (byline, site, …): version 7 on.
+    public var hasMetadata: Bool { segments.allSatisfy(\.documents.hasMetadata) }
 
     public var averageLength: Double {
         let sum = segments.reduce(UInt64(0)) { $0 + $1.lengths.sumOfLengths }

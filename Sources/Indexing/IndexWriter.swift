@@ -138,6 +138,15 @@ public final class IndexWriter: Sendable {
                     "the index predates publication dates (format 5 or older); run gazette index to rebuild it",
                     path: directory)
             }
+            // Likewise page metadata: a merge would keep the old segments'
+            // documents without it, and `gazette index` would then see a
+            // current index and never read it from the pages.
+            if !reader.hasMetadata {
+                throw IndexError(
+                    .formatTooOld,
+                    "the index predates stored page metadata (format 6 or older); run gazette index to rebuild it",
+                    path: directory)
+            }
             if let first = reader.segments.first {
                 settings = AnalysisSettings(
                     header: first.analysis, gazetteer: try first.analysisFile.gazetteerText().text, learned: [])
@@ -156,6 +165,9 @@ public final class IndexWriter: Sendable {
                 }
                 if reason == nil, reader.segments.contains(where: { !$0.lengths.hasDates }) {
                     reason = "publication dates are now stored (format 6, for date: searches)"
+                }
+                if reason == nil, !reader.hasMetadata {
+                    reason = "page metadata (byline, site, URL, language, description) is now stored (format 7)"
                 }
                 if reason == nil { base = reader }
             } catch let error where error.code == .formatTooOld || error.code == .formatTooNew {

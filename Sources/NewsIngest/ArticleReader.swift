@@ -262,7 +262,15 @@ public struct ArticleReader: Sendable {
         var input = bytes
         var encoding: String? = "UTF-8"
         var warning: IngestProblem? = nil
-        let declared = declaredCharset(bytes)
+        var declared = declaredCharset(bytes)
+        if let label = declared, !["utf-8", "utf8"].contains(label) {
+            // A page saved again as UTF-8 often keeps its old label (the
+            // html-pages copy of a GB2312 page does). Bytes that are valid
+            // UTF-8 with multi-byte characters are almost never text in a
+            // legacy encoding, so they are read as the UTF-8 they are.
+            let report = UTF8Repair.check(bytes.span)
+            if report.invalidSequences == 0, report.multibyteSequences > 0 { declared = "utf-8" }
+        }
         if let declared, TextEncoding.windows1252Labels.contains(declared) {
             // Latin-1 and ASCII labels mean windows-1252, as in browsers
             // (libxml2 would read 0x80-0x9F as control characters).

@@ -9,13 +9,49 @@ import NewsCore
 
 /// What an ``HTMLDocument`` walk reports, in document order.
 protocol HTMLVisitor {
-    /// An element opens. `attribute(name)` reads one of its attributes (names
-    /// in lower case). Return false to skip the element's content.
-    mutating func enter(element: String, attribute: (String) -> String?) -> Bool
+    /// An element opens. `attribute(name)` reads one of its attributes
+    /// (nil: absent; "": given without a value). Return false to skip the
+    /// element's content.
+    mutating func enter(element: PageTag, attribute: (HTMLAttribute) -> String?) -> Bool
     /// Character data (entities already decoded), as UTF-8.
     mutating func text(_ bytes: Span<UInt8>)
     /// The element opened by the matching `enter` (only if it returned true) closes.
-    mutating func leave(element: String)
+    mutating func leave(element: PageTag)
+}
+
+/// The attributes ingestion reads. Each element's attributes are matched
+/// against these once, on their bytes; the others are never made Strings.
+enum HTMLAttribute: Int, CaseIterable {
+    case ariaHidden, charset, className, content, datatable, datetime, hidden, href, httpEquiv, id, itemprop
+    case lang, name, property, pubdate, rel, role, style, summary, title, type
+
+    var name: String {
+        switch self {
+        case .ariaHidden: "aria-hidden"
+        case .className: "class"
+        case .httpEquiv: "http-equiv"
+        default: "\(self)"
+        }
+    }
+
+    /// The attribute named `name` (lower case), if ingestion reads it.
+    static func of(_ name: Span<UInt8>) -> HTMLAttribute? {
+        guard name.count > 0 else { return nil }
+        for entry in byFirstByte[Int(name[0])] where entry.name.count == name.count {
+            var k = 1
+            while k < name.count, entry.name[k] == name[k] { k += 1 }
+            if k == name.count { return entry.attribute }
+        }
+        return nil
+    }
+
+    private static let byFirstByte: [[(name: [UInt8], attribute: HTMLAttribute)]] = {
+        var buckets = [[(name: [UInt8], attribute: HTMLAttribute)]](repeating: [], count: 256)
+        for attribute in allCases {
+            buckets[Int(attribute.name.utf8.first!)].append((Array(attribute.name.utf8), attribute))
+        }
+        return buckets
+    }()
 }
 
 /// Parses HTML with libxml2 and reports it to an ``HTMLVisitor``: the one
@@ -152,56 +188,76 @@ enum HTMLDocument {
         var visitor: V
         /// Elements open inside a declined one (0: not skipping).
         private var skipping = 0
+        /// The current element's name, lower-cased (reused).
+        private var name: [UInt8] = []
+        /// For each ``HTMLAttribute``, the index of its name in the current
+        /// element's attribute list, or -1.
+        private var slots = [Int](repeating: -1, count: HTMLAttribute.allCases.count)
+        /// The slots set for the current element, to clear after it.
+        private var found: [Int] = []
 
         init(_ visitor: V) { self.visitor = visitor }
 
+        /// The tag of the NUL-terminated element `name`.
+        private func tag(_ element: UnsafePointer<xmlChar>) -> PageTag {
+            name.removeAll(keepingCapacity: true)
+            var k = 0
+            // SAFETY: `element` is NUL-terminated; reading stops at the NUL
+            // (or after 32 bytes, longer than any name PageTag knows).
+            while k <= 32, unsafe element[k] != 0 {
+                name.append(unsafe element[k].asciiLowercased)
+                k += 1
+            }
+            let bytes = name
+            return PageTag.of(bytes.span)
+        }
+
         override func start(
-            name: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+            name element: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
         ) {
             if skipping > 0 {
                 skipping += 1
                 return
             }
-            // libxml2's HTML parser lower-cases element and attribute names.
-            let element = unsafe String(cString: name)
-            let entered = visitor.enter(element: element) { wanted in
-                // SAFETY: `attributes` is libxml2's nil-terminated list of
-                // name, value pairs for this element, live during the callback
-                // (which is where this closure runs); a nil value is an
-                // attribute given without one. Names are compared on their
-                // bytes: a String per attribute per lookup was most of a
-                // lookup's cost, and the extractor asks several per element.
-                guard let attributes = unsafe attributes else { return nil }
+            // Each attribute name is matched once against the ones read;
+            // a lookup is then an array access.
+            if let attributes = unsafe attributes {
                 var k = 0
+                // SAFETY: `attributes` is libxml2's nil-terminated list of
+                // name, value pairs for this element, live during the callback;
+                // each name is NUL-terminated.
                 while let attribute = unsafe attributes[k] {
-                    if unsafe Self.isName(attribute, wanted) {
-                        return unsafe attributes[k + 1].map { unsafe String(cString: $0) } ?? ""
+                    name.removeAll(keepingCapacity: true)
+                    var j = 0
+                    while j <= 16, unsafe attribute[j] != 0 {
+                        name.append(unsafe attribute[j].asciiLowercased)
+                        j += 1
+                    }
+                    let bytes = name
+                    if j <= 16, let known = HTMLAttribute.of(bytes.span), slots[known.rawValue] < 0 {
+                        slots[known.rawValue] = k
+                        found.append(known.rawValue)
                     }
                     k += 2
                 }
-                return nil
             }
+            let entered = visitor.enter(element: tag(element)) { wanted in
+                let k = self.slots[wanted.rawValue]
+                guard k >= 0, let attributes = unsafe attributes else { return nil }
+                // SAFETY: as above; a nil value is an attribute given without one.
+                return unsafe attributes[k + 1].map { unsafe String(cString: $0) } ?? ""
+            }
+            for slot in found { slots[slot] = -1 }
+            found.removeAll(keepingCapacity: true)
             if !entered { skipping = 1 }
         }
 
-        override func end(name: UnsafePointer<xmlChar>) {
+        override func end(name element: UnsafePointer<xmlChar>) {
             if skipping > 0 {
                 skipping -= 1
                 return
             }
-            visitor.leave(element: unsafe String(cString: name))
-        }
-
-        /// Whether the NUL-terminated `name` is `wanted` (lower case), ASCII case ignored.
-        private static func isName(_ name: UnsafePointer<xmlChar>, _ wanted: String) -> Bool {
-            var k = 0
-            for byte in wanted.utf8 {
-                // SAFETY: `name` is NUL-terminated; reading stops at the first
-                // byte that differs, and a NUL differs from every byte of `wanted`.
-                guard unsafe name[k].asciiLowercased == byte else { return false }
-                k += 1
-            }
-            return unsafe name[k] == 0
+            visitor.leave(element: tag(element))
         }
 
         override func text(_ bytes: UnsafeBufferPointer<xmlChar>) {

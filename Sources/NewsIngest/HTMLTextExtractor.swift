@@ -19,69 +19,71 @@ import NewsCore
 ///
 /// Main-content extraction (readability-style scoring) is issue "Read real web pages".
 struct HTMLTextExtractor: HTMLVisitor {
-    static let skippedElements: Set<String> = [
-        "head", "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    /// Elements whose content is never text a reader reads.
+    static let skippedElements: Set<PageTag> = [
+        .head, .script, .style, .noscript, .template,
         // Never rendered as text either:
-        "iframe", "svg", "canvas", "object", "embed", "button", "select", "textarea", "dialog",
-    ]
-    static let blockElements: Set<String> = [
-        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
-        "td", "th", "thead", "tbody", "tfoot", "caption", "blockquote", "pre", "article", "section", "main",
-        "figure", "figcaption", "hr", "address", "center", "details", "summary", "body", "html", "br",
+        .svg, .canvas, .button, .select, .textarea, .dialog,
     ]
 
-    private(set) var openGraphTitle: String?
+    /// The title the page's metadata gives, and its rank (``titleMetaRank``).
+    private(set) var metaTitle: String?
+    private var metaTitleRank = Int.max
+    /// JSON-LD's `headline` and `name`, from an article's own object.
+    private var jsonHeadline: String?
+    private var jsonName: String?
     private(set) var titleElement: String?
     private(set) var firstHeading: String?
-    private(set) var paragraphs: [[UInt8]] = []
-    /// For each paragraph: 2 inside `<article>`, 1 inside `<main>`, else 0.
-    private var containment: [Int] = []
-    private var articleDepth = 0
-    private var mainDepth = 0
-    /// Headings' texts, to drop the one that repeats the title.
-    private var headingParagraphs: [Int: String] = [:]
+    /// The page as read, for ``ReaderExtraction``.
+    private(set) var tree = PageTree()
+    /// The open elements of `tree`, innermost last.
+    private var open: [Int32] = [0]
 
-    private var current: [UInt8] = []
-    private var pendingSpace = false
-    private var preformatted = 0
     private var inHead = false
-    private var skipLeadingNewline = false
+    /// Open `<article>` elements (a `<time>` inside one dates the article).
+    private var articleDepth = 0
     /// Capture of a `<title>` or `<h1>` text while inside one.
     private var capture: [UInt8]? = nil
-    private var captureElement: String? = nil
+    private var captureElement: PageTag? = nil
 
-    mutating func enter(element: String, attribute: (String) -> String?) -> Bool {
-        if element == "meta" {
-            let property = attribute("property")?.lowercased()
-            let name = attribute("name")?.lowercased()
-            if openGraphTitle == nil, property == "og:title" || name == "og:title",
-                let content = attribute("content")?.collapsingWhitespace, !content.isEmpty
-            {
-                openGraphTitle = content
+    mutating func enter(element: PageTag, attribute: (HTMLAttribute) -> String?) -> Bool {
+        if element == .meta {
+            let property = attribute(.property)?.lowercased()
+            let name = attribute(.name)?.lowercased()
+            if let content = attribute(.content)?.collapsingWhitespace, !content.isEmpty {
+                let keys = (property?.split(separator: " ").map(String.init) ?? []) + [name].compactMap { $0 }
+                if let rank = keys.compactMap({ Self.titleMetaRank[$0] }).min() {
+                    // Of two with the same key, the last, as Readability reads them.
+                    Self.offer(&metaTitle, content, rank: rank, &metaTitleRank, orEqual: true)
+                }
             }
-            let itemprop = attribute("itemprop")?.lowercased()
+            let itemprop = attribute(.itemprop)?.lowercased()
             let rank = [property, name, itemprop].compactMap { key in
                 key.flatMap { Self.dateMetaRank[$0] }
             }.min()
-            if let rank, let content = attribute("content") { offerDate(content, rank: rank) }
-            if let content = attribute("content")?.collapsingWhitespace, !content.isEmpty {
-                for key in [property, name, itemprop].compactMap({ $0 }) {
-                    noteMeta(key, content, httpEquiv: attribute("http-equiv")?.lowercased())
+            if let rank, let content = attribute(.content) { offerDate(content, rank: rank) }
+            if let content = attribute(.content)?.collapsingWhitespace, !content.isEmpty {
+                // A property may list several, space-separated ("dc:creator twitter:site_name").
+                let keys =
+                    (property?.split(separator: " ").map(String.init) ?? []) + [name, itemprop].compactMap { $0 }
+                for key in keys {
+                    noteMeta(key, content, httpEquiv: attribute(.httpEquiv)?.lowercased())
                 }
-                if let equiv = attribute("http-equiv")?.lowercased(), equiv == "content-language" {
+                if let equiv = attribute(.httpEquiv)?.lowercased(), equiv == "content-language" {
                     Self.offer(&metadata.language, content, rank: 1, &languageRank)
                 }
             }
             return false
         }
-        if element == "html" {
-            if let lang = attribute("lang")?.collapsingWhitespace, !lang.isEmpty {
+        if element == .html {
+            if let lang = attribute(.lang)?.collapsingWhitespace, !lang.isEmpty {
                 Self.offer(&metadata.language, lang, rank: 0, &languageRank)
             }
+            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
             return true
         }
-        if element == "link" {
-            if let rel = attribute("rel")?.lowercased(), let href = attribute("href")?.collapsingWhitespace,
+        if element == .link {
+            if let rel = attribute(.rel)?.lowercased(), let href = attribute(.href)?.collapsingWhitespace,
                 !href.isEmpty
             {
                 if rel.split(separator: " ").contains("canonical") {
@@ -90,55 +92,118 @@ struct HTMLTextExtractor: HTMLVisitor {
             }
             return false
         }
-        if element == "time" || element == "span" || element == "abbr" {
-            if let value = attribute("datetime") ?? attribute("content")
-                ?? (element == "abbr" ? attribute("title") : nil)
+        if element == .time || element == .span || element == .abbr {
+            if let value = attribute(.datetime) ?? attribute(.content)
+                ?? (element == .abbr ? attribute(.title) : nil)
             {
-                if attribute("itemprop")?.lowercased() == "datepublished" {
+                if attribute(.itemprop)?.lowercased() == "datepublished" {
                     offerDate(value, rank: DateRank.itemprop)
-                } else if element == "time" {
+                } else if element == .time {
                     offerDate(
                         value,
-                        rank: attribute("pubdate") != nil
+                        rank: attribute(.pubdate) != nil
                             ? DateRank.timePubdate : (articleDepth > 0 ? DateRank.timeInArticle : DateRank.timeAnywhere)
                     )
                 }
             }
         }
-        if element == "script" {
+        if element == .script {
             // JSON-LD metadata (schema.org NewsArticle): read for its
             // datePublished; no other script's text is read.
-            guard attribute("type")?.lowercased().contains("ld+json") == true else { return false }
+            guard attribute(.type)?.lowercased().contains("ld+json") == true else { return false }
             capture = []
             captureElement = element
+            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
             return true
         }
-        if element == "title" {
+        if element == .title {
             capture = []
             captureElement = element
+            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
             return true
         }
-        if element == "head" {
+        if element == .head {
             inHead = true  // for <title> and <meta>; its text is not body text
+            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
             return true
         }
         if Self.skippedElements.contains(element) || Self.isHidden(attribute) { return false }
-        if Self.blockElements.contains(element) { endParagraph() }
-        if element == "pre" {
-            preformatted += 1
-            skipLeadingNewline = true  // HTML drops a newline right after <pre>
+        let tag = element
+        var node = PageNode(tag: tag, parent: open[open.count - 1])
+        Self.readHints(of: tag, attribute, into: &node)
+        if tag == .embed || tag == .img || tag == .input {
+            // Counted when a block is judged (pictures, inputs, embedded
+            // players); their content is not text.
+            tree.append(node, to: node.parent)
+            return false
         }
-        if element == "article" { articleDepth += 1 }
-        if element == "main" { mainDepth += 1 }
-        if element == "h1" || element == "h2", capture == nil {
+        open.append(tree.append(node, to: node.parent))
+        if tag == .article { articleDepth += 1 }
+        if element == .h1, capture == nil, firstHeading == nil {
             capture = []
             captureElement = element
         }
         return true
     }
 
-    mutating func leave(element: String) {
-        if element == "script", captureElement == "script", let bytes = capture {
+    /// What `class`, `id`, `role`, `rel`, `itemprop`, `href` and a table's
+    /// attributes say of an element (``PageHints``).
+    private static func readHints(
+        of tag: PageTag, _ attribute: (HTMLAttribute) -> String?, into node: inout PageNode
+    ) {
+        var hints: PageHints = []
+        var matched: ClassHintMatcher.Groups = []
+        if let className = attribute(.className), !className.isEmpty {
+            let groups = ClassHintMatcher.groups(in: className)
+            if groups.contains(.positive) { hints.insert(.classPositive) }
+            if groups.contains(.negative) { hints.insert(.classNegative) }
+            matched = groups
+            var hash: UInt32 = 2_166_136_261  // FNV-1a
+            for byte in className.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            node.classHash = hash | 1
+        }
+        if let id = attribute(.id), !id.isEmpty {
+            let groups = ClassHintMatcher.groups(in: id)
+            if groups.contains(.positive) { hints.insert(.idPositive) }
+            if groups.contains(.negative) { hints.insert(.idNegative) }
+            matched.formUnion(groups)
+        }
+        if matched.contains(.unlikely) { hints.insert(.unlikely) }
+        if matched.contains(.maybe) { hints.insert(.maybeCandidate) }
+        if matched.contains(.byline) { hints.insert(.byline) }
+        if matched.contains(.share) { hints.insert(.share) }
+        // <nav> is navigation whatever its role says.
+        if tag == .nav { hints.insert(.unlikelyRole) }
+        if let role = attribute(.role)?.lowercased() {
+            if ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"].contains(role) {
+                hints.insert(.unlikelyRole)
+            }
+            if tag == .table, role == "presentation" { hints.insert(.layoutTable) }
+        }
+        if attribute(.rel)?.lowercased() == "author" { hints.insert(.byline) }
+        if let itemprop = attribute(.itemprop)?.lowercased() {
+            if itemprop.contains("author") { hints.insert(.byline) }
+            if itemprop.contains("name") { hints.insert(.itempropName) }
+        }
+        if tag == .a, let href = attribute(.href), href.utf8.count > 1, href.utf8.first == UInt8(ascii: "#") {
+            hints.insert(.pageLink)
+        }
+        if tag == .table {
+            if attribute(.datatable) == "0" { hints.insert(.layoutTable) }
+            if attribute(.summary) != nil { hints.insert(.summarizedTable) }
+        }
+        node.hints = hints
+    }
+
+    mutating func leave(element: PageTag) {
+        if element == .script, captureElement == .script, let bytes = capture {
+            // An article's own JSON-LD (its top-level @type says so): its
+            // name and headline, for the title.
+            let top = Self.jsonTopLevelStrings(bytes)
+            if jsonHeadline == nil, jsonName == nil, let type = top["@type"], Self.isArticleType(type) {
+                jsonHeadline = top["headline"]?.collapsingWhitespace.nonEmpty
+                jsonName = top["name"]?.collapsingWhitespace.nonEmpty
+            }
             if let value = Self.jsonString(after: "\"datePublished\"", in: bytes) {
                 offerDate(value, rank: DateRank.jsonLD)
             }
@@ -155,67 +220,36 @@ struct HTMLTextExtractor: HTMLVisitor {
         }
         if element == captureElement, let bytes = capture {
             let text = String(decoding: bytes, as: UTF8.self).collapsingWhitespace
-            if element == "title" {
+            if element == .title {
                 if titleElement == nil { titleElement = text }
-            } else {
-                if element == "h1", firstHeading == nil, !text.isEmpty { firstHeading = text }
-                if !text.isEmpty { headingParagraphs[paragraphs.count] = text }
+            } else if !text.isEmpty {
+                firstHeading = text
             }
             capture = nil
             captureElement = nil
         }
-        if element == "pre" { preformatted -= 1 }
-        if element == "head" { inHead = false }
-        if Self.blockElements.contains(element) { endParagraph() }
-        if element == "article" { articleDepth -= 1 }
-        if element == "main" { mainDepth -= 1 }
+        if element == .head { inHead = false }
+        if element == .article { articleDepth -= 1 }
+        if open.count > 1 { open.removeLast() }
     }
 
     mutating func text(_ bytes: Span<UInt8>) {
-        if captureElement == "title" || captureElement == "script" {
+        if captureElement == .title || captureElement == .script {
             for k in bytes.indices { capture?.append(bytes[k]) }
             return
         }
         if inHead { return }
         for k in bytes.indices { capture?.append(bytes[k]) }
-        for k in bytes.indices {
-            let byte = bytes[k]
-            if skipLeadingNewline {
-                skipLeadingNewline = false
-                if byte == 0x0A { continue }
-            }
-            if preformatted == 0 && (byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C) {
-                pendingSpace = !current.isEmpty
-                continue
-            }
-            if byte == 0xC2, k + 1 < bytes.count, bytes[k + 1] == 0xA0 {  // no-break space
-                pendingSpace = !current.isEmpty
-                continue
-            }
-            if byte == 0xA0, k > 0, bytes[k - 1] == 0xC2 { continue }
-            if pendingSpace { current.append(0x20) }
-            pendingSpace = false
-            current.append(byte)
-        }
-    }
-
-    private mutating func endParagraph() {
-        pendingSpace = false
-        while let last = current.last, last == 0x20 || last == 0x0A { current.removeLast() }
-        if !current.isEmpty {
-            paragraphs.append(current)
-            containment.append(articleDepth > 0 ? 2 : (mainDepth > 0 ? 1 : 0))
-        }
-        current.removeAll(keepingCapacity: true)
+        tree.appendText(bytes, to: open[open.count - 1])
     }
 
     /// Whether an element is not shown, as Readability judges it: the
     /// `hidden` attribute, `aria-hidden="true"`, or an inline style with
     /// `display: none` or `visibility: hidden`. (Stylesheets are not read.)
-    static func isHidden(_ attribute: (String) -> String?) -> Bool {
-        if attribute("hidden") != nil { return true }
-        if let aria = attribute("aria-hidden"), aria.lowercased() == "true" { return true }
-        guard let style = attribute("style") else { return false }
+    static func isHidden(_ attribute: (HTMLAttribute) -> String?) -> Bool {
+        if attribute(.hidden) != nil { return true }
+        if let aria = attribute(.ariaHidden), aria.lowercased() == "true" { return true }
+        guard let style = attribute(.style) else { return false }
         var compact: [UInt8] = []
         for byte in style.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
             compact.append(byte.asciiLowercased)
@@ -275,8 +309,10 @@ struct HTMLTextExtractor: HTMLVisitor {
     private var bylineRank = Int.max
     private var modifiedRank = Int.max
 
-    private static func offer(_ field: inout String?, _ value: String, rank: Int, _ best: inout Int) {
-        guard rank < best else { return }
+    private static func offer(
+        _ field: inout String?, _ value: String, rank: Int, _ best: inout Int, orEqual: Bool = false
+    ) {
+        guard rank < best || (orEqual && rank == best) else { return }
         field = value
         best = rank
     }
@@ -291,9 +327,12 @@ struct HTMLTextExtractor: HTMLVisitor {
         case "og:description": Self.offer(&metadata.description, content, rank: 1, &descriptionRank)
         case "twitter:description": Self.offer(&metadata.description, content, rank: 2, &descriptionRank)
         case "og:locale": Self.offer(&metadata.language, content, rank: 2, &languageRank)
-        case "author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author":
+        case "dc.creator", "dc:creator", "dcterm:creator", "dcterms.creator", "dcterms:creator":
+            // Dublin Core first, the last one given winning, as in Readability.
+            if !content.hasPrefix("http") { Self.offer(&metadata.byline, content, rank: 1, &bylineRank, orEqual: true) }
+        case "author", "article:author", "byl", "parsely-author", "sailthru.author":
             // An author given as a link (article:author often is) names no one.
-            if !content.hasPrefix("http") { Self.offer(&metadata.byline, content, rank: 1, &bylineRank) }
+            if !content.hasPrefix("http") { Self.offer(&metadata.byline, content, rank: 2, &bylineRank) }
         case "article:modified_time", "og:updated_time", "dcterms.modified", "last-modified", "datemodified":
             if modifiedRank > 1, let date = DateParser.parse(content) {
                 metadata.modified = date
@@ -303,25 +342,112 @@ struct HTMLTextExtractor: HTMLVisitor {
         }
     }
 
-    /// The author's name in JSON-LD: `"author": "Name"`, `"author":
-    /// {"name": "Name"}` or a list of those (the first).
+    /// The author in JSON-LD: `"author": "Name"`, `"author": {"name":
+    /// "Name"}`, or a list of those, names joined with ", " (as Readability
+    /// gives several authors).
     static func jsonAuthor(in bytes: [UInt8]) -> String? {
         let key = Array("\"author\"".utf8)
         guard let start = bytes.firstIndex(of: key) else { return nil }
         var i = start + key.count
-        while i < bytes.count,
-            bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x3A
-                || bytes[i] == 0x5B
-        {
+        skipJSONSpace(bytes, &i)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipJSONSpace(bytes, &i)
+        guard i < bytes.count else { return nil }
+        let isList = bytes[i] == UInt8(ascii: "[")
+        if isList { i += 1 }
+        var names: [String] = []
+        while i < bytes.count, names.count < 20 {
+            skipJSONSpace(bytes, &i)
+            guard i < bytes.count else { break }
+            if bytes[i] == UInt8(ascii: "\"") {
+                guard let name = readJSONString(bytes, &i) else { break }
+                if !name.isEmpty { names.append(name) }
+            } else if bytes[i] == UInt8(ascii: "{") {
+                // The object's "name", looked for before the object closes.
+                var end = i + 1
+                var depth = 1
+                var inString = false
+                while end < bytes.count, depth > 0 {
+                    let byte = bytes[end]
+                    if inString {
+                        if byte == UInt8(ascii: "\\") {
+                            end += 1
+                        } else if byte == UInt8(ascii: "\"") {
+                            inString = false
+                        }
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = true
+                    } else if byte == UInt8(ascii: "{") {
+                        depth += 1
+                    } else if byte == UInt8(ascii: "}") {
+                        depth -= 1
+                    }
+                    end += 1
+                }
+                if let name = jsonString(after: "\"name\"", in: Array(bytes[i..<end])), !name.isEmpty {
+                    names.append(name)
+                }
+                i = end
+            } else {
+                break
+            }
+            guard isList else { break }
+            skipJSONSpace(bytes, &i)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ",") else { break }
             i += 1
         }
-        guard i < bytes.count else { return nil }
-        if bytes[i] == UInt8(ascii: "\"") {
-            return jsonString(after: "\"author\"", in: bytes).flatMap { $0.isEmpty ? nil : $0 }
+        return names.isEmpty ? nil : names.joined(separator: ", ").collapsingWhitespace
+    }
+
+    private static func skipJSONSpace(_ bytes: [UInt8], _ i: inout Int) {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+    }
+
+    /// The JSON string starting at `bytes[i]` (a quote), escapes decoded;
+    /// `i` ends after its closing quote. Nil if it does not close.
+    static func readJSONString(_ bytes: [UInt8], _ i: inout Int) -> String? {
+        var out: [UInt8] = []
+        var k = i + 1
+        var pendingHigh: UInt32? = nil
+        func appendScalar(_ value: UInt32) {
+            if let scalar = Unicode.Scalar(value) {
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+            }
         }
-        guard bytes[i] == UInt8(ascii: "{") else { return nil }
-        let rest = Array(bytes[i...].prefix(2000))
-        return jsonString(after: "\"name\"", in: rest).flatMap { $0.isEmpty ? nil : $0 }
+        while k < bytes.count {
+            let byte = bytes[k]
+            if byte == UInt8(ascii: "\"") {
+                i = k + 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            guard byte == UInt8(ascii: "\\"), k + 1 < bytes.count else {
+                out.append(byte)
+                k += 1
+                continue
+            }
+            let escaped = bytes[k + 1]
+            k += 2
+            switch escaped {
+            case UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): out.append(0x20)
+            case UInt8(ascii: "b"), UInt8(ascii: "f"): break
+            case UInt8(ascii: "u"):
+                guard k + 4 <= bytes.count,
+                    let value = UInt32(String(decoding: bytes[k..<k + 4], as: UTF8.self), radix: 16)
+                else { return nil }
+                k += 4
+                if value >= 0xD800 && value < 0xDC00 {
+                    pendingHigh = value
+                } else if value >= 0xDC00 && value < 0xE000, let high = pendingHigh {
+                    appendScalar(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00))
+                    pendingHigh = nil
+                } else {
+                    appendScalar(value)
+                }
+            default: out.append(escaped)  // \" \\ \/
+            }
+        }
+        return nil
     }
 
     /// The best publication date offered so far, and its rank.
@@ -334,54 +460,148 @@ struct HTMLTextExtractor: HTMLVisitor {
         publishedRank = rank
     }
 
-    /// The JSON string value after `key` (`"key": "value"`), escapes left as written.
-    static func jsonString(after key: String, in bytes: [UInt8]) -> String? {
-        let needle = Array(key.utf8)
-        func skipSpace(_ i: inout Int) {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D {
+    /// The string values of a JSON object's own keys (not those of objects
+    /// inside it): `{"@type": "NewsArticle", "name": …, "author": {"name": …}}`
+    /// gives `@type` and the first `name`.
+    static func jsonTopLevelStrings(_ bytes: [UInt8]) -> [String: String] {
+        var out: [String: String] = [:]
+        var depth = 0
+        // From the first object: past a CDATA wrapper, and into the first
+        // object of a list.
+        guard var i = bytes.firstIndex(of: UInt8(ascii: "{")) else { return out }
+        var key: String? = nil
+        var expectingKey = false
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectingKey = byte == UInt8(ascii: "{")
+                key = nil
                 i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                key = nil
+                i += 1
+                if depth <= 0 { return out }
+            case UInt8(ascii: ","):
+                expectingKey = true
+                key = nil
+                i += 1
+            case UInt8(ascii: "\""):
+                guard let text = readJSONString(bytes, &i) else { return out }
+                if depth == 1 {
+                    if expectingKey {
+                        key = text
+                        expectingKey = false
+                    } else if let name = key, out[name] == nil {
+                        out[name] = text
+                        key = nil
+                    }
+                }
+            default: i += 1
             }
         }
+        return out
+    }
+
+    /// Whether a schema.org `@type` is an article's (Readability's list:
+    /// Article, NewsArticle, BlogPosting, Report, … and their kin).
+    static func isArticleType(_ type: String) -> Bool {
+        ["Article", "Posting", "Report", "APIReference"].contains { type.hasSuffix($0) }
+    }
+
+    /// The JSON string value after `key` (`"key": "value"`), escapes decoded.
+    static func jsonString(after key: String, in bytes: [UInt8]) -> String? {
+        let needle = Array(key.utf8)
         var from = 0
         while let found = bytes.firstIndex(of: needle, from: from) {
             from = found + 1
             var i = found + needle.count
-            skipSpace(&i)
+            skipJSONSpace(bytes, &i)
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { continue }
             i += 1
-            skipSpace(&i)
+            skipJSONSpace(bytes, &i)
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { continue }
-            let valueStart = i + 1
-            var end = valueStart
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - valueStart < 100 { end += 1 }
-            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-                return String(decoding: bytes[valueStart..<end], as: UTF8.self)
-            }
+            if let value = readJSONString(bytes, &i) { return value }
         }
         return nil
     }
 
-    /// The title as chosen by the rules above; empty if the page has none.
+    /// Title `<meta>` keys (property or name, lower case) and their ranks, as
+    /// Readability ranks them: Dublin Core, Open Graph, then the others;
+    /// JSON-LD `headline` (rank 0) comes first.
+    static let titleMetaRank: [String: Int] = [
+        "dc:title": 1, "dc.title": 1, "dcterm:title": 2, "dcterms.title": 2, "dcterms:title": 2, "og:title": 3,
+        "weibo:article:title": 4, "weibo:webpage:title": 4, "title": 5, "twitter:title": 6, "parsely-title": 7,
+    ]
+
+    /// The title: the best-ranked metadata title, else `<title>` without its
+    /// site name (``cleanedTitle(_:)``), else the first `<h1>`; empty if none.
     var title: String {
-        openGraphTitle ?? (titleElement.flatMap { $0.isEmpty ? nil : $0 }) ?? firstHeading ?? ""
+        let element = titleElement.flatMap { $0.isEmpty ? nil : Self.cleanedTitle($0, heading: firstHeading) }
+        // JSON-LD first. When its name and headline differ (Wikipedia puts
+        // a description in headline, some sites their own name in name),
+        // the one that reads like <title>, else the name.
+        if let name = jsonName, let headline = jsonHeadline, name != headline {
+            let reads = { (text: String) in
+                element.map { ReaderExtraction.similarity(Array(text.utf8), Array($0.utf8)) > 0.75 } ?? false
+            }
+            return reads(headline) && !reads(name) ? headline : name
+        }
+        if let json = jsonName ?? jsonHeadline { return json }
+        return metaTitle ?? element ?? firstHeading ?? ""
     }
 
-    /// The body: paragraphs separated by blank lines.
-    mutating func body() -> String {
-        endParagraph()
-        let title = self.title
-        let level = containment.max() ?? 0
-        var out: [UInt8] = []
-        for (index, paragraph) in paragraphs.enumerated() where containment[index] == level {
-            if !title.isEmpty, let heading = headingParagraphs[index], heading == title { continue }
-            if !out.isEmpty { out.append(contentsOf: [0x0A, 0x0A]) }
-            out.append(contentsOf: paragraph)
+    /// A `<title>` without the site name sites add to it ("Story - Site",
+    /// "Site | Story"), as Readability cuts it: at the last separator with
+    /// spaces around it (`|`, `-`, `–`, `—`, `\`, `/`, `>`, `»`), unless
+    /// fewer than three words would be left (then the first part goes
+    /// instead); and a title of four words or fewer after cutting is kept
+    /// whole unless only the site's one word went.
+    static func cleanedTitle(_ title: String, heading: String? = nil) -> String {
+        let separators: Set<String> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
+        let words = title.split(separator: " ").map(String.init)
+        let wordCount = { (text: String) in text.split(whereSeparator: \.isWhitespace).count }
+        guard let last = words.indices.dropFirst().dropLast().last(where: { separators.contains(words[$0]) })
+        else {
+            // "Series: Story": the story, unless the page's heading is the
+            // whole title or the part before the colon is long.
+            guard title.contains(": "), heading != title, let colon = title.lastIndex(of: ":") else { return title }
+            var cut = String(title[title.index(after: colon)...]).collapsingWhitespace
+            if wordCount(cut) < 3, let first = title.firstIndex(of: ":") {
+                cut = String(title[title.index(after: first)...]).collapsingWhitespace
+            } else if let first = title.firstIndex(of: ":"), wordCount(String(title[..<first])) > 5 {
+                return title
+            }
+            return cut.isEmpty || wordCount(cut) <= 4 ? title : cut
         }
-        return String(decoding: out, as: UTF8.self)
+        let hierarchical = words.contains { ["\\", "/", ">", "»"].contains($0) }
+        var cut = words[..<last].joined(separator: " ")
+        if wordCount(cut) < 3, let first = words.indices.dropFirst().first(where: { separators.contains(words[$0]) }) {
+            cut = words[(first + 1)...].joined(separator: " ")
+        }
+        let count = wordCount(cut)
+        let wholeWords = words.filter { !separators.contains($0) }.count
+        if count <= 4 && (!hierarchical || count != wholeWords - 1) { return title }
+        return cut
+    }
+
+    /// The article's text, paragraphs separated by blank lines, found by
+    /// ``ReaderExtraction``; a byline written in the text becomes the
+    /// page's byline when its metadata names none.
+    mutating func body() -> String {
+        var reader = ReaderExtraction(tree: tree, title: title)
+        let text = reader.text()
+        if let byline = reader.byline { Self.offer(&metadata.byline, byline, rank: 3, &bylineRank) }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
 extension String {
+    /// Nil when empty.
+    var nonEmpty: String? { isEmpty ? nil : self }
+
     /// White space runs collapsed to one space, trimmed.
     ///
     /// ASCII text (every Reuters title) is collapsed on its bytes: there

@@ -12,6 +12,8 @@ public struct Hit: Sendable {
     public var title: String
     /// When the article was published, if it says.
     public var published: PublicationDate?
+    /// What its page says of itself: byline, site, canonical URL, language, …
+    public var metadata = ArticleMetadata()
     public var titleHighlights: [Range<Int>]
     public var snippet: Snippet
     /// With `passages` above 1, every passage chosen (the first is `snippet`).
@@ -211,7 +213,7 @@ public struct Searcher: Sendable {
             var hit = Hit(
                 rank: index + 1, document: DocumentID(rawValue: scored.document), score: scored.score,
                 path: article.path, title: article.title, published: article.published,
-                titleHighlights: marked.title,
+                metadata: article.metadata, titleHighlights: marked.title,
                 snippet: marked.passages[0])
             if options.passages > 1 { hit.passages = marked.passages }
             if options.explain { hit.explanation = try explain(plan, document: scored.document) }

@@ -82,7 +82,7 @@ struct SearchCommand: ParsableCommand {
 
     @Flag(
         help:
-            "Print one JSON object: {query, total, hits: [{rank, path, title, published, score, snippet, highlights}]}."
+            "Print one JSON object: {query, total, hits: [{rank, path, title, published, modified, byline, site, url, language, description, score, snippet, highlights}]}."
     )
     var json = false
 
@@ -211,6 +211,9 @@ struct SearchCommand: ParsableCommand {
             let facts = [hit.published?.day.iso8601, results.newestFirst ? nil : "score " + decimal(hit.score, 4)]
                 .compactMap { $0 }.joined(separator: "  ")
             print("   \(path)  \(color ? Style.dim + facts + Style.reset : facts)")
+            // What the page says of itself: its site and byline.
+            let source = [hit.metadata.site, hit.metadata.byline].compactMap { $0 }.joined(separator: " · ")
+            if !source.isEmpty { print("   " + (color ? Style.dim + source + Style.reset : source)) }
             for passage in hit.passages.isEmpty ? [hit.snippet] : hit.passages where !passage.text.isEmpty {
                 // On a terminal, wrapped to its width under the three-space indent.
                 for line in width.map({ passage.lines(width: max(20, $0 - 4)) }) ?? [passage] {
@@ -263,6 +266,14 @@ enum JSONOutput {
             let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
             out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
             out += "\"published\": \(hit.published.map { string($0.iso8601) } ?? "null"), "
+            let metadata = hit.metadata
+            out += "\"modified\": \(metadata.modified.map { string($0.iso8601) } ?? "null"), "
+            for (key, value) in [
+                ("byline", metadata.byline), ("site", metadata.site), ("url", metadata.url),
+                ("language", metadata.language), ("description", metadata.description),
+            ] {
+                out += "\"\(key)\": \(value.map(string) ?? "null"), "
+            }
             out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
             out += "\"highlights\": [\(highlights.joined(separator: ", "))]"
             if !hit.passages.isEmpty {

@@ -116,6 +116,14 @@ struct CLITests {
         let pageObject = try #require(try JSONSerialization.jsonObject(with: Data(page.stdout.utf8)) as? [String: Any])
         let pageHits = try #require(pageObject["hits"] as? [[String: Any]])
         #expect(Set(pageHits.compactMap { $0["published"] as? String }) == ["2024-03-03", "2024-03-03T09:40:00Z"])
+        // The page's metadata is stored and shown; the text file has none.
+        let html = try #require(pageHits.first { ($0["path"] as? String)?.hasSuffix(".html") == true })
+        #expect(html["site"] as? String == "The Gazette Daily")
+        #expect(html["byline"] as? String == "By Staff Correspondent · Updated 09:40 GMT")
+        #expect(html["url"] as? String == "https://www.gazettedaily.example/world/iran-foreign-forces-iraq")
+        #expect(html["language"] as? String == "en")
+        let text = try #require(pageHits.first { ($0["path"] as? String)?.hasSuffix(".txt") == true })
+        #expect(text["site"] is NSNull && text["byline"] is NSNull && text["modified"] is NSNull)
         #expect(pageObject["total"] as? Int == 2)
         // A bad range is a usage error pointing at its character.
         let bad = try CLI.run(["search", "iran date:2024-13"], in: checkout.path)

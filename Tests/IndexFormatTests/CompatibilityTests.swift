@@ -24,9 +24,12 @@ struct CompatibilityTests {
     /// for it a.txt has the date line "Published: 2024-03-03" under its title
     /// (taken out of the body, so positions are as before) and b.html the
     /// `<meta property="article:published_time" content="2024-03-04T10:00:00+03:30">`.
+    /// Fixtures/v7 by format version 7, whose documents carry page metadata:
+    /// b.html also has `<meta name="author" content="Jane Doe">` and
+    /// `<meta property="og:site_name" content="Oil Daily">`.
     @Test(
-        "the version 3 to 6 fixtures open, verify and answer: actors, a packed block, stored text, sources, dates",
-        arguments: ["v3", "v4", "v5", "v6"])
+        "the version 3 to 7 fixtures open, verify and answer: actors, a packed block, stored text, sources, dates, metadata",
+        arguments: ["v3", "v4", "v5", "v6", "v7"])
     func version3and4(_ version: String) throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/\(version)", withExtension: nil))
         let reader = try IndexReader(directory: url.path)
@@ -79,21 +82,36 @@ struct CompatibilityTests {
             article.body.contains("OPEC cuts oil output; Iran\u{2019}s exports rise.")
                 || article.body.contains("OPEC cuts oil output; Iran's exports rise."))
         let header = try IndexFileHeader.read(from: segment.sourcesFile, expecting: .sources).0
-        #expect(header.version == ["v3": 3, "v4": 4, "v5": 5, "v6": 6][version])
+        #expect(header.version == ["v3": 3, "v4": 4, "v5": 5, "v6": 6, "v7": 7][version])
         // Dates since version 6; before, none, and a merge alone refuses to
         // write a segment that would claim them.
-        #expect(reader.hasDates == (version == "v6"))
-        #expect(try reader.article(0).published?.iso8601 == (version == "v6" ? "2024-03-03" : nil))
-        #expect(try reader.article(1).published?.iso8601 == (version == "v6" ? "2024-03-04T10:00:00+03:30" : nil))
+        let dated = version >= "v6"
+        #expect(reader.hasDates == dated)
+        #expect(try reader.article(0).published?.iso8601 == (dated ? "2024-03-03" : nil))
+        #expect(try reader.article(1).published?.iso8601 == (dated ? "2024-03-04T10:00:00+03:30" : nil))
+        // Page metadata since version 7.
+        #expect(reader.hasMetadata == (version == "v7"))
+        let page = try reader.article(1).metadata
+        #expect(page.byline == (version == "v7" ? "Jane Doe" : nil))
+        #expect(page.site == (version == "v7" ? "Oil Daily" : nil))
+        #expect(try reader.article(0).metadata == ArticleMetadata())
         #expect(try reader.article(2).published == nil)
         let copy = try TemporaryDirectory()
         defer { copy.remove() }
         for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
             try FileManager.default.copyItem(atPath: url.path + "/" + name, toPath: copy.path + "/" + name)
         }
-        if version == "v6" {
+        if version == "v7" {
             #expect(reader.analysis.abbreviationsJoined)
             #expect(try IndexWriter(directory: copy.path).rebuildReason == nil)
+        } else if version == "v6" {
+            // The next `gazette index` rebuilds it to read the pages' metadata;
+            // a merge alone refuses it.
+            #expect(
+                try IndexWriter(directory: copy.path).rebuildReason
+                    == "page metadata (byline, site, URL, language, description) is now stored (format 7)")
+            let error = try #require(throws: IndexError.self) { try IndexWriter(mergingIn: copy.path) }
+            #expect(error.code == .formatTooOld && error.message.contains("predates stored page metadata"))
         } else {
             // Built before abbreviations lost their periods: the next
             // `gazette index` rebuilds it, saying why.

@@ -18,7 +18,13 @@ struct DocumentStoreTests {
             Article(path: "", title: "", body: "", format: .text),
             Article(
                 path: "wörld/日本.html", title: "Ünïcode — ✓ 🇮🇷 e\u{301}", body: "Тегеран 😀\n\nمرحبا", format: .html,
-                sourceSize: UInt64.max, modificationTime: Int64.min),
+                sourceSize: UInt64.max, modificationTime: Int64.min,
+                metadata: ArticleMetadata(
+                    byline: "Jane Doe, Ōno Kenji",
+                    modified: PublicationDate(seconds: -86_400 * 365, offsetMinutes: -570),
+                    site: "Daily ✓", url: "https://example.org/a?b=c", language: "ja",
+                    description: "Tehran — \u{0}nul and all")),
+
             Article(
                 path: "big.txt", title: "Big",
                 body: (0..<40_000).map { "w\($0 % 977) " }.joined(), format: .text, sourceSize: 1 << 40,
@@ -31,7 +37,11 @@ struct DocumentStoreTests {
                     path: "reuters/\(index).txt", title: "Title \(index)",
                     body: (0..<words).map { _ in "word\(random.next() % 100)" }.joined(separator: " "),
                     format: index % 3 == 0 ? .html : .text, sourceSize: random.next() % 100_000,
-                    modificationTime: Int64(bitPattern: random.next())))
+                    modificationTime: Int64(bitPattern: random.next()),
+                    metadata: index == 5
+                        ? ArticleMetadata(
+                            modified: PublicationDate(seconds: 1_700_000_000, offsetMinutes: nil), language: "en")
+                        : ArticleMetadata()))
         }
         return articles
     }
@@ -227,7 +237,8 @@ struct DocumentStoreTests {
     func damaged(
         in directory: TemporaryDirectory, _ change: (inout [UInt8], [(firstDocument: Int, start: Int)]) -> Void
     ) throws -> String {
-        let (_, path) = try write(variedArticles(smallCount: 60), in: directory, blockSize: 1_000)
+        // 64 articles: the last block must hold two records or more.
+        let (_, path) = try write(variedArticles(smallCount: 64), in: directory, blockSize: 1_000)
         var bytes = try readBytes(path)
         change(&bytes, blockIndex(bytes))
         reseal(&bytes)

@@ -29,9 +29,12 @@ struct HTMLExtractionTests {
           <article>
             <h1>Iran pulls forces from Iraq</h1>
             <p>Tehran said on Monday   it would
-               withdraw advisers &amp; troops.</p>
+               withdraw advisers &amp; troops from three bases, a spokesman for the foreign ministry told
+               reporters, adding that the timetable had been agreed with Baghdad over several weeks of talks.</p>
             <div hidden><p>hiddenmarker</p></div>
-            <p>The move &mdash; expected for <em>weeks</em> &mdash; follows talks.</p>
+            <p>The move &mdash; expected for <em>weeks</em> &mdash; follows talks in Geneva, Muscat and Baghdad,
+               where officials from both governments, and observers from the region, met in private to settle
+               the terms of the departure, the schedule of each stage, and the fate of the equipment left behind.</p>
             <script>scriptmarker()</script>
           </article>
           <aside>asidemarker Related stories</aside>
@@ -46,10 +49,10 @@ struct HTMLExtractionTests {
         let article = try #require(outcome.article)
         #expect(article.format == .html)
         #expect(article.title == "Iran pulls forces from Iraq")
-        #expect(
-            article.body
-                == "Tehran said on Monday it would withdraw advisers & troops.\n\nThe move — expected for weeks — follows talks."
-        )
+        #expect(article.body.hasPrefix("Tehran said on Monday it would withdraw advisers & troops from three bases,"))
+        #expect(article.body.contains(" troops from three bases, a spokesman for the foreign ministry told reporters,"))
+        #expect(article.body.contains("weeks of talks.\n\nThe move — expected for weeks — follows talks in Geneva,"))
+        #expect(article.body.hasSuffix("the fate of the equipment left behind."))
         #expect(outcome.warnings.isEmpty)
     }
 
@@ -68,19 +71,19 @@ struct HTMLExtractionTests {
         </body></html>
         """
 
-    @Test("without <article>, skipped elements still leave no trace")
+    @Test("without an article that scores, elements that are never text still leave no trace")
     func flatPageExtraction() throws {
         let article = try #require(try readHTML(Self.flatPage).article)
         #expect(article.title == "Flat page")
-        #expect(article.body == "First paragraph.\n\nSecond paragraph.")
+        // A page this short scores nothing: its whole visible text is kept.
+        #expect(article.body.contains("First paragraph.\n\n") && article.body.contains("Second paragraph."))
     }
 
     @Test(
         "skipped elements leave no trace in the body",
         arguments: [
-            "navmarker", "headermarker", "noscriptmarker", "formmarker", "templatemarker", "hiddenmarker",
-            "asidemarker", "footermarker", "scriptmarker", "stylemarker", "The Gazette", "iframemarker",
-            "buttonmarker", "svgmarker", "selectmarker", "textareamarker",
+            "noscriptmarker", "templatemarker", "hiddenmarker", "scriptmarker", "stylemarker", "The Gazette",
+            "iframemarker", "buttonmarker", "svgmarker", "selectmarker", "textareamarker",
         ])
     func skippedElements(marker: String) throws {
         for page in [Self.fullPage, Self.flatPage] {
@@ -89,23 +92,12 @@ struct HTMLExtractionTests {
         }
     }
 
-    @Test("when the page has an <article>, only its text is the body")
-    func articleContainment() throws {
-        let page = """
-            <title>T</title><body><div>Cookie notice</div>
-            <article><p>Inside one.</p><section><p>Inside two.</p></section></article>
-            <div>Most read</div><main><p>Main text.</p></main></body>
-            """
-        let article = try #require(try readHTML(page).article)
-        #expect(article.body == "Inside one.\n\nInside two.")
-    }
-
-    @Test("without <article>, <main> is the body")
-    func mainContainment() throws {
-        let page =
-            "<title>T</title><body><div>Newsletter</div><main><p>Main one.</p><p>Main two.</p></main><p>Footer-ish</p></body>"
-        let article = try #require(try readHTML(page).article)
-        #expect(article.body == "Main one.\n\nMain two.")
+    @Test(
+        "around an article that scores, navigation, header, search form, aside and footer are left out",
+        arguments: ["navmarker", "headermarker", "formmarker", "asidemarker", "footermarker"])
+    func furnitureAroundArticle(marker: String) throws {
+        let article = try #require(try readHTML(Self.fullPage).article)
+        #expect(!article.body.contains(marker))
     }
 
     @Test("without og:title the <title> is the title")

@@ -1,0 +1,399 @@
+import NewsCore
+
+/// The elements ingestion tells apart; every other element is `.phrasing`
+/// (inline, as `<b>` or `<strong>`), `.block` (breaks a paragraph, as
+/// `<caption>` or `<details>`) or `.other` (neither: custom elements,
+/// `<u>`, unknown tags).
+enum PageTag: UInt8 {
+    case document, text
+    case html, head, title, meta, link, script, style, noscript, template
+    case body, p, div, section, article, main, header, nav, footer, aside
+    case h1, h2, h3, h4, h5, h6
+    case pre, code, blockquote, address, figure, figcaption
+    case table, caption, tableMeta, tr, td, th
+    case ol, ul, li, dl, dd, dt
+    case form, fieldset, input, embed, img, br, hr
+    case a, del, ins, span, time, abbr
+    case svg, canvas, button, select, textarea, dialog
+    case phrasing, block, other
+
+    /// The tag of an element named `name` (lower case, as libxml2 reports
+    /// HTML names), looked up on its bytes: no String per element.
+    static func of(_ name: Span<UInt8>) -> PageTag {
+        guard name.count > 0, name.count <= Self.longestName else { return .other }
+        for entry in byFirstByte[Int(name[0])] where entry.name.count == name.count {
+            var k = 1
+            while k < name.count, entry.name[k] == name[k] { k += 1 }
+            if k == name.count { return entry.tag }
+        }
+        return .other
+    }
+
+    /// The tag of an element named `name`.
+    static func of(_ name: String) -> PageTag { of(Array(name.utf8).span) }
+
+    private static let names: [(String, PageTag)] = {
+        var table: [(String, PageTag)] = [
+            ("html", .html), ("head", .head), ("title", .title), ("meta", .meta), ("link", .link),
+            ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template),
+            ("body", .body), ("p", .p), ("div", .div), ("section", .section), ("article", .article),
+            ("main", .main), ("header", .header), ("nav", .nav), ("footer", .footer), ("aside", .aside),
+            ("h1", .h1), ("h2", .h2), ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6),
+            ("pre", .pre), ("code", .code), ("blockquote", .blockquote), ("address", .address),
+            ("figure", .figure), ("figcaption", .figcaption), ("table", .table), ("caption", .caption),
+            ("col", .tableMeta), ("colgroup", .tableMeta), ("thead", .tableMeta), ("tfoot", .tableMeta),
+            ("tr", .tr), ("td", .td), ("th", .th), ("ol", .ol), ("ul", .ul), ("li", .li), ("dl", .dl),
+            ("dd", .dd), ("dt", .dt), ("form", .form), ("fieldset", .fieldset), ("input", .input),
+            ("embed", .embed), ("object", .embed), ("iframe", .embed), ("img", .img), ("br", .br), ("hr", .hr),
+            ("a", .a), ("del", .del), ("ins", .ins), ("span", .span), ("time", .time), ("abbr", .abbr),
+            ("svg", .svg), ("canvas", .canvas), ("button", .button), ("select", .select),
+            ("textarea", .textarea), ("dialog", .dialog),
+            // <font> is an inline <span> to a reader.
+            ("font", .span),
+        ]
+        // Inline elements (HTML's phrasing content, as Readability lists it).
+        for name in [
+            "audio", "b", "bdo", "cite", "data", "datalist", "dfn", "em", "i", "kbd", "label", "mark", "math",
+            "meter", "output", "progress", "q", "ruby", "samp", "small", "strong", "sub", "sup", "var", "wbr",
+        ] {
+            table.append((name, .phrasing))
+        }
+        for name in ["tbody", "details", "summary", "center", "menu", "legend", "hgroup", "picture", "video"] {
+            table.append((name, .block))
+        }
+        return table
+    }()
+    private static let longestName = names.map(\.0.utf8.count).max() ?? 0
+    private static let byFirstByte: [[(name: [UInt8], tag: PageTag)]] = {
+        var buckets = [[(name: [UInt8], tag: PageTag)]](repeating: [], count: 256)
+        for (name, tag) in names { buckets[Int(name.utf8.first!)].append((Array(name.utf8), tag)) }
+        return buckets
+    }()
+
+    var isHeading: Bool { self.rawValue >= PageTag.h1.rawValue && self.rawValue <= PageTag.h6.rawValue }
+
+    /// Inline content: text and the elements a paragraph is made of. (`<a>`,
+    /// `<del>` and `<ins>` are inline when everything inside them is.)
+    var isPhrasing: Bool {
+        switch self {
+        case .text, .phrasing, .span, .code, .br, .img, .input, .embed, .time, .abbr, .button, .select,
+            .textarea, .noscript, .script:
+            true
+        default: false
+        }
+    }
+
+    /// The elements whose presence inside a `<div>` make it more than a paragraph.
+    var isBlockForDivision: Bool {
+        switch self {
+        case .blockquote, .dl, .div, .img, .ol, .p, .pre, .table, .ul: true
+        default: false
+        }
+    }
+
+    /// Whether the element ends a paragraph of the extracted text where it opens and closes.
+    var breaksParagraph: Bool {
+        switch self {
+        case .p, .div, .section, .article, .main, .header, .h1, .h2, .h3, .h4, .h5, .h6, .pre, .blockquote,
+            .address, .figure, .figcaption, .table, .caption, .tr, .td, .th, .ol, .ul, .li, .dl, .dd, .dt,
+            .form, .fieldset, .br, .hr, .body, .html, .nav, .footer, .aside, .dialog, .block:
+            true
+        default: false
+        }
+    }
+}
+
+/// What an element's class, id and other attributes say about it, matched
+/// once as the element is read.
+struct PageHints: OptionSet {
+    let rawValue: UInt32
+    /// class or id says content ("article", "body", "content", "story", …).
+    static let classPositive = PageHints(rawValue: 1 << 0)
+    /// class says boilerplate ("comment", "share", "sidebar", "promo", …).
+    static let classNegative = PageHints(rawValue: 1 << 1)
+    static let idPositive = PageHints(rawValue: 1 << 2)
+    static let idNegative = PageHints(rawValue: 1 << 3)
+    /// class or id names site furniture ("menu", "related", "footer", …).
+    static let unlikely = PageHints(rawValue: 1 << 4)
+    /// … unless it also names content ("article", "main", "column", …).
+    static let maybeCandidate = PageHints(rawValue: 1 << 5)
+    /// A byline: class or id "byline", "author", "dateline", `rel=author` or `itemprop` author.
+    static let byline = PageHints(rawValue: 1 << 6)
+    /// Share buttons ("share", "sharedaddy" as a word).
+    static let share = PageHints(rawValue: 1 << 7)
+    /// `role` says navigation, menu, complementary, alert or dialog.
+    static let unlikelyRole = PageHints(rawValue: 1 << 8)
+    /// A link to a place on the same page (`href="#…"`).
+    static let pageLink = PageHints(rawValue: 1 << 9)
+    /// A table marked as layout (`role=presentation`, `datatable=0`).
+    static let layoutTable = PageHints(rawValue: 1 << 10)
+    /// A table with a `summary`: data.
+    static let summarizedTable = PageHints(rawValue: 1 << 11)
+    /// Computed: everything inside is inline (for `<a>`, `<del>`, `<ins>`).
+    static let inlineOnly = PageHints(rawValue: 1 << 12)
+    /// Computed: a paragraph-like element is inside (``PageTag/isBlockForDivision``).
+    static let hasBlockInside = PageHints(rawValue: 1 << 13)
+    /// Computed: a table of data, not of layout.
+    static let dataTable = PageHints(rawValue: 1 << 14)
+    /// Computed: inside a table of data.
+    static let inDataTable = PageHints(rawValue: 1 << 15)
+    /// `itemprop` names a name: inside a byline, the author's name alone.
+    static let itempropName = PageHints(rawValue: 1 << 16)
+}
+
+/// One node of a ``PageTree``: an element or a run of text.
+struct PageNode {
+    var tag: PageTag
+    var hints: PageHints = []
+    var parent: Int32
+    var firstChild: Int32 = -1
+    var lastChild: Int32 = -1
+    var next: Int32 = -1
+    /// Text: the run's bytes in ``PageTree/bytes``. Unused for elements.
+    var start: Int32 = 0
+    var end: Int32 = 0
+    /// Text: its length in characters (Unicode scalars) with white space
+    /// runs counted as one, and its commas. Unused for elements.
+    var length: Int32 = 0
+    var commas: Int32 = 0
+    /// A hash of the element's class attribute (0: none), to find siblings styled alike.
+    var classHash: UInt32 = 0
+}
+
+/// A page as a compact tree: elements and text in flat arrays, linked by
+/// index, with text bytes in one buffer.
+///
+/// Built from the SAX events of ``HTMLDocument`` (no libxml2 tree is ever
+/// built), then reshaped and scored by ``ReaderExtraction``. Node 0 is the
+/// document; indexes are `Int32` to keep a node at 40 bytes.
+struct PageTree {
+    var nodes: [PageNode] = [PageNode(tag: .document, parent: -1)]
+    var bytes: [UInt8] = []
+
+    /// Appends a node linked nowhere yet, returning its index.
+    mutating func make(_ tag: PageTag) -> Int32 {
+        nodes.append(PageNode(tag: tag, parent: -1))
+        return Int32(nodes.count - 1)
+    }
+
+    /// Appends a node as the last child of `parent`, returning its index.
+    @discardableResult
+    mutating func append(_ node: PageNode, to parent: Int32) -> Int32 {
+        let index = Int32(nodes.count)
+        var node = node
+        node.parent = parent
+        node.next = -1
+        nodes.append(node)
+        link(index, under: parent)
+        return index
+    }
+
+    /// Links the node `child` (not linked anywhere) as the last child of `parent`.
+    mutating func link(_ child: Int32, under parent: Int32) {
+        nodes[Int(child)].parent = parent
+        nodes[Int(child)].next = -1
+        let last = nodes[Int(parent)].lastChild
+        if last < 0 {
+            nodes[Int(parent)].firstChild = child
+        } else {
+            nodes[Int(last)].next = child
+        }
+        nodes[Int(parent)].lastChild = child
+    }
+
+    /// Appends text under `parent`, extending its last child when that is
+    /// text just written (libxml2 reports one run in several pieces).
+    mutating func appendText(_ text: Span<UInt8>, to parent: Int32) {
+        guard !text.isEmpty else { return }
+        let last = nodes[Int(parent)].lastChild
+        let index: Int
+        if last >= 0, nodes[Int(last)].tag == .text, nodes[Int(last)].end == Int32(bytes.count) {
+            index = Int(last)
+        } else {
+            index = Int(append(PageNode(tag: .text, parent: parent, start: Int32(bytes.count)), to: parent))
+        }
+        var length = nodes[index].length
+        var commas = nodes[index].commas
+        var previousIsSpace = nodes[index].end == nodes[index].start || (bytes.last.map(\.isHTMLSpace) ?? true)
+        for k in text.indices {
+            let byte = text[k]
+            if byte.isHTMLSpace {
+                if !previousIsSpace { length += 1 }
+                previousIsSpace = true
+                continue
+            }
+            previousIsSpace = false
+            if byte & 0xC0 != 0x80 { length += 1 }  // a scalar's first byte
+            if byte == 0x2C { commas += 1 }
+            // Commas of other scripts (Arabic ، U+060C, ideographic 、 U+3001,
+            // fullwidth ， U+FF0C), recognised by their last byte's context.
+            if k >= 1, byte == 0x8C, text[k - 1] == 0xD8 { commas += 1 }
+            if k >= 2, byte == 0x81, text[k - 1] == 0x80, text[k - 2] == 0xE3 { commas += 1 }
+            if k >= 2, byte == 0x8C, text[k - 1] == 0xBC, text[k - 2] == 0xEF { commas += 1 }
+        }
+        // Copied in one go: appending byte by byte checked the buffer's
+        // uniqueness for each byte.
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: text.count))
+        var out = bytes.mutableSpan
+        for k in text.indices { out[start + k] = text[k] }
+        nodes[index].end = Int32(bytes.count)
+        nodes[index].length = length
+        nodes[index].commas = commas
+    }
+
+    /// Whether node `index` is text of white space only.
+    func isWhitespace(_ index: Int32) -> Bool {
+        let node = nodes[Int(index)]
+        guard node.tag == .text else { return node.tag == .br }
+        for k in Int(node.start)..<Int(node.end) where !bytes[k].isHTMLSpace { return false }
+        return true
+    }
+
+    /// The children of `index`, in order.
+    func children(_ index: Int32) -> [Int32] {
+        var out: [Int32] = []
+        var child = nodes[Int(index)].firstChild
+        while child >= 0 {
+            out.append(child)
+            child = nodes[Int(child)].next
+        }
+        return out
+    }
+
+    /// Re-links `index`'s children to be exactly `children`, in order.
+    mutating func setChildren(_ index: Int32, _ children: [Int32]) {
+        nodes[Int(index)].firstChild = -1
+        nodes[Int(index)].lastChild = -1
+        for child in children { link(child, under: index) }
+    }
+
+    /// The nodes under `root` (itself included) in document order.
+    func preorder(from root: Int32 = 0) -> [Int32] {
+        var out: [Int32] = []
+        var node = root
+        while node >= 0 {
+            out.append(node)
+            if nodes[Int(node)].firstChild >= 0 {
+                node = nodes[Int(node)].firstChild
+                continue
+            }
+            while node != root, nodes[Int(node)].next < 0 { node = nodes[Int(node)].parent }
+            if node == root { break }
+            node = nodes[Int(node)].next
+        }
+        return out
+    }
+}
+
+extension UInt8 {
+    /// HTML's white space: space, tab, line feed, form feed, carriage return.
+    var isHTMLSpace: Bool { self == 0x20 || self == 0x0A || self == 0x09 || self == 0x0D || self == 0x0C }
+}
+
+/// Matches an element's class and id against the word lists of main-content
+/// extraction, all at once: one pass over the lower-cased bytes, trying only
+/// the words that start with each byte.
+///
+/// The lists are Readability's (Mozilla, Apache-2.0), the reference the
+/// html-pages gold was made with. Adding "cookie", "newsletter" or "nav" as
+/// boilerplate words lowered the pages' F1 (0.996 to 0.995): those words
+/// also name containers of real content ("navbox", a story's newsletter
+/// box class on the whole column).
+enum ClassHintMatcher {
+    private struct Word {
+        var bytes: [UInt8]
+        var groups: Groups
+        /// Must stand as a word: not next to a letter or digit ("share" in
+        /// "share-bar" and "post_share", not in "shared"); "hid" must be a
+        /// whole space-separated class.
+        var boundary: Boundary = .none
+    }
+    enum Boundary { case none, word, token }
+
+    struct Groups: OptionSet {
+        let rawValue: UInt8
+        static let unlikely = Groups(rawValue: 1)
+        static let maybe = Groups(rawValue: 2)
+        static let positive = Groups(rawValue: 4)
+        static let negative = Groups(rawValue: 8)
+        static let byline = Groups(rawValue: 16)
+        static let share = Groups(rawValue: 32)
+    }
+
+    private static let words: [[Word]] = {
+        var list: [(String, Groups, Boundary)] = []
+        for word in [
+            "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus",
+            "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss",
+            "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate",
+            "pagination", "pager", "popup", "yom-remote",
+        ] {
+            list.append((word, .unlikely, .none))
+        }
+        for word in ["and", "article", "body", "column", "content", "main", "mathjax", "shadow"] {
+            list.append((word, .maybe, .none))
+        }
+        for word in [
+            "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post",
+            "text", "blog", "story",
+        ] {
+            list.append((word, .positive, .none))
+        }
+        for word in [
+            "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead",
+            "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar",
+            "skyscraper", "sponsor", "shopping", "tags", "widget",
+        ] {
+            list.append((word, .negative, .none))
+        }
+        list.append(("hid", .negative, .token))
+        for word in ["byline", "author", "dateline", "writtenby", "p-author"] { list.append((word, .byline, .none)) }
+        list.append(("share", .share, .word))
+        list.append(("sharedaddy", .share, .word))
+        var table = [[Word]](repeating: [], count: 256)
+        for (word, groups, boundary) in list {
+            let bytes = Array(word.utf8)
+            if let k = table[Int(bytes[0])].firstIndex(where: { $0.bytes == bytes && $0.boundary == boundary }) {
+                table[Int(bytes[0])][k].groups.insert(groups)
+            } else {
+                table[Int(bytes[0])].append(Word(bytes: bytes, groups: groups, boundary: boundary))
+            }
+        }
+        return table
+    }()
+
+    /// The groups whose words occur in `value` (ASCII case ignored).
+    static func groups(in value: String) -> Groups {
+        // On the String's own bytes, lower-cased as they are compared: no copy.
+        let lower = value.utf8.span
+        var found: Groups = []
+        for i in lower.indices {
+            for word in words[Int(lower[i].asciiLowercased)] where !found.isSuperset(of: word.groups) {
+                guard i + word.bytes.count <= lower.count else { continue }
+                var k = 1
+                while k < word.bytes.count, lower[i + k].asciiLowercased == word.bytes[k] { k += 1 }
+                guard k == word.bytes.count else { continue }
+                let before: UInt8? = i > 0 ? lower[i - 1].asciiLowercased : nil
+                let after: UInt8? = i + k < lower.count ? lower[i + k].asciiLowercased : nil
+                switch word.boundary {
+                case .none: break
+                case .word:
+                    if let before, before.isASCIIAlphanumeric { continue }
+                    if let after, after.isASCIIAlphanumeric { continue }
+                case .token:
+                    if let before, before != 0x20 { continue }
+                    if let after, after != 0x20 { continue }
+                }
+                found.insert(word.groups)
+            }
+        }
+        return found
+    }
+}
+
+extension UInt8 {
+    var isASCIIAlphanumeric: Bool {
+        (self >= 0x30 && self <= 0x39) || (self | 0x20 >= 0x61 && self | 0x20 <= 0x7A)
+    }
+}
