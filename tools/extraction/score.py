@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Main-content extraction quality and speed: Gazette against trafilatura and
-readability-lxml on the real pages of ../shared/corpora/html-pages.
+"""Main-content extraction quality and speed: Gazette against trafilatura,
+readability-lxml and resiliparse on the real pages of ../shared/corpora/html-pages.
 
 Usage:
   python3 tools/extraction/score.py [--pages DIR] [--gazette BIN] [--runs 5]
-      [--engines gazette,trafilatura,readability] [--out REPORT.json]
+      [--engines gazette,trafilatura,readability,resiliparse] [--out REPORT.json]
 
 Each page folder holds source.html, expected.txt (the text a reader should
 get) and expected-metadata.json (its title). Per page:
@@ -17,7 +17,7 @@ Gazette's is one `gazette extract --json` process over all the pages (start
 and JSON printing included), the median of --runs; a peer's is its Python
 function timed in-process over all the pages, the median of --runs. A peer
 that cannot be imported is skipped with a message (pip install trafilatura
-readability-lxml). Prints one Markdown table.
+readability-lxml resiliparse). Prints one Markdown table.
 """
 import argparse
 import collections
@@ -110,6 +110,17 @@ def run_readability(pages, runs):
     return run_python(one, pages, runs)
 
 
+def run_resiliparse(pages, runs):
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    def one(html):
+        tree = HTMLTree.parse(html)
+        return tree.title, extract_plain_text(tree, main_content=True)
+
+    return run_python(one, pages, runs)
+
+
 def run_python(function, pages, runs):
     sources = []
     for p in pages:
@@ -136,7 +147,7 @@ def main():
     parser.add_argument("--pages", default=os.path.join(ROOT, "..", "shared", "corpora", "html-pages"))
     parser.add_argument("--gazette", default=os.path.join(ROOT, ".build", "release", "gazette"))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--engines", default="gazette,trafilatura,readability")
+    parser.add_argument("--engines", default="gazette,trafilatura,readability,resiliparse")
     parser.add_argument("--out")
     args = parser.parse_args()
     if not os.path.isdir(args.pages):
@@ -154,10 +165,12 @@ def main():
                 results, seconds = run_trafilatura(pages, args.runs)
             elif engine == "readability":
                 results, seconds = run_readability(pages, args.runs)
+            elif engine == "resiliparse":
+                results, seconds = run_resiliparse(pages, args.runs)
             else:
                 sys.exit(f"score.py: unknown engine {engine}")
         except ImportError as error:
-            print(f"score.py: {engine} skipped: {error} (pip install trafilatura readability-lxml)", file=sys.stderr)
+            print(f"score.py: {engine} skipped: {error} (pip install trafilatura readability-lxml resiliparse)", file=sys.stderr)
             continue
         scores = [f1(text, p["text"]) for (title, text), p in zip(results, pages)]
         titled = [p for p in pages if p["title"]]
