@@ -12,7 +12,13 @@ protocol HTMLVisitor {
     /// An element opens. `attribute(name)` reads one of its attributes
     /// (nil: absent; "": given without a value). Return false to skip the
     /// element's content.
-    mutating func enter(element: PageTag, attribute: (HTMLAttribute) -> String?) -> Bool
+    ///
+    /// `withBytes(name, body)` calls `body` with an attribute's value as
+    /// bytes, if it is given: no String is made (class and id are read so).
+    mutating func enter(
+        element: PageTag, attribute: (HTMLAttribute) -> String?,
+        withBytes: (HTMLAttribute, (Span<UInt8>) -> Void) -> Void
+    ) -> Bool
     /// Character data (entities already decoded), as UTF-8.
     mutating func text(_ bytes: Span<UInt8>)
     /// The element opened by the matching `enter` (only if it returned true) closes.
@@ -32,6 +38,18 @@ enum HTMLAttribute: Int, CaseIterable {
         case .httpEquiv: "http-equiv"
         default: "\(self)"
         }
+    }
+
+    /// Whether an attribute named `name` (any case) is one of these: the
+    /// prefilter keeps only those in the tags it gives libxml2.
+    static func isRead(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
+        guard name.count <= 16, !name.isEmpty else { return false }
+        for entry in byFirstByte[Int(bytes[name.lowerBound].asciiLowercased)] where entry.name.count == name.count {
+            var k = 1
+            while k < name.count, bytes[name.lowerBound + k].asciiLowercased == entry.name[k] { k += 1 }
+            if k == name.count { return true }
+        }
+        return false
     }
 
     /// The attribute named `name` (lower case), if ingestion reads it.
@@ -185,31 +203,37 @@ enum HTMLDocument {
     /// declines (`enter` false) is skipped with everything inside it, and
     /// only the elements it entered are left.
     private final class Sink<V: HTMLVisitor>: SinkBase {
-        var visitor: V
+        // The callbacks run one at a time on the parsing thread, and no
+        // access to these properties overlaps another: dynamic exclusivity
+        // checks on them were 3% of extracting a page (callgrind).
+        @exclusivity(unchecked) var visitor: V
         /// Elements open inside a declined one (0: not skipping).
-        private var skipping = 0
-        /// The current element's name, lower-cased (reused).
-        private var name: [UInt8] = []
+        @exclusivity(unchecked) private var skipping = 0
         /// For each ``HTMLAttribute``, the index of its name in the current
         /// element's attribute list, or -1.
-        private var slots = [Int](repeating: -1, count: HTMLAttribute.allCases.count)
+        @exclusivity(unchecked) private var slots = [Int](repeating: -1, count: HTMLAttribute.allCases.count)
         /// The slots set for the current element, to clear after it.
-        private var found: [Int] = []
+        @exclusivity(unchecked) private var found: [Int] = []
 
         init(_ visitor: V) { self.visitor = visitor }
 
-        /// The tag of the NUL-terminated element `name`.
-        private func tag(_ element: UnsafePointer<xmlChar>) -> PageTag {
-            name.removeAll(keepingCapacity: true)
+        /// The NUL-terminated `text` as a span (names are short: at most
+        /// `limit` bytes are looked at; a longer one gives `limit + 1`).
+        private static func length(_ text: UnsafePointer<xmlChar>, limit: Int) -> Int {
             var k = 0
-            // SAFETY: `element` is NUL-terminated; reading stops at the NUL
-            // (or after 32 bytes, longer than any name PageTag knows).
-            while k <= 32, unsafe element[k] != 0 {
-                name.append(unsafe element[k].asciiLowercased)
-                k += 1
-            }
-            let bytes = name
-            return PageTag.of(bytes.span)
+            // SAFETY: `text` is NUL-terminated; reading stops at the NUL or
+            // one byte past `limit`, both within the string.
+            while k <= limit, unsafe text[k] != 0 { k += 1 }
+            return k
+        }
+
+        /// The tag of the element named `element` (libxml2's HTML parser
+        /// gives names in lower case).
+        private static func tag(_ element: UnsafePointer<xmlChar>) -> PageTag {
+            let count = length(element, limit: 32)
+            // SAFETY: the `count` bytes from `element` are the name's, live
+            // during the callback this runs in.
+            return PageTag.of(unsafe UnsafeBufferPointer(start: element, count: count).span)
         }
 
         override func start(
@@ -225,29 +249,38 @@ enum HTMLDocument {
                 var k = 0
                 // SAFETY: `attributes` is libxml2's nil-terminated list of
                 // name, value pairs for this element, live during the callback;
-                // each name is NUL-terminated.
+                // each name is NUL-terminated and in lower case.
                 while let attribute = unsafe attributes[k] {
-                    name.removeAll(keepingCapacity: true)
-                    var j = 0
-                    while j <= 16, unsafe attribute[j] != 0 {
-                        name.append(unsafe attribute[j].asciiLowercased)
-                        j += 1
-                    }
-                    let bytes = name
-                    if j <= 16, let known = HTMLAttribute.of(bytes.span), slots[known.rawValue] < 0 {
+                    let count = Self.length(attribute, limit: 16)
+                    if count <= 16,
+                        let known = HTMLAttribute.of(unsafe UnsafeBufferPointer(start: attribute, count: count).span),
+                        slots[known.rawValue] < 0
+                    {
                         slots[known.rawValue] = k
                         found.append(known.rawValue)
                     }
                     k += 2
                 }
             }
-            let entered = visitor.enter(element: tag(element)) { wanted in
-                let k = self.slots[wanted.rawValue]
-                guard k >= 0, let attributes = unsafe attributes else { return nil }
-                // SAFETY: as above; a nil value is an attribute given without one.
-                return unsafe attributes[k + 1].map { unsafe String(cString: $0) } ?? ""
-            }
-            for slot in found { slots[slot] = -1 }
+            let entered = visitor.enter(
+                element: Self.tag(element),
+                attribute: { wanted in
+                    let k = self.slots[wanted.rawValue]
+                    guard k >= 0, let attributes = unsafe attributes else { return nil }
+                    // SAFETY: as above; a nil value is an attribute given without one.
+                    return unsafe attributes[k + 1].map { unsafe String(cString: $0) } ?? ""
+                },
+                withBytes: { wanted, body in
+                    let k = self.slots[wanted.rawValue]
+                    guard k >= 0, let attributes = unsafe attributes else { return }
+                    // SAFETY: as above; the value is NUL-terminated and live
+                    // while `body` runs, which cannot keep the span.
+                    guard let value = unsafe attributes[k + 1] else { return body(Span()) }
+                    var count = 0
+                    while unsafe value[count] != 0 { count += 1 }
+                    body(unsafe UnsafeBufferPointer(start: value, count: count).span)
+                })
+            for slot in found { self.slots[slot] = -1 }
             found.removeAll(keepingCapacity: true)
             if !entered { skipping = 1 }
         }
@@ -257,7 +290,7 @@ enum HTMLDocument {
                 skipping -= 1
                 return
             }
-            visitor.leave(element: tag(element))
+            visitor.leave(element: Self.tag(element))
         }
 
         override func text(_ bytes: UnsafeBufferPointer<xmlChar>) {

@@ -20,11 +20,14 @@ import NewsCore
 /// Main-content extraction (readability-style scoring) is issue "Read real web pages".
 struct HTMLTextExtractor: HTMLVisitor {
     /// Elements whose content is never text a reader reads.
-    static let skippedElements: Set<PageTag> = [
-        .head, .script, .style, .noscript, .template,
+    static func isSkipped(_ element: PageTag) -> Bool {
+        switch element {
+        case .head, .script, .style, .noscript, .template: true
         // Never rendered as text either:
-        .svg, .canvas, .button, .select, .textarea, .dialog,
-    ]
+        case .svg, .canvas, .button, .select, .textarea, .dialog: true
+        default: false
+        }
+    }
 
     /// The title the page's metadata gives, and its rank (``titleMetaRank``).
     private(set) var metaTitle: String?
@@ -46,7 +49,10 @@ struct HTMLTextExtractor: HTMLVisitor {
     private var capture: [UInt8]? = nil
     private var captureElement: PageTag? = nil
 
-    mutating func enter(element: PageTag, attribute: (HTMLAttribute) -> String?) -> Bool {
+    mutating func enter(
+        element: PageTag, attribute: (HTMLAttribute) -> String?,
+        withBytes: (HTMLAttribute, (Span<UInt8>) -> Void) -> Void
+    ) -> Bool {
         if element == .meta {
             let property = attribute(.property)?.lowercased()
             let name = attribute(.name)?.lowercased()
@@ -127,10 +133,10 @@ struct HTMLTextExtractor: HTMLVisitor {
             open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
             return true
         }
-        if Self.skippedElements.contains(element) || Self.isHidden(attribute) { return false }
+        if Self.isSkipped(element) || Self.isHidden(attribute, withBytes) { return false }
         let tag = element
         var node = PageNode(tag: tag, parent: open[open.count - 1])
-        Self.readHints(of: tag, attribute, into: &node)
+        Self.readHints(of: tag, attribute, withBytes, into: &node)
         if tag == .embed || tag == .img || tag == .input {
             // Counted when a block is judged (pictures, inputs, embedded
             // players); their content is not text.
@@ -149,21 +155,26 @@ struct HTMLTextExtractor: HTMLVisitor {
     /// What `class`, `id`, `role`, `rel`, `itemprop`, `href` and a table's
     /// attributes say of an element (``PageHints``).
     private static func readHints(
-        of tag: PageTag, _ attribute: (HTMLAttribute) -> String?, into node: inout PageNode
+        of tag: PageTag, _ attribute: (HTMLAttribute) -> String?,
+        _ withBytes: (HTMLAttribute, (Span<UInt8>) -> Void) -> Void, into node: inout PageNode
     ) {
         var hints: PageHints = []
         var matched: ClassHintMatcher.Groups = []
-        if let className = attribute(.className), !className.isEmpty {
-            let groups = ClassHintMatcher.groups(in: className)
+        var classHash: UInt32 = 0
+        withBytes(.className) { value in
+            guard !value.isEmpty else { return }
+            let groups = ClassHintMatcher.groups(in: value)
             if groups.contains(.positive) { hints.insert(.classPositive) }
             if groups.contains(.negative) { hints.insert(.classNegative) }
             matched = groups
             var hash: UInt32 = 2_166_136_261  // FNV-1a
-            for byte in className.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-            node.classHash = hash | 1
+            for k in value.indices { hash = (hash ^ UInt32(value[k])) &* 16_777_619 }
+            classHash = hash | 1
         }
-        if let id = attribute(.id), !id.isEmpty {
-            let groups = ClassHintMatcher.groups(in: id)
+        node.classHash = classHash
+        withBytes(.id) { value in
+            guard !value.isEmpty else { return }
+            let groups = ClassHintMatcher.groups(in: value)
             if groups.contains(.positive) { hints.insert(.idPositive) }
             if groups.contains(.negative) { hints.insert(.idNegative) }
             matched.formUnion(groups)
@@ -185,8 +196,10 @@ struct HTMLTextExtractor: HTMLVisitor {
             if itemprop.contains("author") { hints.insert(.byline) }
             if itemprop.contains("name") { hints.insert(.itempropName) }
         }
-        if tag == .a, let href = attribute(.href), href.utf8.count > 1, href.utf8.first == UInt8(ascii: "#") {
-            hints.insert(.pageLink)
+        if tag == .a {
+            withBytes(.href) { href in
+                if href.count > 1, href[0] == UInt8(ascii: "#") { hints.insert(.pageLink) }
+            }
         }
         if tag == .table {
             if attribute(.datatable) == "0" { hints.insert(.layoutTable) }
@@ -246,16 +259,43 @@ struct HTMLTextExtractor: HTMLVisitor {
     /// Whether an element is not shown, as Readability judges it: the
     /// `hidden` attribute, `aria-hidden="true"`, or an inline style with
     /// `display: none` or `visibility: hidden`. (Stylesheets are not read.)
-    static func isHidden(_ attribute: (HTMLAttribute) -> String?) -> Bool {
+    static func isHidden(
+        _ attribute: (HTMLAttribute) -> String?, _ withBytes: (HTMLAttribute, (Span<UInt8>) -> Void) -> Void
+    ) -> Bool {
         if attribute(.hidden) != nil { return true }
         if let aria = attribute(.ariaHidden), aria.lowercased() == "true" { return true }
-        guard let style = attribute(.style) else { return false }
-        var compact: [UInt8] = []
-        for byte in style.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
-            compact.append(byte.asciiLowercased)
+        var hides = false
+        withBytes(.style) { style in hides = hidesElement(style: style) }
+        return hides
+    }
+
+    private static let displayNone = Array("display:none".utf8)
+    private static let visibilityHidden = Array("visibility:hidden".utf8)
+
+    /// Whether an inline style says `display: none` or `visibility: hidden`
+    /// (white space and case ignored), read on its bytes with no copy.
+    static func hidesElement(style: Span<UInt8>) -> Bool {
+        for pattern in [displayNone, visibilityHidden] {
+            var start = 0
+            while start < style.count {
+                // Match `pattern` from `start`, skipping white space in the style.
+                var i = start
+                var k = 0
+                while i < style.count, k < pattern.count {
+                    let byte = style[i]
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                        i += 1
+                        continue
+                    }
+                    guard byte.asciiLowercased == pattern[k] else { break }
+                    i += 1
+                    k += 1
+                }
+                if k == pattern.count { return true }
+                start += 1
+            }
         }
-        return compact.firstIndex(of: Array("display:none".utf8)) != nil
-            || compact.firstIndex(of: Array("visibility:hidden".utf8)) != nil
+        return false
     }
 
     // MARK: Publication date

@@ -217,19 +217,27 @@ struct PageTree {
         var previousIsSpace = nodes[index].end == nodes[index].start || (bytes.last.map(\.isHTMLSpace) ?? true)
         for k in text.indices {
             let byte = text[k]
-            if byte.isHTMLSpace {
-                if !previousIsSpace { length += 1 }
-                previousIsSpace = true
+            if byte < 0x80 {
+                if byte <= 0x20 && byte.isHTMLSpace {
+                    if !previousIsSpace { length += 1 }
+                    previousIsSpace = true
+                    continue
+                }
+                previousIsSpace = false
+                length += 1
+                if byte == 0x2C { commas += 1 }
                 continue
             }
             previousIsSpace = false
-            if byte & 0xC0 != 0x80 { length += 1 }  // a scalar's first byte
-            if byte == 0x2C { commas += 1 }
-            // Commas of other scripts (Arabic ، U+060C, ideographic 、 U+3001,
-            // fullwidth ， U+FF0C), recognised by their last byte's context.
-            if k >= 1, byte == 0x8C, text[k - 1] == 0xD8 { commas += 1 }
-            if k >= 2, byte == 0x81, text[k - 1] == 0x80, text[k - 2] == 0xE3 { commas += 1 }
-            if k >= 2, byte == 0x8C, text[k - 1] == 0xBC, text[k - 2] == 0xEF { commas += 1 }
+            if byte & 0xC0 != 0x80 {
+                length += 1  // a scalar's first byte
+            } else if byte == 0x8C || byte == 0x81, k >= 1 {
+                // Commas of other scripts (Arabic ، U+060C, ideographic 、
+                // U+3001, fullwidth ， U+FF0C), known by their last bytes.
+                if byte == 0x8C, text[k - 1] == 0xD8 { commas += 1 }
+                if k >= 2, byte == 0x81, text[k - 1] == 0x80, text[k - 2] == 0xE3 { commas += 1 }
+                if k >= 2, byte == 0x8C, text[k - 1] == 0xBC, text[k - 2] == 0xEF { commas += 1 }
+            }
         }
         // Copied in one go: appending byte by byte checked the buffer's
         // uniqueness for each byte.
@@ -364,9 +372,11 @@ enum ClassHintMatcher {
     }()
 
     /// The groups whose words occur in `value` (ASCII case ignored).
-    static func groups(in value: String) -> Groups {
-        // On the String's own bytes, lower-cased as they are compared: no copy.
-        let lower = value.utf8.span
+    static func groups(in value: String) -> Groups { groups(in: value.utf8.span) }
+
+    /// The groups whose words occur in `lower` (ASCII case ignored: bytes
+    /// are lower-cased as they are compared, with no copy).
+    static func groups(in lower: Span<UInt8>) -> Groups {
         var found: Groups = []
         for i in lower.indices {
             for word in words[Int(lower[i].asciiLowercased)] where !found.isSuperset(of: word.groups) {

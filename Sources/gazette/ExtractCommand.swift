@@ -39,7 +39,7 @@ struct ExtractCommand: ParsableCommand {
                 report(path: path, reason: error.message)
                 continue
             }
-            switch ArticleReader().read(path: path, status: status) {
+            switch ArticleReader(hashesContent: false).read(path: path, status: status) {
             case .article(let article, let warnings):
                 for warning in warnings { Terminal.note("warning: \(warning.path): \(warning.reason)") }
                 if json {

@@ -32,6 +32,27 @@ struct HTMLPrefilterTests {
         #expect(strip("<scriptx>kept</scriptx>") == "<scriptx>kept</scriptx>")
     }
 
+    @Test("attributes ingestion never reads leave the tags; those it reads, and odd tags, stay as written")
+    func attributes() {
+        #expect(
+            strip("<img src=\"a.jpg\" srcset=\"a 1x, b 2x\" alt='x' data-id=7 class=\"lead\">t")
+                == "<img class=\"lead\">t")
+        #expect(
+            strip("<a href=\"#top\" onclick=\"go()\" ID=main ROLE=\"navigation\" rel=author>x</a>")
+                == "<a href=\"#top\" ID=main ROLE=\"navigation\" rel=author>x</a>")
+        #expect(
+            strip("<div style=\"display: none\" hidden aria-hidden=\"true\">x</div>")
+                == "<div style=\"display: none\" hidden aria-hidden=\"true\">x</div>")
+        #expect(strip("<br data-x=\"1\"/>") == "<br/>")
+        // Namespaces (libxml2 reads them), custom elements, and tags it
+        // cannot read plainly are left alone.
+        #expect(
+            strip("<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\">")
+                == "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">")
+        #expect(strip("<mjx-c class=\"c\" data-x=\"1\">") == "<mjx-c class=\"c\" data-x=\"1\">")
+        #expect(strip("<p data-x=\"unclosed>t") == "<p data-x=\"unclosed>t")
+    }
+
     /// The prefilter only saves libxml2 work: every real page must give the
     /// same title, text and date with it as without it.
     @Test("the 130 real pages extract to the same bytes with and without it")

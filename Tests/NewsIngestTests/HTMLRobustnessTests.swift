@@ -24,6 +24,24 @@ struct HTMLRobustnessTests {
         #expect(try #require(try read(Array(unclosed.utf8)).article).body == "inside")
     }
 
+    @Test(
+        "shapes that would make a reader view quadratic: 100,000 sibling blocks, 20,000 nested tables, 50,000 nested bylines"
+    )
+    func wideAndNestedShapes() throws {
+        let paragraph = "<div><p>A paragraph long enough to score, with a comma, about the talks.</p></div>"
+        let wide = "<html><body>" + String(repeating: paragraph, count: 100_000) + "<p>The end.</p></body></html>"
+        let body = try #require(try read(Array(wide.utf8)).article).body
+        #expect(body.hasSuffix("The end.") && body.utf8.count > 6_500_000, "every paragraph is kept")
+        let tables =
+            "<html><body>" + String(repeating: "<table><tr><td>", count: 20_000) + "cell"
+            + String(repeating: "</td></tr></table>", count: 20_000) + "</body></html>"
+        #expect(try #require(try read(Array(tables.utf8)).article).body == "cell")
+        let bylines =
+            "<html><body>" + String(repeating: "<div class=\"byline author\">", count: 50_000) + "x"
+            + String(repeating: "</div>", count: 50_000) + "</body></html>"
+        #expect(try read(Array(bylines.utf8)).article != nil)
+    }
+
     @Test("a 50 MB page is read whole: its last paragraph is in the text")
     func hugePage() throws {
         var page = Array("<html><head><title>Huge</title></head><body>".utf8)
