@@ -732,7 +732,9 @@ struct ReaderExtraction {
         let headingDensity = textLength > 0 ? Float(inside.headingLength) / Float(textLength) : 0
         let textDensity = textLength > 0 ? Float(inside.textishLength) / Float(textLength) : 0
         let density = linkDensity(index)
-        if textLength < 30, Self.isPlaceholder(textOf(index, limit: 120)) { return true }
+        // An advertisement label sits within a few elements of its block:
+        // looking further for each of a deep chain of blocks would be slow.
+        if textLength < 30, Self.isPlaceholder(textOf(index, limit: 120, nodes: 16)) { return true }
         let inFigure = hasAncestor(index, .figure, within: 3)
         let remove =
             (!inFigure && images > 1 && Float(paragraphs) / Float(images) < 0.5)
@@ -752,29 +754,38 @@ struct ReaderExtraction {
         return remove
     }
 
-    /// Text that is only an advertisement label or a loading notice.
+    /// Text that is only an advertisement label or a loading notice
+    /// (Readability's words), compared on bytes, ASCII case ignored.
     private static func isPlaceholder(_ text: [UInt8]) -> Bool {
-        let lower = String(decoding: text.map(\.asciiLowercased), as: UTF8.self)
-        let word =
-            lower.hasSuffix("...")
-            ? String(lower.dropLast(3)) : (lower.hasSuffix("…") ? String(lower.dropLast()) : lower)
-        return [
-            "ad", "advertising", "advertisement", "pub", "publicité", "werbung", "广告", "anuncio", "loading",
-            "正在加载", "chargement", "cargando",
-        ].contains(word)
+        guard !text.isEmpty, text.count <= 20 else { return false }
+        var word = text.map(\.asciiLowercased)
+        if word.count > 3, word.suffix(3) == [0x2E, 0x2E, 0x2E] {
+            word.removeLast(3)  // "..."
+        } else if word.count > 3, word.suffix(3) == [0xE2, 0x80, 0xA6] {
+            word.removeLast(3)  // "…"
+        }
+        return placeholders.contains(word)
     }
+
+    private static let placeholders: Set<[UInt8]> = Set(
+        [
+            "ad", "advertising", "advertisement", "pub", "publicité", "werbung", "广告", "реклама", "Реклама", "anuncio",
+            "loading", "正在加载", "загрузка", "Загрузка", "chargement", "cargando",
+        ].map { Array($0.utf8) })
 
     // MARK: Text
 
     /// The text under `index`, white space collapsed and trimmed: at most
-    /// about `limit` bytes, read from at most 4 × `limit` nodes (so that a
-    /// deep chain of elements is never walked again for each of its levels).
-    private func textOf(_ index: Int32, limit: Int) -> [UInt8] {
+    /// about `limit` bytes, read from at most `nodes` nodes (4 × `limit`
+    /// unless given), so that a deep chain of elements is never walked again
+    /// for each of its levels.
+    private func textOf(_ index: Int32, limit: Int, nodes maximumNodes: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
         var pendingSpace = false
         var visited = 0
         var node = index
-        while node >= 0, visited < 4 * limit, out.count <= limit {
+        let maximumNodes = maximumNodes ?? 4 * limit
+        while node >= 0, visited < maximumNodes, out.count <= limit {
             visited += 1
             let current = tree.nodes[Int(node)]
             if current.tag == .text {
