@@ -39,6 +39,8 @@ struct HTMLTextExtractor: HTMLVisitor {
     private(set) var firstHeading: String?
     /// The page as read, for ``ReaderExtraction``.
     private(set) var tree = PageTree()
+    /// The groups of each class attribute met so far, by its 64-bit hash.
+    private var classGroups: [UInt64: ClassHintMatcher.Groups] = [:]
     /// The open elements of `tree`, innermost last.
     private var open: [Int32] = [0]
 
@@ -136,7 +138,7 @@ struct HTMLTextExtractor: HTMLVisitor {
         if Self.isSkipped(element) || Self.isHidden(attribute, withBytes) { return false }
         let tag = element
         var node = PageNode(tag: tag, parent: open[open.count - 1])
-        Self.readHints(of: tag, attribute, withBytes, into: &node)
+        readHints(of: tag, attribute, withBytes, into: &node)
         if tag == .embed || tag == .img || tag == .input {
             // Counted when a block is judged (pictures, inputs, embedded
             // players); their content is not text.
@@ -154,24 +156,35 @@ struct HTMLTextExtractor: HTMLVisitor {
 
     /// What `class`, `id`, `role`, `rel`, `itemprop`, `href` and a table's
     /// attributes say of an element (``PageHints``).
-    private static func readHints(
+    private mutating func readHints(
         of tag: PageTag, _ attribute: (HTMLAttribute) -> String?,
         _ withBytes: (HTMLAttribute, (Span<UInt8>) -> Void) -> Void, into node: inout PageNode
     ) {
         var hints: PageHints = []
         var matched: ClassHintMatcher.Groups = []
-        var classHash: UInt32 = 0
+        var classHash: UInt64 = 0
+        // Taken out while the closure fills it (a copy would be copied whole).
+        var cache: [UInt64: ClassHintMatcher.Groups] = [:]
+        swap(&cache, &classGroups)
         withBytes(.className) { value in
             guard !value.isEmpty else { return }
-            let groups = ClassHintMatcher.groups(in: value)
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, 64 bits
+            for k in value.indices { hash = (hash ^ UInt64(value[k])) &* 0x0000_0100_0000_01B3 }
+            classHash = hash
+            // A page repeats its classes: each is matched once.
+            let groups: ClassHintMatcher.Groups
+            if let known = cache[hash] {
+                groups = known
+            } else {
+                groups = ClassHintMatcher.groups(in: value)
+                cache[hash] = groups
+            }
             if groups.contains(.positive) { hints.insert(.classPositive) }
             if groups.contains(.negative) { hints.insert(.classNegative) }
             matched = groups
-            var hash: UInt32 = 2_166_136_261  // FNV-1a
-            for k in value.indices { hash = (hash ^ UInt32(value[k])) &* 16_777_619 }
-            classHash = hash | 1
         }
-        node.classHash = classHash
+        swap(&cache, &classGroups)
+        node.classHash = classHash == 0 ? 0 : UInt32(truncatingIfNeeded: classHash ^ (classHash >> 32)) | 1
         withBytes(.id) { value in
             guard !value.isEmpty else { return }
             let groups = ClassHintMatcher.groups(in: value)
