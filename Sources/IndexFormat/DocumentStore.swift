@@ -401,18 +401,7 @@ private struct RecordCursor {
 
     var isAtEnd: Bool { position == bytes.count }
 
-    private mutating func vint() -> UInt64? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < bytes.count, shift < 64 {
-            let byte = bytes[position]
-            position += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-        return nil
-    }
+    private mutating func vint() -> UInt64? { decodeVInt(bytes, &position) }
 
     /// Moves past the next length-prefixed field; the range of its bytes.
     private mutating func field() -> Range<Int>? {
@@ -447,6 +436,22 @@ private struct RecordCursor {
     }
 }
 
+/// The VInt (7 bits a byte, low bits first) at `position` in a decompressed
+/// block, `position` moved past it; nil if it runs past the bytes.
+private func decodeVInt<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ position: inout Int) -> UInt64?
+where Bytes.Index == Int {
+    var result: UInt64 = 0
+    var shift: UInt64 = 0
+    while position < bytes.endIndex, shift < 64 {
+        let byte = bytes[position]
+        position += 1
+        result |= UInt64(byte & 0x7F) << shift
+        if byte < 0x80 { return result }
+        shift += 7
+    }
+    return nil
+}
+
 /// A record's page metadata (IndexFileFormat.md, "Documents"): a byte of
 /// which fields are present, the present texts, then the modified date.
 enum StoredMetadata {
@@ -479,18 +484,7 @@ enum StoredMetadata {
     /// The metadata in `bytes`; nil if they do not hold exactly one, well formed.
     static func decode(_ bytes: ArraySlice<UInt8>) -> ArticleMetadata? {
         var position = bytes.startIndex
-        func vint() -> UInt64? {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while position < bytes.endIndex, shift < 64 {
-                let byte = bytes[position]
-                position += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return result }
-                shift += 7
-            }
-            return nil
-        }
+        func vint() -> UInt64? { decodeVInt(bytes, &position) }
         func text() -> String? {
             guard let length = vint(), length <= UInt64(bytes.endIndex - position) else { return nil }
             defer { position += Int(length) }
