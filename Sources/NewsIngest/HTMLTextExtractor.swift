@@ -1,23 +1,20 @@
 import NewsCore
 
-/// Collects an HTML page's title and visible body text from an ``HTMLDocument`` walk.
+/// Reads an HTML page from an ``HTMLDocument`` walk: its metadata, and the
+/// page itself as a ``PageTree`` for ``ReaderExtraction`` to find the article in.
 ///
-/// - Title: `<meta property="og:title">`, else `<title>`, else the first `<h1>`.
-/// - Body: the text of `<body>` less the elements a reader never reads as the
-///   article (``skippedElements``) and anything marked `hidden`; block elements
-///   end paragraphs (a blank line in the output); white space inside a
-///   paragraph collapses to one space, except in `<pre>`. A heading whose text
-///   is the title is left out of the body, so the title is not counted twice.
-/// - When the page marks its content with `<article>` (or else `<main>`), only
-///   the text inside counts: on a saved news page everything around it is
-///   site furniture (newsletter boxes, "most read" lists, cookie notices).
-///
+/// - Title (``title``): an article's JSON-LD name or headline, else a title
+///   `<meta>` (Dublin Core, Open Graph, Twitter, Parse.ly), else `<title>`
+///   without its site name (``cleanedTitle(_:heading:)``), else the first `<h1>`.
+/// - Tree: every element but those whose content is never text
+///   (``isSkipped(_:)``) and those the page hides (``isHidden(_:_:)``), with
+///   what their class, id, role and other attributes say (``PageHints``).
 /// - Publication date: the best-ranked of the page's date metadata
 ///   (``DateRank``): JSON-LD `datePublished`, `article:published_time`,
 ///   `itemprop="datePublished"`, other date `<meta>` names, then a `<time>`
 ///   element (marked `pubdate`, else inside `<article>`, else the first).
-///
-/// Main-content extraction (readability-style scoring) is issue "Read real web pages".
+/// - The rest of ``metadata``: byline, modified date, site, canonical URL,
+///   language and description, each from its best-ranked source.
 struct HTMLTextExtractor: HTMLVisitor {
     /// Elements whose content is never text a reader reads.
     static func isSkipped(_ element: PageTag) -> Bool {

@@ -204,6 +204,18 @@ struct ReaderExtraction {
     /// to put in its place); one with no paragraph-like element inside
     /// becomes a paragraph.
     private mutating func reshapeDivision(_ division: Int32) -> Int32? {
+        // Most <div>s hold no inline content of their own: they are judged
+        // on their links, with no list of children made.
+        var needsParagraphs = false
+        var child = tree.nodes[Int(division)].firstChild
+        while child >= 0 {
+            if isPhrasing(child), !tree.isWhitespace(child) {
+                needsParagraphs = true
+                break
+            }
+            child = tree.nodes[Int(child)].next
+        }
+        if !needsParagraphs { return judgeDivision(division, made: false) }
         let kids = tree.children(division)
         var out: [Int32] = []
         var paragraph: Int32 = -1
@@ -234,18 +246,24 @@ struct ReaderExtraction {
         }
         if paragraph >= 0 { close() }
         if made { tree.setChildren(division, out) }
+        return judgeDivision(division, made: made)
+    }
 
-        let final = made ? out : kids
+    /// A `<div>` after its inline runs became paragraphs (`made`): it gives
+    /// way to its one paragraph, becomes one, or stays.
+    private mutating func judgeDivision(_ division: Int32, made: Bool) -> Int32? {
         var elements = 0
         var only: Int32 = -1
         var hasText = false
-        for kid in final {
+        var kid = tree.nodes[Int(division)].firstChild
+        while kid >= 0 {
             if tree.nodes[Int(kid)].tag == .text {
                 if !tree.isWhitespace(kid) { hasText = true }
             } else {
                 elements += 1
                 only = kid
             }
+            kid = tree.nodes[Int(kid)].next
         }
         let length = pageLength[Int(division)]
         let linkDensity = length > 0 ? pageLinkLength[Int(division)] / Float(length) : 0
