@@ -153,7 +153,7 @@ enum HTMLDocument {
                 unsafe htmlCtxtReadMemory(parser, chars.baseAddress, Int32(chars.count), url, encoding, options)
             }
         }
-        visitor = sink.visitor
+        visitor = unsafe sink.visitor
         return Outcome(errorCount: collector.count, fatalError: collector.firstFatal)
     }
 
@@ -215,7 +215,7 @@ enum HTMLDocument {
         /// The slots set for the current element, to clear after it.
         @exclusivity(unchecked) private var found: [Int] = []
 
-        init(_ visitor: V) { self.visitor = visitor }
+        init(_ visitor: V) { unsafe self.visitor = visitor }
 
         /// The NUL-terminated `text` as a span (names are short: at most
         /// `limit` bytes are looked at; a longer one gives `limit + 1`).
@@ -230,7 +230,7 @@ enum HTMLDocument {
         /// The tag of the element named `element` (libxml2's HTML parser
         /// gives names in lower case).
         private static func tag(_ element: UnsafePointer<xmlChar>) -> PageTag {
-            let count = length(element, limit: 32)
+            let count = unsafe length(element, limit: 32)
             // SAFETY: the `count` bytes from `element` are the name's, live
             // during the callback this runs in.
             return PageTag.of(unsafe UnsafeBufferPointer(start: element, count: count).span)
@@ -239,8 +239,8 @@ enum HTMLDocument {
         override func start(
             name element: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
         ) {
-            if skipping > 0 {
-                skipping += 1
+            if unsafe skipping > 0 {
+                unsafe skipping += 1
                 return
             }
             // Each attribute name is matched once against the ones read;
@@ -251,27 +251,27 @@ enum HTMLDocument {
                 // name, value pairs for this element, live during the callback;
                 // each name is NUL-terminated and in lower case.
                 while let attribute = unsafe attributes[k] {
-                    let count = Self.length(attribute, limit: 16)
+                    let count = unsafe Self.length(attribute, limit: 16)
                     if count <= 16,
                         let known = HTMLAttribute.of(unsafe UnsafeBufferPointer(start: attribute, count: count).span),
-                        slots[known.rawValue] < 0
+                        unsafe slots[known.rawValue] < 0
                     {
-                        slots[known.rawValue] = k
-                        found.append(known.rawValue)
+                        unsafe slots[known.rawValue] = k
+                        unsafe found.append(known.rawValue)
                     }
                     k += 2
                 }
             }
-            let entered = visitor.enter(
+            let entered = unsafe visitor.enter(
                 element: Self.tag(element),
                 attribute: { wanted in
-                    let k = self.slots[wanted.rawValue]
+                    let k = unsafe self.slots[wanted.rawValue]
                     guard k >= 0, let attributes = unsafe attributes else { return nil }
                     // SAFETY: as above; a nil value is an attribute given without one.
                     return unsafe attributes[k + 1].map { unsafe String(cString: $0) } ?? ""
                 },
                 withBytes: { wanted, body in
-                    let k = self.slots[wanted.rawValue]
+                    let k = unsafe self.slots[wanted.rawValue]
                     guard k >= 0, let attributes = unsafe attributes else { return }
                     // SAFETY: as above; the value is NUL-terminated and live
                     // while `body` runs, which cannot keep the span.
@@ -280,22 +280,22 @@ enum HTMLDocument {
                     while unsafe value[count] != 0 { count += 1 }
                     body(unsafe UnsafeBufferPointer(start: value, count: count).span)
                 })
-            for slot in found { self.slots[slot] = -1 }
-            found.removeAll(keepingCapacity: true)
-            if !entered { skipping = 1 }
+            for slot in unsafe found { unsafe self.slots[slot] = -1 }
+            unsafe found.removeAll(keepingCapacity: true)
+            if !entered { unsafe skipping = 1 }
         }
 
         override func end(name element: UnsafePointer<xmlChar>) {
-            if skipping > 0 {
-                skipping -= 1
+            if unsafe skipping > 0 {
+                unsafe skipping -= 1
                 return
             }
-            visitor.leave(element: Self.tag(element))
+            unsafe visitor.leave(element: Self.tag(element))
         }
 
         override func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
-            if skipping > 0 { return }
-            visitor.text(unsafe bytes.span)
+            if unsafe skipping > 0 { return }
+            unsafe visitor.text(unsafe bytes.span)
         }
     }
 }
