@@ -30,6 +30,14 @@ struct HTMLPrefilterTests {
         #expect(strip("plain text, 1 < 2 and <b>bold</b>") == "plain text, 1 < 2 and <b>bold</b>")
         #expect(strip("<p title='<script>'>x</p>") == "<p title='<script>'>x</p>")
         #expect(strip("<scriptx>kept</scriptx>") == "<scriptx>kept</scriptx>")
+        // A drawing's content goes, nested drawings included; a self-closed one is left.
+        #expect(
+            strip(
+                "<p>a</p><svg viewBox=\"0 0 1 1\"><path d=\"M0\"/><svg><title>x</title></svg><text>t</text></svg><p>b</p>"
+            )
+                == "<p>a</p><svg></svg><p>b</p>")
+        #expect(strip("<svg/><p>b</p>") == "<svg/><p>b</p>")
+        #expect(strip("<svgx>kept</svgx>") == "<svgx>kept</svgx>")
     }
 
     @Test("attributes ingestion never reads leave the tags; those it reads, and odd tags, stay as written")
