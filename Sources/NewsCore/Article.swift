@@ -20,9 +20,8 @@ public struct Article: Sendable, Equatable {
     /// When the article was published, as its page's metadata or its date
     /// line says; nil when it does not say (never the file's time).
     public var published: PublicationDate?
-    /// What else a page says of itself (byline, site, canonical URL, …).
-    /// Read at ingestion and shown by `gazette extract`; not stored in the
-    /// index yet (issue "Read real web pages like a reader").
+    /// What else a page says of itself (byline, site, canonical URL, …):
+    /// stored with the document (format 7) and shown in results.
     public var metadata = ArticleMetadata()
 
     public init(

@@ -39,7 +39,12 @@ struct HTMLTextExtractor: HTMLVisitor {
     /// The groups of each class attribute met so far, by its 64-bit hash.
     private var classGroups: [UInt64: ClassHintMatcher.Groups] = [:]
     /// The open elements of `tree`, innermost last.
-    private var open: [Int32] = [0]
+    private var openElements: [Int32] = [0]
+
+    /// Appends `node` under the innermost open element, and opens it.
+    private mutating func open(_ node: PageNode) {
+        openElements.append(tree.append(node, to: openElements[openElements.count - 1]))
+    }
 
     private var inHead = false
     /// Open `<article>` elements (a `<time>` inside one dates the article).
@@ -55,28 +60,22 @@ struct HTMLTextExtractor: HTMLVisitor {
         if element == .meta {
             let property = attribute(.property)?.lowercased()
             let name = attribute(.name)?.lowercased()
-            if let content = attribute(.content)?.collapsingWhitespace, !content.isEmpty {
-                let keys = (property?.split(separator: " ").map(String.init) ?? []) + [name].compactMap { $0 }
-                if let rank = keys.compactMap({ Self.titleMetaRank[$0] }).min() {
-                    // Of two with the same key, the last, as Readability reads them.
-                    Self.offer(&metaTitle, content, rank: rank, &metaTitleRank, orEqual: true)
-                }
-            }
             let itemprop = attribute(.itemprop)?.lowercased()
-            let rank = [property, name, itemprop].compactMap { key in
-                key.flatMap { Self.dateMetaRank[$0] }
-            }.min()
-            if let rank, let content = attribute(.content) { offerDate(content, rank: rank) }
-            if let content = attribute(.content)?.collapsingWhitespace, !content.isEmpty {
-                // A property may list several, space-separated ("dc:creator twitter:site_name").
-                let keys =
-                    (property?.split(separator: " ").map(String.init) ?? []) + [name, itemprop].compactMap { $0 }
-                for key in keys {
-                    noteMeta(key, content, httpEquiv: attribute(.httpEquiv)?.lowercased())
-                }
-                if let equiv = attribute(.httpEquiv)?.lowercased(), equiv == "content-language" {
-                    Self.offer(&metadata.language, content, rank: 1, &languageRank)
-                }
+            guard let raw = attribute(.content) else { return false }
+            if let rank = [property, name, itemprop].compactMap({ $0.flatMap { Self.dateMetaRank[$0] } }).min() {
+                offerDate(raw, rank: rank)
+            }
+            let content = raw.collapsingWhitespace
+            guard !content.isEmpty else { return false }
+            // A property may list several, space-separated ("dc:creator twitter:site_name").
+            let named = (property?.split(separator: " ").map(String.init) ?? []) + [name].compactMap { $0 }
+            if let rank = named.compactMap({ Self.titleMetaRank[$0] }).min() {
+                // Of two with the same key, the last, as Readability reads them.
+                Self.offer(&metaTitle, content, rank: rank, &metaTitleRank, orEqual: true)
+            }
+            for key in named + [itemprop].compactMap({ $0 }) { noteMeta(key, content) }
+            if attribute(.httpEquiv)?.lowercased() == "content-language" {
+                Self.offer(&metadata.language, content, rank: 1, &languageRank)
             }
             return false
         }
@@ -84,7 +83,7 @@ struct HTMLTextExtractor: HTMLVisitor {
             if let lang = attribute(.lang)?.collapsingWhitespace, !lang.isEmpty {
                 Self.offer(&metadata.language, lang, rank: 0, &languageRank)
             }
-            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
+            open(PageNode(tag: element))
             return true
         }
         if element == .link {
@@ -118,32 +117,31 @@ struct HTMLTextExtractor: HTMLVisitor {
             guard attribute(.type)?.lowercased().contains("ld+json") == true else { return false }
             capture = []
             captureElement = element
-            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
+            open(PageNode(tag: element))
             return true
         }
         if element == .title {
             capture = []
             captureElement = element
-            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
+            open(PageNode(tag: element))
             return true
         }
         if element == .head {
             inHead = true  // for <title> and <meta>; its text is not body text
-            open.append(tree.append(PageNode(tag: element, parent: open[open.count - 1]), to: open[open.count - 1]))
+            open(PageNode(tag: element))
             return true
         }
         if Self.isSkipped(element) || Self.isHidden(attribute, withBytes) { return false }
-        let tag = element
-        var node = PageNode(tag: tag, parent: open[open.count - 1])
-        readHints(of: tag, attribute, withBytes, into: &node)
-        if tag == .embed || tag == .img || tag == .input {
+        var node = PageNode(tag: element)
+        readHints(of: element, attribute, withBytes, into: &node)
+        if element == .embed || element == .img || element == .input {
             // Counted when a block is judged (pictures, inputs, embedded
             // players); their content is not text.
-            tree.append(node, to: node.parent)
+            tree.append(node, to: openElements[openElements.count - 1])
             return false
         }
-        open.append(tree.append(node, to: node.parent))
-        if tag == .article { articleDepth += 1 }
+        open(node)
+        if element == .article { articleDepth += 1 }
         if element == .h1, capture == nil, firstHeading == nil {
             capture = []
             captureElement = element
@@ -253,7 +251,7 @@ struct HTMLTextExtractor: HTMLVisitor {
         }
         if element == .head { inHead = false }
         if element == .article { articleDepth -= 1 }
-        if open.count > 1 { open.removeLast() }
+        if openElements.count > 1 { openElements.removeLast() }
     }
 
     mutating func text(_ bytes: Span<UInt8>) {
@@ -263,7 +261,7 @@ struct HTMLTextExtractor: HTMLVisitor {
         }
         if inHead { return }
         for k in bytes.indices { capture?.append(bytes[k]) }
-        tree.appendText(bytes, to: open[open.count - 1])
+        tree.appendText(bytes, to: openElements[openElements.count - 1])
     }
 
     /// Whether an element is not shown, as Readability judges it: the
@@ -368,7 +366,7 @@ struct HTMLTextExtractor: HTMLVisitor {
     }
 
     /// A `<meta>` by its property, name or itemprop key (lower case).
-    private mutating func noteMeta(_ key: String, _ content: String, httpEquiv: String?) {
+    private mutating func noteMeta(_ key: String, _ content: String) {
         switch key {
         case "og:site_name": Self.offer(&metadata.site, content, rank: 0, &siteRank)
         case "application-name", "twitter:site": Self.offer(&metadata.site, content, rank: 1, &siteRank)

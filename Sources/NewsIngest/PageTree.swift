@@ -145,7 +145,8 @@ struct PageHints: OptionSet {
 struct PageNode {
     var tag: PageTag
     var hints: PageHints = []
-    var parent: Int32
+    /// Set by ``PageTree/append(_:to:)``.
+    var parent: Int32 = -1
     var firstChild: Int32 = -1
     var lastChild: Int32 = -1
     var next: Int32 = -1
@@ -167,12 +168,12 @@ struct PageNode {
 /// built), then reshaped and scored by ``ReaderExtraction``. Node 0 is the
 /// document; indexes are `Int32` to keep a node at 40 bytes.
 struct PageTree {
-    var nodes: [PageNode] = [PageNode(tag: .document, parent: -1)]
+    var nodes: [PageNode] = [PageNode(tag: .document)]
     var bytes: [UInt8] = []
 
     /// Appends a node linked nowhere yet, returning its index.
     mutating func make(_ tag: PageTag) -> Int32 {
-        nodes.append(PageNode(tag: tag, parent: -1))
+        nodes.append(PageNode(tag: tag))
         return Int32(nodes.count - 1)
     }
 
@@ -180,9 +181,6 @@ struct PageTree {
     @discardableResult
     mutating func append(_ node: PageNode, to parent: Int32) -> Int32 {
         let index = Int32(nodes.count)
-        var node = node
-        node.parent = parent
-        node.next = -1
         nodes.append(node)
         link(index, under: parent)
         return index
@@ -210,7 +208,7 @@ struct PageTree {
         if last >= 0, nodes[Int(last)].tag == .text, nodes[Int(last)].end == Int32(bytes.count) {
             index = Int(last)
         } else {
-            index = Int(append(PageNode(tag: .text, parent: parent, start: Int32(bytes.count)), to: parent))
+            index = Int(append(PageNode(tag: .text, start: Int32(bytes.count)), to: parent))
         }
         var length = nodes[index].length
         var commas = nodes[index].commas
