@@ -14,7 +14,7 @@ import NewsCore
 /// the first `</script` or `</style` (any case), as a browser ends them.
 /// Anything else is copied as it is, so libxml2 still sees every tag and
 /// all the text; only attributes ingestion never reads are left out of the
-/// tags (``prunedAttributes(_:from:to:)``).
+/// tags (``appendPrunedAttributes(_:from:to:into:)``).
 enum HTMLPrefilter {
     static func strip(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
@@ -82,56 +82,20 @@ enum HTMLPrefilter {
                 copied = tagEnd
             }
             i = tagEnd + 1
+            // The content of a script (but JSON-LD), a style or a drawing
+            // (an inline <svg>, which the extractor never reads) goes, up
+            // to the end tag.
+            let name: [UInt8]
             if isSVG, bytes[tagEnd - 1] != UInt8(ascii: "/") {
-                // An inline drawing: never text (the extractor skips
-                // <svg>), and often large. Its content goes, up to the
-                // </svg> that closes it (drawings nest).
-                var depth = 1
-                var close = i
-                while close < n {
-                    guard let lt = bytes[close...].firstIndex(of: UInt8(ascii: "<")) else {
-                        close = n
-                        break
-                    }
-                    let closing = lt + 1 < n && bytes[lt + 1] == 0x2F
-                    let at = closing ? lt + 2 : lt + 1
-                    if matches(svg, at: at), at + 3 < n,
-                        [0x3E, 0x2F, 0x20, 0x0A, 0x09, 0x0D].contains(bytes[at + 3])
-                    {
-                        depth += closing ? -1 : 1
-                        if depth == 0 {
-                            close = lt
-                            break
-                        }
-                    }
-                    close = lt + 1
-                }
-                out.append(contentsOf: bytes[copied..<i])
-                i = close
-                copied = close
+                name = svg
+            } else if isStyle {
+                name = style
+            } else if isScript, bytes.firstIndex(of: jsonLD, from: nameEnd, to: tagEnd, ignoringCase: true) == nil {
+                name = script
+            } else {
                 continue
             }
-            guard isScript || isStyle else { continue }
-            if isScript, bytes.firstIndex(of: jsonLD, from: nameEnd, to: tagEnd, ignoringCase: true) != nil { continue }
-            // The content, up to the end tag, is dropped.
-            let name = isScript ? script : style
-            var close = i
-            while close < n {
-                guard let lt = bytes[close...].firstIndex(of: UInt8(ascii: "<")) else {
-                    close = n
-                    break
-                }
-                if lt + 1 < n && bytes[lt + 1] == 0x2F && matches(name, at: lt + 2) {
-                    let after = lt + 2 + name.count
-                    if after >= n || bytes[after] == 0x3E || bytes[after] == 0x2F || bytes[after] == 0x20
-                        || bytes[after] == 0x0A || bytes[after] == 0x09 || bytes[after] == 0x0D
-                    {
-                        close = lt
-                        break
-                    }
-                }
-                close = lt + 1
-            }
+            let close = contentEnd(of: name, in: bytes, from: i, nesting: isSVG)
             out.append(contentsOf: bytes[copied..<i])
             i = close
             copied = close
@@ -139,6 +103,31 @@ enum HTMLPrefilter {
         if copied == 0 { return bytes }
         out.append(contentsOf: bytes[copied...])
         return out
+    }
+
+    /// Where the content of an element named `name` (lower case), starting
+    /// at `start`, ends: the `<` of its end tag (any case), or the end of
+    /// the input. A script or style ends at the first `</script` or
+    /// `</style`, as a browser ends them; a drawing (`nesting`) at the
+    /// `</svg` that closes it, counting the drawings opened inside.
+    static func contentEnd(of name: [UInt8], in bytes: [UInt8], from start: Int, nesting: Bool) -> Int {
+        let n = bytes.count
+        var depth = 1
+        var at = start
+        while at < n, let lt = bytes[at...].firstIndex(of: UInt8(ascii: "<")) {
+            let closing = lt + 1 < n && bytes[lt + 1] == UInt8(ascii: "/")
+            let nameStart = closing ? lt + 2 : lt + 1
+            let after = nameStart + name.count
+            if closing || nesting, bytes.hasBytes(name, at: nameStart, ignoringCase: true),
+                after >= n || bytes[after] == UInt8(ascii: ">") || bytes[after] == UInt8(ascii: "/")
+                    || bytes[after].isHTMLSpace
+            {
+                depth += closing ? -1 : 1
+                if depth == 0 { return lt }
+            }
+            at = lt + 1
+        }
+        return n
     }
 
     /// Appends to `out` the attributes of a start tag (`bytes[from..<to]`,
@@ -151,21 +140,18 @@ enum HTMLPrefilter {
     static func appendPrunedAttributes(_ bytes: [UInt8], from: Int, to: Int, into out: inout [UInt8]) -> Bool {
         var i = from
         var dropped = false
-        @inline(__always) func isSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
-        }
         // The name must end at white space: `<mjx-c class=…>` goes as it is
         // (the scan's name stops at the hyphen).
-        guard from < to, isSpace(bytes[from]) else { return false }
+        guard from < to, bytes[from].isHTMLSpace else { return false }
         while i < to {
-            while i < to, isSpace(bytes[i]) { i += 1 }
+            while i < to, bytes[i].isHTMLSpace { i += 1 }
             guard i < to else { break }
             if bytes[i] == UInt8(ascii: "/") {  // a self-closing slash: kept, and the rest with it
                 out.append(contentsOf: bytes[i..<to])
                 break
             }
             let nameStart = i
-            while i < to, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: "/"),
+            while i < to, !bytes[i].isHTMLSpace, bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: "/"),
                 bytes[i] != 0x22, bytes[i] != 0x27
             {
                 i += 1
@@ -173,10 +159,10 @@ enum HTMLPrefilter {
             let nameEnd = i
             guard nameEnd > nameStart else { return false }
             var j = i
-            while j < to, isSpace(bytes[j]) { j += 1 }
+            while j < to, bytes[j].isHTMLSpace { j += 1 }
             if j < to, bytes[j] == UInt8(ascii: "=") {
                 j += 1
-                while j < to, isSpace(bytes[j]) { j += 1 }
+                while j < to, bytes[j].isHTMLSpace { j += 1 }
                 guard j < to else { return false }
                 if bytes[j] == 0x22 || bytes[j] == 0x27 {
                     let quote = bytes[j]
@@ -185,7 +171,7 @@ enum HTMLPrefilter {
                     guard j < to else { return false }
                     j += 1
                 } else {
-                    while j < to, !isSpace(bytes[j]) { j += 1 }
+                    while j < to, !bytes[j].isHTMLSpace { j += 1 }
                 }
                 i = j
             }
