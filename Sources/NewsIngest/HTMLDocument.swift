@@ -40,36 +40,11 @@ enum HTMLAttribute: Int, CaseIterable {
         }
     }
 
-    /// Whether an attribute named `name` (any case) is one of these: the
-    /// prefilter keeps only those in the tags it gives libxml2.
-    static func isRead(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
-        guard name.count <= 16, !name.isEmpty else { return false }
-        for entry in byFirstByte[Int(bytes[name.lowerBound].asciiLowercased)] where entry.name.count == name.count {
-            var k = 1
-            while k < name.count, bytes[name.lowerBound + k].asciiLowercased == entry.name[k] { k += 1 }
-            if k == name.count { return true }
-        }
-        return false
-    }
+    /// The attribute named `name` (any case), if ingestion reads it. The
+    /// prefilter keeps only these in the tags it gives libxml2.
+    static func of(_ name: Span<UInt8>) -> HTMLAttribute? { byName.value(for: name) }
 
-    /// The attribute named `name` (lower case), if ingestion reads it.
-    static func of(_ name: Span<UInt8>) -> HTMLAttribute? {
-        guard name.count > 0 else { return nil }
-        for entry in byFirstByte[Int(name[0])] where entry.name.count == name.count {
-            var k = 1
-            while k < name.count, entry.name[k] == name[k] { k += 1 }
-            if k == name.count { return entry.attribute }
-        }
-        return nil
-    }
-
-    private static let byFirstByte: [[(name: [UInt8], attribute: HTMLAttribute)]] = {
-        var buckets = [[(name: [UInt8], attribute: HTMLAttribute)]](repeating: [], count: 256)
-        for attribute in allCases {
-            buckets[Int(attribute.name.utf8.first!)].append((Array(attribute.name.utf8), attribute))
-        }
-        return buckets
-    }()
+    private static let byName = ByteNameTable(allCases.map { ($0.name, $0) })
 }
 
 /// Parses HTML with libxml2 and reports it to an ``HTMLVisitor``: the one
@@ -251,9 +226,9 @@ enum HTMLDocument {
                 // name, value pairs for this element, live during the callback;
                 // each name is NUL-terminated and in lower case.
                 while let attribute = unsafe attributes[k] {
+                    // A longer name is no name HTMLAttribute knows.
                     let count = unsafe Self.length(attribute, limit: 16)
-                    if count <= 16,
-                        let known = HTMLAttribute.of(unsafe UnsafeBufferPointer(start: attribute, count: count).span),
+                    if let known = HTMLAttribute.of(unsafe UnsafeBufferPointer(start: attribute, count: count).span),
                         unsafe slots[known.rawValue] < 0
                     {
                         unsafe slots[known.rawValue] = k

@@ -177,7 +177,7 @@ enum HTMLPrefilter {
             }
             // Namespace declarations stay too: libxml2 reads them (dropping
             // them from MathML lost the text after a formula).
-            if HTMLAttribute.isRead(bytes, nameStart..<nameEnd)
+            if HTMLAttribute.of(bytes.span.extracting(nameStart..<nameEnd)) != nil
                 || (nameEnd - nameStart >= 5 && bytes.hasBytes(Self.xmlns, at: nameStart, ignoringCase: true))
             {
                 out.append(0x20)

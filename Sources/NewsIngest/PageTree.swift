@@ -17,58 +17,42 @@ enum PageTag: UInt8 {
     case svg, canvas, button, select, textarea, dialog
     case phrasing, block, other
 
-    /// The tag of an element named `name` (lower case, as libxml2 reports
-    /// HTML names), looked up on its bytes: no String per element.
-    static func of(_ name: Span<UInt8>) -> PageTag {
-        guard name.count > 0, name.count <= Self.longestName else { return .other }
-        for entry in byFirstByte[Int(name[0])] where entry.name.count == name.count {
-            var k = 1
-            while k < name.count, entry.name[k] == name[k] { k += 1 }
-            if k == name.count { return entry.tag }
-        }
-        return .other
-    }
+    /// The tag of an element named `name`, looked up on its bytes: no
+    /// String per element.
+    static func of(_ name: Span<UInt8>) -> PageTag { byName.value(for: name) ?? .other }
 
-    /// The tag of an element named `name`.
-    static func of(_ name: String) -> PageTag { of(Array(name.utf8).span) }
-
-    private static let names: [(String, PageTag)] = {
-        var table: [(String, PageTag)] = [
-            ("html", .html), ("head", .head), ("title", .title), ("meta", .meta), ("link", .link),
-            ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template),
-            ("body", .body), ("p", .p), ("div", .div), ("section", .section), ("article", .article),
-            ("main", .main), ("header", .header), ("nav", .nav), ("footer", .footer), ("aside", .aside),
-            ("h1", .h1), ("h2", .h2), ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6),
-            ("pre", .pre), ("code", .code), ("blockquote", .blockquote), ("address", .address),
-            ("figure", .figure), ("figcaption", .figcaption), ("table", .table), ("caption", .caption),
-            ("col", .tableMeta), ("colgroup", .tableMeta), ("thead", .tableMeta), ("tfoot", .tableMeta),
-            ("tr", .tr), ("td", .td), ("th", .th), ("ol", .ol), ("ul", .ul), ("li", .li), ("dl", .dl),
-            ("dd", .dd), ("dt", .dt), ("form", .form), ("fieldset", .fieldset), ("input", .input),
-            ("embed", .embed), ("object", .embed), ("iframe", .embed), ("img", .img), ("br", .br), ("hr", .hr),
-            ("a", .a), ("del", .del), ("ins", .ins), ("span", .span), ("time", .time), ("abbr", .abbr),
-            ("svg", .svg), ("canvas", .canvas), ("button", .button), ("select", .select),
-            ("textarea", .textarea), ("dialog", .dialog),
-            // <font> is an inline <span> to a reader.
-            ("font", .span),
-        ]
-        // Inline elements (HTML's phrasing content, as Readability lists it).
-        for name in [
-            "audio", "b", "bdo", "cite", "data", "datalist", "dfn", "em", "i", "kbd", "label", "mark", "math",
-            "meter", "output", "progress", "q", "ruby", "samp", "small", "strong", "sub", "sup", "var", "wbr",
-        ] {
-            table.append((name, .phrasing))
-        }
-        for name in ["tbody", "details", "summary", "center", "menu", "legend", "hgroup", "picture", "video"] {
-            table.append((name, .block))
-        }
-        return table
-    }()
-    private static let longestName = names.map(\.0.utf8.count).max() ?? 0
-    private static let byFirstByte: [[(name: [UInt8], tag: PageTag)]] = {
-        var buckets = [[(name: [UInt8], tag: PageTag)]](repeating: [], count: 256)
-        for (name, tag) in names { buckets[Int(name.utf8.first!)].append((Array(name.utf8), tag)) }
-        return buckets
-    }()
+    private static let byName = ByteNameTable<PageTag>(
+        {
+            var table: [(String, PageTag)] = [
+                ("html", .html), ("head", .head), ("title", .title), ("meta", .meta), ("link", .link),
+                ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template),
+                ("body", .body), ("p", .p), ("div", .div), ("section", .section), ("article", .article),
+                ("main", .main), ("header", .header), ("nav", .nav), ("footer", .footer), ("aside", .aside),
+                ("h1", .h1), ("h2", .h2), ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6),
+                ("pre", .pre), ("code", .code), ("blockquote", .blockquote), ("address", .address),
+                ("figure", .figure), ("figcaption", .figcaption), ("table", .table), ("caption", .caption),
+                ("col", .tableMeta), ("colgroup", .tableMeta), ("thead", .tableMeta), ("tfoot", .tableMeta),
+                ("tr", .tr), ("td", .td), ("th", .th), ("ol", .ol), ("ul", .ul), ("li", .li), ("dl", .dl),
+                ("dd", .dd), ("dt", .dt), ("form", .form), ("fieldset", .fieldset), ("input", .input),
+                ("embed", .embed), ("object", .embed), ("iframe", .embed), ("img", .img), ("br", .br), ("hr", .hr),
+                ("a", .a), ("del", .del), ("ins", .ins), ("span", .span), ("time", .time), ("abbr", .abbr),
+                ("svg", .svg), ("canvas", .canvas), ("button", .button), ("select", .select),
+                ("textarea", .textarea), ("dialog", .dialog),
+                // <font> is an inline <span> to a reader.
+                ("font", .span),
+            ]
+            // Inline elements (HTML's phrasing content, as Readability lists it).
+            for name in [
+                "audio", "b", "bdo", "cite", "data", "datalist", "dfn", "em", "i", "kbd", "label", "mark", "math",
+                "meter", "output", "progress", "q", "ruby", "samp", "small", "strong", "sub", "sup", "var", "wbr",
+            ] {
+                table.append((name, .phrasing))
+            }
+            for name in ["tbody", "details", "summary", "center", "menu", "legend", "hgroup", "picture", "video"] {
+                table.append((name, .block))
+            }
+            return table
+        }())
 
     var isHeading: Bool { self.rawValue >= PageTag.h1.rawValue && self.rawValue <= PageTag.h6.rawValue }
 
