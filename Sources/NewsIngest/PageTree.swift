@@ -145,6 +145,14 @@ struct PageNode {
     var classHash: UInt32 = 0
 }
 
+extension PageNode {
+    /// Inline content: text, inline elements, and `<a>`, `<del>` or `<ins>`
+    /// with only inline content inside (marked ``PageHints/inlineOnly``).
+    var isPhrasing: Bool {
+        tag.isPhrasing || ((tag == .a || tag == .del || tag == .ins) && hints.contains(.inlineOnly))
+    }
+}
+
 /// A page as a compact tree: elements and text in flat arrays, linked by
 /// index, with text bytes in one buffer.
 ///
@@ -264,15 +272,23 @@ struct PageTree {
         var node = root
         while node >= 0 {
             out.append(node)
-            if nodes[Int(node)].firstChild >= 0 {
-                node = nodes[Int(node)].firstChild
-                continue
-            }
-            while node != root, nodes[Int(node)].next < 0 { node = nodes[Int(node)].parent }
-            if node == root { break }
-            node = nodes[Int(node)].next
+            node = next(after: node, under: root)
         }
         return out
+    }
+
+    /// The node after `node` in document order, staying under `root`
+    /// (-1 past its last); with `enteringChildren` false, past `node`'s
+    /// children, as a walk that skips a subtree goes on.
+    func next(after node: Int32, under root: Int32, enteringChildren: Bool = true) -> Int32 {
+        if enteringChildren, nodes[Int(node)].firstChild >= 0 { return nodes[Int(node)].firstChild }
+        var current = node
+        while current != root {
+            let next = nodes[Int(current)].next
+            if next >= 0 { return next }
+            current = nodes[Int(current)].parent
+        }
+        return -1
     }
 }
 

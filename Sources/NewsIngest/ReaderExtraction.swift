@@ -42,10 +42,15 @@ struct ReaderExtraction {
     /// "author", or `rel=author`), if any.
     private(set) var byline: String?
 
+    /// The page's `<body>` (the document when it has none).
+    private let body: Int32
+
     init(tree: PageTree, title: String) {
         self.tree = tree
         self.title = Array(title.utf8)
-        reshape()
+        let order = tree.preorder()
+        body = order.first { tree.nodes[Int($0)].tag == .body } ?? 0
+        reshape(order)
     }
 
     struct Rules: OptionSet {
@@ -69,19 +74,12 @@ struct ReaderExtraction {
         }
         if let best, best.length > 0 { return best.text }
         // Nothing scored: the whole body, as read.
-        let body = tree.preorder().first { tree.nodes[Int($0)].tag == .body } ?? 0
-        var kept = [Bool](repeating: true, count: tree.nodes.count)
-        kept[0] = true
-        return write(roots: [body], kept: kept)
+        return write(roots: [body], kept: [Bool](repeating: true, count: tree.nodes.count))
     }
 
     // MARK: Reshaping (once per page)
 
-    private mutating func isPhrasing(_ index: Int32) -> Bool {
-        let node = tree.nodes[Int(index)]
-        if node.tag.isPhrasing { return true }
-        return (node.tag == .a || node.tag == .del || node.tag == .ins) && node.hints.contains(.inlineOnly)
-    }
+    private func isPhrasing(_ index: Int32) -> Bool { tree.nodes[Int(index)].isPhrasing }
 
     private func isBlankText(_ index: Int32) -> Bool {
         tree.nodes[Int(index)].tag == .text && tree.isWhitespace(index)
@@ -91,20 +89,16 @@ struct ReaderExtraction {
     private var pageLength: [Int32] = []
     private var pageLinkLength: [Float] = []
 
-    private mutating func reshape() {
+    /// `order`: the page's nodes in document order, as read.
+    private mutating func reshape(_ order: [Int32]) {
         // Inline-only and block-inside marks, children before parents.
-        let order = tree.preorder()
         for index in order.reversed() {
             var inlineOnly = true
             var blockInside = false
             var child = tree.nodes[Int(index)].firstChild
             while child >= 0 {
                 let node = tree.nodes[Int(child)]
-                if !(node.tag.isPhrasing
-                    || ((node.tag == .a || node.tag == .del || node.tag == .ins) && node.hints.contains(.inlineOnly)))
-                {
-                    inlineOnly = false
-                }
+                if !node.isPhrasing { inlineOnly = false }
                 if node.tag.isBlockForDivision || node.hints.contains(.hasBlockInside) { blockInside = true }
                 child = node.next
             }
@@ -112,9 +106,12 @@ struct ReaderExtraction {
             if blockInside { tree.nodes[Int(index)].hints.insert(.hasBlockInside) }
         }
         for index in order where tree.nodes[Int(index)].tag != .text { replaceBreaks(in: index) }
-        measurePage()
+        // One order for the rest: a <div> giving way to its paragraph keeps
+        // parents before children in it.
+        let reshaped = tree.preorder()
+        measurePage(reshaped)
         var replacements: [Int32: Int32] = [:]
-        for index in tree.preorder() where tree.nodes[Int(index)].tag == .div {
+        for index in reshaped where tree.nodes[Int(index)].tag == .div {
             if let paragraph = reshapeDivision(index) { replacements[index] = paragraph }
         }
         // Each parent re-linked once, whatever the number of its children
@@ -125,7 +122,7 @@ struct ReaderExtraction {
         for parent in parents {
             tree.setChildren(parent, tree.children(parent).map { replacements[$0] ?? $0 })
         }
-        markDataTables()
+        markDataTables(reshaped)
     }
 
     /// `<br><br>` starts a paragraph that runs over the inline content after
@@ -184,10 +181,10 @@ struct ReaderExtraction {
         if tree.nodes[Int(parent)].tag == .p { tree.nodes[Int(parent)].tag = .div }
     }
 
-    private mutating func measurePage() {
+    private mutating func measurePage(_ order: [Int32]) {
         pageLength = [Int32](repeating: 0, count: tree.nodes.count)
         pageLinkLength = [Float](repeating: 0, count: tree.nodes.count)
-        for index in tree.preorder().reversed() {
+        for index in order.reversed() {
             let node = tree.nodes[Int(index)]
             if node.tag == .text { pageLength[Int(index)] = node.length }
             guard node.parent >= 0 else { continue }
@@ -284,8 +281,9 @@ struct ReaderExtraction {
     }
 
     /// Tables of data (kept whole) against tables of layout, as a reader judges them.
-    private mutating func markDataTables() {
-        for table in tree.preorder() where tree.nodes[Int(table)].tag == .table {
+    /// `order`: every table of the page is in it.
+    private mutating func markDataTables(_ order: [Int32]) {
+        for table in order where tree.nodes[Int(table)].tag == .table {
             let hints = tree.nodes[Int(table)].hints
             var isData: Bool
             if hints.contains(.layoutTable) {
@@ -300,15 +298,15 @@ struct ReaderExtraction {
                 // A nested table's own rows are not looked into: it makes
                 // this table layout (unless it has structure), and walking
                 // each table's whole subtree would be quadratic in nesting.
-                var index = nextInPreorder(table, under: table)
+                var index = tree.next(after: table, under: table)
                 while index >= 0 {
                     let node = tree.nodes[Int(index)]
                     if node.tag == .table {
                         nested = true
-                        index = nextInPreorder(index, under: table, enteringChildren: false)
+                        index = tree.next(after: index, under: table, enteringChildren: false)
                         continue
                     }
-                    defer { index = nextInPreorder(index, under: table) }
+                    defer { index = tree.next(after: index, under: table) }
                     switch node.tag {
                     case .caption where node.firstChild >= 0, .tableMeta, .th: structure = true
                     case .tr:
@@ -327,6 +325,7 @@ struct ReaderExtraction {
             }
             if isData { tree.nodes[Int(table)].hints.insert(.dataTable) }
         }
+        // Down the tree as it now is (with the paragraphs made from inline runs).
         for index in tree.preorder() {
             let parent = tree.nodes[Int(index)].parent
             guard parent >= 0 else { continue }
@@ -362,7 +361,7 @@ struct ReaderExtraction {
         var live: [Int32] = []
         var paragraphs: [Int32] = []
         var node: Int32 = 0
-        walk: while node >= 0 {
+        while node >= 0 {
             let keep = visit(node, rules)
             if keep {
                 kept[Int(node)] = true
@@ -371,30 +370,13 @@ struct ReaderExtraction {
                 case .section, .h2, .h3, .h4, .h5, .h6, .p, .td, .pre: paragraphs.append(node)
                 default: break
                 }
-                if tree.nodes[Int(node)].firstChild >= 0 {
-                    node = tree.nodes[Int(node)].firstChild
-                    continue
-                }
             }
-            while tree.nodes[Int(node)].next < 0 {
-                node = tree.nodes[Int(node)].parent
-                if node < 0 { break walk }
-            }
-            node = tree.nodes[Int(node)].next
+            node = tree.next(after: node, under: 0, enteringChildren: keep)
         }
+        // Children before parents (the arrays start at zero: only text has measures of its own).
         for index in live.reversed() {
-            let node = tree.nodes[Int(index)]
-            if node.tag == .text {
-                length[Int(index)] = node.length
-                commas[Int(index)] = node.commas
-            }
-            guard node.parent >= 0 else { continue }
-            let parent = Int(node.parent)
-            length[parent] += length[Int(index)]
-            commas[parent] += commas[Int(index)]
-            linkLength[parent] +=
-                node.tag == .a ? Float(length[Int(index)]) * linkWeight(node) : linkLength[Int(index)]
-            if node.tag != .text { elementChildren[parent] += 1 }
+            if tree.nodes[Int(index)].tag == .text { resetMeasures(index) }
+            addToParent(index)
         }
 
         // 3. Score.
@@ -438,7 +420,7 @@ struct ReaderExtraction {
             roots = chooseArticle(top: top, rules)
         } else {
             wholeBody = true
-            roots = [tree.preorder().first { tree.nodes[Int($0)].tag == .body && kept[Int($0)] } ?? 0]
+            roots = [kept[Int(body)] ? body : 0]
         }
 
         // 5. Clean.
@@ -458,14 +440,14 @@ struct ReaderExtraction {
             if characters > 0, characters < 100 {
                 // The author's name alone when the markup marks it.
                 var name: Int32? = nil
-                var next = nextInPreorder(index, under: index)
+                var next = tree.next(after: index, under: index)
                 var visited = 0
                 while next >= 0, visited < 400 {
                     if tree.nodes[Int(next)].hints.contains(.itempropName) {
                         name = next
                         break
                     }
-                    next = nextInPreorder(next, under: index)
+                    next = tree.next(after: next, under: index)
                     visited += 1
                 }
                 byline = String(decoding: name.map { textOf($0, limit: 400) } ?? text, as: UTF8.self)
@@ -672,13 +654,9 @@ struct ReaderExtraction {
                 continue
             }
             guard node.parent >= 0, roots.contains(index) == false else { continue }
+            addToParent(index)
             let parent = Int(node.parent)
             let own = measures[Int(index)]
-            length[parent] += length[Int(index)]
-            commas[parent] += commas[Int(index)]
-            linkLength[parent] +=
-                node.tag == .a ? Float(length[Int(index)]) * linkWeight(node) : linkLength[Int(index)]
-            if node.tag != .text { elementChildren[parent] += 1 }
             var sum = measures[parent]
             sum.paragraphs += own.paragraphs + (node.tag == .p ? 1 : 0)
             sum.images += own.images + (node.tag == .img ? 1 : 0)
@@ -694,7 +672,8 @@ struct ReaderExtraction {
         }
     }
 
-    /// Clears `index`'s measures before they are summed again from what is left.
+    /// Sets a text node's measures to its own; clears an element's, to be
+    /// summed from its children (each added by ``addToParent(_:)``).
     private mutating func resetMeasures(_ index: Int32) {
         let node = tree.nodes[Int(index)]
         length[Int(index)] = node.tag == .text ? node.length : 0
@@ -703,32 +682,31 @@ struct ReaderExtraction {
         elementChildren[Int(index)] = 0
     }
 
+    /// Adds `index`'s text measures to its parent's: its length and
+    /// commas, its link text (all of it, weighted, for a link), and one
+    /// element child.
+    private mutating func addToParent(_ index: Int32) {
+        let node = tree.nodes[Int(index)]
+        guard node.parent >= 0 else { return }
+        let parent = Int(node.parent)
+        length[parent] += length[Int(index)]
+        commas[parent] += commas[Int(index)]
+        linkLength[parent] += node.tag == .a ? Float(length[Int(index)]) * linkWeight(node) : linkLength[Int(index)]
+        if node.tag != .text { elementChildren[parent] += 1 }
+    }
+
     private mutating func drop(_ index: Int32) { kept[Int(index)] = false }
 
     /// The kept nodes under `root` (itself first), in document order.
     private func keptPreorder(_ root: Int32) -> [Int32] {
-        guard kept[Int(root)] else { return [] }
         var out: [Int32] = []
         var node = root
-        while true {
-            out.append(node)
-            var child = tree.nodes[Int(node)].firstChild
-            while child >= 0, !kept[Int(child)] { child = tree.nodes[Int(child)].next }
-            if child >= 0 {
-                node = child
-                continue
-            }
-            while true {
-                if node == root { return out }
-                var next = tree.nodes[Int(node)].next
-                while next >= 0, !kept[Int(next)] { next = tree.nodes[Int(next)].next }
-                if next >= 0 {
-                    node = next
-                    break
-                }
-                node = tree.nodes[Int(node)].parent
-            }
+        while node >= 0 {
+            let isKept = kept[Int(node)]
+            if isKept { out.append(node) }
+            node = tree.next(after: node, under: root, enteringChildren: isKept)
         }
+        return out
     }
 
     /// Whether a table, list, `div` or form inside the article is boilerplate.
@@ -818,21 +796,9 @@ struct ReaderExtraction {
                     out.append(byte)
                 }
             }
-            node = nextInPreorder(node, under: index)
+            node = tree.next(after: node, under: index)
         }
         return out
-    }
-
-    /// The node after `node` in document order, staying under `root`; -1 at the end.
-    private func nextInPreorder(_ node: Int32, under root: Int32, enteringChildren: Bool = true) -> Int32 {
-        if enteringChildren, tree.nodes[Int(node)].firstChild >= 0 { return tree.nodes[Int(node)].firstChild }
-        var current = node
-        while current != root {
-            let next = tree.nodes[Int(current)].next
-            if next >= 0 { return next }
-            current = tree.nodes[Int(current)].parent
-        }
-        return -1
     }
 
     /// How much of `b`'s words `a` has (Readability's `textSimilarity`): one
