@@ -202,8 +202,10 @@ public struct ArticleReader: Sendable {
     /// read as windows-1252 when `mayBeWindows1252` (as browsers read a
     /// Western single-byte file); otherwise each invalid sequence becomes
     /// U+FFFD. Valid UTF-8 (nearly every file) comes back as it is.
-    static func asUTF8(_ bytes: [UInt8], path: String, mayBeWindows1252: Bool) -> ([UInt8], IngestProblem?) {
-        let report = UTF8Repair.check(bytes.span)
+    static func asUTF8(
+        _ bytes: [UInt8], path: String, mayBeWindows1252: Bool, checked: UTF8Repair.Report? = nil
+    ) -> ([UInt8], IngestProblem?) {
+        let report = checked ?? UTF8Repair.check(bytes.span)
         if report.invalidSequences == 0 { return (bytes, nil) }
         if mayBeWindows1252 && report.multibyteSequences == 0 {
             return (TextEncoding.windows1252(bytes), windows1252Warning(path, report))
@@ -267,13 +269,17 @@ public struct ArticleReader: Sendable {
         var encoding: String? = "UTF-8"
         var warning: IngestProblem? = nil
         var declared = declaredCharset(bytes)
+        var checked: UTF8Repair.Report? = nil
         if let label = declared, !["utf-8", "utf8"].contains(label) {
             // A page saved again as UTF-8 often keeps its old label (the
             // html-pages copy of a GB2312 page does). Bytes that are valid
             // UTF-8 with multi-byte characters are almost never text in a
             // legacy encoding, so they are read as the UTF-8 they are.
             let report = UTF8Repair.check(bytes.span)
-            if report.invalidSequences == 0, report.multibyteSequences > 0 { declared = "utf-8" }
+            if report.invalidSequences == 0, report.multibyteSequences > 0 {
+                declared = "utf-8"
+                checked = report
+            }
         }
         if let declared, TextEncoding.windows1252Labels.contains(declared) {
             // Latin-1 and ASCII labels mean windows-1252, as in browsers
@@ -284,7 +290,7 @@ public struct ArticleReader: Sendable {
         } else {
             // Declared UTF-8 is repaired; with no charset given, a page that
             // is not UTF-8 gets a browser's default, windows-1252.
-            (input, warning) = asUTF8(bytes, path: path, mayBeWindows1252: declared == nil)
+            (input, warning) = asUTF8(bytes, path: path, mayBeWindows1252: declared == nil, checked: checked)
         }
         var extractor = HTMLTextExtractor()
         guard
