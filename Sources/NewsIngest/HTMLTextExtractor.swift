@@ -412,31 +412,8 @@ struct HTMLTextExtractor: HTMLVisitor {
                 guard let name = readJSONString(bytes, &i) else { break }
                 if !name.isEmpty { names.append(name) }
             } else if bytes[i] == UInt8(ascii: "{") {
-                // The object's "name", looked for before the object closes.
-                var end = i + 1
-                var depth = 1
-                var inString = false
-                while end < bytes.count, depth > 0 {
-                    let byte = bytes[end]
-                    if inString {
-                        if byte == UInt8(ascii: "\\") {
-                            end += 1
-                        } else if byte == UInt8(ascii: "\"") {
-                            inString = false
-                        }
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = true
-                    } else if byte == UInt8(ascii: "{") {
-                        depth += 1
-                    } else if byte == UInt8(ascii: "}") {
-                        depth -= 1
-                    }
-                    end += 1
-                }
-                if let name = jsonString(after: "\"name\"", in: Array(bytes[i..<end])), !name.isEmpty {
-                    names.append(name)
-                }
-                i = end
+                // A person or organisation: its own "name".
+                if let name = jsonObjectStrings(bytes, at: &i)["name"], !name.isEmpty { names.append(name) }
             } else {
                 break
             }
@@ -459,9 +436,7 @@ struct HTMLTextExtractor: HTMLVisitor {
         var k = i + 1
         var pendingHigh: UInt32? = nil
         func appendScalar(_ value: UInt32) {
-            if let scalar = Unicode.Scalar(value) {
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
-            }
+            if let scalar = Unicode.Scalar(value) { UTF8.encode(scalar) { out.append($0) } }
         }
         while k < bytes.count {
             let byte = bytes[k]
@@ -512,11 +487,17 @@ struct HTMLTextExtractor: HTMLVisitor {
     /// inside it): `{"@type": "NewsArticle", "name": …, "author": {"name": …}}`
     /// gives `@type` and the first `name`.
     static func jsonTopLevelStrings(_ bytes: [UInt8]) -> [String: String] {
-        var out: [String: String] = [:]
-        var depth = 0
         // From the first object: past a CDATA wrapper, and into the first
         // object of a list.
-        guard var i = bytes.firstIndex(of: UInt8(ascii: "{")) else { return out }
+        guard var i = bytes.firstIndex(of: UInt8(ascii: "{")) else { return [:] }
+        return jsonObjectStrings(bytes, at: &i)
+    }
+
+    /// The string values of the own keys of the JSON object at `bytes[i]`
+    /// (a `{`); `i` ends past the object.
+    static func jsonObjectStrings(_ bytes: [UInt8], at i: inout Int) -> [String: String] {
+        var out: [String: String] = [:]
+        var depth = 0
         var key: String? = nil
         var expectingKey = false
         while i < bytes.count {
