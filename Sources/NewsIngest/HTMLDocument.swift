@@ -27,6 +27,8 @@ protocol HTMLVisitor {
 
 /// The attributes ingestion reads. Each element's attributes are matched
 /// against these once, on their bytes; the others are never made Strings.
+/// (`charset` is libxml2's: it reads a page's encoding from it, so the
+/// prefilter must keep it.)
 enum HTMLAttribute: Int, CaseIterable {
     case ariaHidden, charset, className, content, datatable, datetime, hidden, href, httpEquiv, id, itemprop
     case lang, name, property, pubdate, rel, role, style, summary, title, type

@@ -369,9 +369,6 @@ enum ClassHintMatcher {
         return table
     }()
 
-    /// The groups whose words occur in `value` (ASCII case ignored).
-    static func groups(in value: String) -> Groups { groups(in: value.utf8.span) }
-
     /// The groups whose words occur in `lower` (ASCII case ignored: bytes
     /// are lower-cased as they are compared, with no copy).
     static func groups(in lower: Span<UInt8>) -> Groups {

@@ -650,7 +650,7 @@ struct ReaderExtraction {
             default: judged = wholeBody && node.tag == .body
             }
             if judged, rules.contains(.cleanConditionally), isBoilerplate(index, measures[Int(index)], rules) {
-                kept[Int(index)] = false
+                drop(index)
                 continue
             }
             guard node.parent >= 0, roots.contains(index) == false else { continue }
