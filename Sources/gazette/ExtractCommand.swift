@@ -66,7 +66,7 @@ struct ExtractCommand: ParsableCommand {
 
     /// The fields in the documented order; null for what is not known.
     static func json(_ article: Article) -> String {
-        func value(_ text: String?) -> String { text.map(JSONOutput.string) ?? "null" }
+        let value: (String?) -> String = JSONOutput.string
         let meta = article.metadata
         return "{\"path\": \(value(article.path)), \"title\": \(value(article.title)), "
             + "\"byline\": \(value(meta.byline)), \"published\": \(value(article.published?.iso8601)), "

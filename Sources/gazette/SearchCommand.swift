@@ -265,14 +265,13 @@ enum JSONOutput {
             if index > 0 { out += ", " }
             let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
             out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
-            out += "\"published\": \(hit.published.map { string($0.iso8601) } ?? "null"), "
             let metadata = hit.metadata
-            out += "\"modified\": \(metadata.modified.map { string($0.iso8601) } ?? "null"), "
             for (key, value) in [
+                ("published", hit.published?.iso8601), ("modified", metadata.modified?.iso8601),
                 ("byline", metadata.byline), ("site", metadata.site), ("url", metadata.url),
                 ("language", metadata.language), ("description", metadata.description),
             ] {
-                out += "\"\(key)\": \(value.map(string) ?? "null"), "
+                out += "\"\(key)\": \(string(value)), "
             }
             out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
             out += "\"highlights\": [\(highlights.joined(separator: ", "))]"
@@ -300,6 +299,9 @@ enum JSONOutput {
             + "\"average_length\": \(part.averageLength), \"k1\": \(part.k1), \"b\": \(part.b), "
             + "\"terms\": [\(terms.joined(separator: ", "))]}"
     }
+
+    /// `value` as a JSON string literal, or `null`.
+    static func string(_ value: String?) -> String { value.map { string($0) } ?? "null" }
 
     /// `value` as a JSON string literal. On the UTF-8 bytes: escaping
     /// scalar by scalar (String.UnicodeScalarView appends) was 13% of
