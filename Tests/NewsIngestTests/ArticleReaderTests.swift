@@ -149,6 +149,21 @@ struct InvalidUTF8Tests {
         }
     }
 
+    @Test(
+        "HTML: a legacy label on bytes that are valid UTF-8 with multi-byte characters is overruled (a page saved again)",
+        arguments: ["gb2312", "ISO-8859-1", "windows-1251"])
+    func mislabelledUTF8(label: String) throws {
+        try withTemporaryDirectory { directory in
+            let page =
+                "<html><head><meta charset=\"\(label)\"><title>新电脑</title></head><body><p>Café, 谷歌 and Tehran.</p></body></html>"
+            let outcome = try readArticle(directory.write("saved.html", page))
+            let article = try #require(outcome.article)
+            #expect(article.title == "新电脑")
+            #expect(article.body == "Café, 谷歌 and Tehran.")
+            #expect(outcome.warnings.isEmpty)
+        }
+    }
+
     @Test("text: several bad sequences are counted; the first offset is reported")
     func severalSequences() throws {
         try withTemporaryDirectory { directory in
