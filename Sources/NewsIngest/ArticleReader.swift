@@ -107,7 +107,7 @@ public struct ArticleReader: Sendable {
             if bytes.isEmpty { return skip("empty file (a UTF-16 byte-order mark only)") }
         }
         // NUL bytes mean binary (UTF-16 without its byte-order mark included).
-        if let nul = bytes.firstIndex(of: 0) { return skip("binary file (NUL byte at offset \(nul))") }
+        if let nul = bytes.span.firstIndex(of: 0, from: 0) { return skip("binary file (NUL byte at offset \(nul))") }
 
         var warnings: [IngestProblem] = []
         let parsed: (title: String, body: String)?

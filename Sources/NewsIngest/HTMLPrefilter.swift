@@ -31,7 +31,7 @@ enum HTMLPrefilter {
         let jsonLD = Array("ld+json".utf8)
         let commentStart = Array("<!--".utf8)
         while i < n {
-            guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) else { break }
+            guard let open = bytes.span.firstIndex(of: UInt8(ascii: "<"), from: i) else { break }
             i = open
             if matches(commentStart, at: i) {
                 // A comment: dropped whole, up to its "-->" (or the end).
@@ -114,7 +114,7 @@ enum HTMLPrefilter {
         let n = bytes.count
         var depth = 1
         var at = start
-        while at < n, let lt = bytes[at...].firstIndex(of: UInt8(ascii: "<")) {
+        while at < n, let lt = bytes.span.firstIndex(of: UInt8(ascii: "<"), from: at) {
             let closing = lt + 1 < n && bytes[lt + 1] == UInt8(ascii: "/")
             let nameStart = closing ? lt + 2 : lt + 1
             let after = nameStart + name.count

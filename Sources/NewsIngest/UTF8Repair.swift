@@ -17,19 +17,9 @@ public enum UTF8Repair {
         var i = 0
         let n = bytes.count
         while i < n {
-            // ASCII runs (most of a page's markup) eight bytes at a time.
-            if i + 8 <= n,
-                (bytes[i] | bytes[i + 1] | bytes[i + 2] | bytes[i + 3] | bytes[i + 4] | bytes[i + 5] | bytes[i + 6]
-                    | bytes[i + 7]) < 0x80
-            {
-                i += 8
-                continue
-            }
-            let lead = bytes[i]
-            if lead < 0x80 {
-                i += 1
-                continue
-            }
+            // ASCII runs (most of a page's markup) a word at a time.
+            i = bytes.endOfASCII(from: i)
+            guard i < n else { break }
             let length = validSequenceLength(bytes, at: i)
             if length == 0 {
                 report.invalidSequences += 1

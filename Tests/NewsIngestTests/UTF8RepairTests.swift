@@ -1,3 +1,4 @@
+import NewsCore
 import NewsIngest
 import TestSupport
 import Testing
@@ -52,5 +53,40 @@ struct UTF8RepairTests {
         let (text, report) = UTF8Repair.decode(bytes)
         let replacements = text.unicodeScalars.filter { $0 == "\u{FFFD}" }.count
         #expect(report.invalidSequences == replacements)
+    }
+
+    /// The check skips ASCII sixteen bytes at a time: a bad byte must be
+    /// found wherever it falls in or after a word, and a good sequence
+    /// must not be split by the word boundary.
+    @Test("a bad or multi-byte sequence is found at every offset of a long ASCII run")
+    func everyOffset() {
+        for length in [1, 15, 16, 17, 31, 32, 33, 64] {
+            for at in 0..<length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                bytes[at] = 0xFF
+                #expect(UTF8Repair.check(bytes.span).firstOffset == at, "0xFF at \(at) of \(length)")
+                if at + 2 <= length {
+                    bytes[at] = 0xC3
+                    bytes[at + 1] = 0xA9  // é
+                    let report = UTF8Repair.check(bytes.span)
+                    #expect(report.invalidSequences == 0 && report.multibyteSequences == 1, "é at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
+    @Test("a byte is found at every offset, and not outside the range asked")
+    func firstIndexOfByte() {
+        for length in [1, 15, 16, 17, 33, 100] {
+            for at in 0..<length {
+                var bytes = [UInt8](repeating: 0x20, count: length)
+                bytes[at] = 0
+                #expect(bytes.span.firstIndex(of: 0, from: 0) == at)
+                #expect(bytes.span.firstIndex(of: 0, from: at) == at)
+                #expect(bytes.span.firstIndex(of: 0, from: at + 1) == nil)
+                #expect(bytes.span.firstIndex(of: 0, from: 0, to: at) == nil)
+            }
+        }
+        #expect([UInt8]().span.firstIndex(of: 0, from: 0) == nil)
     }
 }
