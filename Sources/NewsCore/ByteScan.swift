@@ -48,4 +48,31 @@ extension Span<UInt8> {
         while i < n, self[i] < 0x80 { i += 1 }
         return i
     }
+
+    /// The first index `k` at or after `start`, with `k + 1 < end`, where
+    /// both `self[k]` and `self[k + 1]` are 0x20 or below (white space or
+    /// control bytes), or nil: where a run of white space may start.
+    /// Eight bytes at a time, as most text has no such pair.
+    public func firstLowBytePair(from start: Int, to end: Int) -> Int? {
+        let end = Swift.min(end, count)
+        var i = Swift.max(start, 0)
+        let raw = bytes
+        while i + 8 <= end {
+            // SAFETY: eight bytes from offset i lie before end <= count, and
+            // UInt64 has no invalid bit patterns.
+            let word = unsafe raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte's top bit: set if the byte is 0x20 or below. Adding 0x5F
+            // to its low seven bits sets the top bit from 0x21 up, with no
+            // carry out of the byte; bytes from 0x80 are masked by ~word.
+            let low = ~((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x5F5F_5F5F_5F5F_5F5F) & ~word & 0x8080_8080_8080_8080
+            let pairs = low & (low >> 8)  // byte j and byte j + 1 (little-endian), for j < 7
+            if pairs != 0 { return i + pairs.trailingZeroBitCount / 8 }
+            i += 7  // the pair starting at the word's last byte is the next word's first
+        }
+        while i + 1 < end {
+            if self[i] <= 0x20 && self[i + 1] <= 0x20 { return i }
+            i += 1
+        }
+        return nil
+    }
 }

@@ -2,108 +2,188 @@ import NewsCore
 
 /// Takes out of a page, before libxml2 parses it, the bytes no reader sees:
 /// the content of `<script>` (but JSON-LD, which holds the page's metadata),
-/// `<style>` and `<svg>` elements, and comments. The elements themselves
+/// `<style>` and `<svg>` elements, comments, the attributes ingestion never
+/// reads, and the white space a browser collapses. The elements themselves
 /// stay, empty.
 ///
-/// On the 130 real pages of ../shared/corpora/html-pages these are 45% of
-/// the bytes (scripts 7.4 MB, styles 4.1 MB, comments 0.2 MB of 25.7 MB),
-/// and libxml2's HTML parser reads raw text a character at a time, so
-/// parsing them was nearly half of extracting a page. The scan follows the
-/// HTML tokenizer as far as it matters here: a tag runs to the first `>`
-/// outside quotes, a comment from `<!--` to `-->`, and a script or style to
-/// the first `</script` or `</style` (any case), as a browser ends them.
-/// Anything else is copied as it is, so libxml2 still sees every tag and
-/// all the text; only attributes ingestion never reads are left out of the
-/// tags (``appendPrunedAttributes(_:from:to:into:)``).
+/// libxml2's HTML parser reads a character at a time (80 instructions or
+/// so for each), so every byte it is spared counts. On the 130 real pages
+/// of ../shared/corpora/html-pages, scripts, styles and comments are 45% of
+/// the bytes (7.4, 4.1 and 0.2 MB of 25.7 MB); of the 11.2 MB left, a third
+/// was white space beyond the first of a run (indentation), and a third
+/// attribute values (links' addresses alone 1.1 MB).
+///
+/// The scan follows the HTML tokenizer as far as it matters here: a tag
+/// runs to the first `>` outside quotes, a comment from `<!--` to `-->`,
+/// and a script or style to the first `</script` or `</style` (any case),
+/// as a browser ends them. What is left goes to libxml2 as written but
+/// for these changes:
+/// - a run of two or more white-space bytes in text becomes one (a line
+///   feed if the run had one, else a space), except inside `<pre>`,
+///   `<textarea>`, `<listing>`, `<xmp>` and `<plaintext>`, where white space
+///   is text; ingestion collapses white space everywhere else, so no
+///   extracted byte changes;
+/// - JSON-LD goes as written, white space and all;
+/// - only the attributes ingestion reads stay in a plainly written start
+///   tag (``appendPrunedAttributes(_:from:to:element:into:)``).
 enum HTMLPrefilter {
+    /// Elements whose start tags the prefilter treats apart.
+    enum Element {
+        /// `<a>`: its `href` is read only for whether it points into the page.
+        case anchor
+        /// `<abbr>`: the one element whose `title` is read (a date in it).
+        case abbr
+        /// `<pre>` and the like: white space is text inside them.
+        case preformatted
+        case script, style, svg
+        case other
+    }
+
     static func strip(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        let span = bytes.span
         var copied = 0  // bytes[..<copied] are decided
+        var preformatted = 0  // open <pre> and the like
         var i = 0
+        var unclosed = false  // a tag runs to the end of the input
         let n = bytes.count
         @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
-        /// Whether `word` (lower case) is at `at`, in any case.
-        func matches(_ word: [UInt8], at: Int) -> Bool { bytes.hasBytes(word, at: at, ignoringCase: true) }
-        let script = Array("script".utf8)
-        let style = Array("style".utf8)
-        let svg = Array("svg".utf8)
-        let jsonLD = Array("ld+json".utf8)
-        let commentStart = Array("<!--".utf8)
+        /// Writes the text `bytes[copied..<end]`, each run of white space
+        /// made one byte unless inside a preformatted element.
+        func flush(to end: Int) {
+            guard copied < end else { return }
+            if preformatted > 0 {
+                out.append(span.extracting(copied..<end))
+                copied = end
+                return
+            }
+            var k = copied
+            while let pair = span.firstLowBytePair(from: k, to: end) {
+                guard span[pair].isHTMLSpace, span[pair + 1].isHTMLSpace else {
+                    k = pair + 1
+                    continue
+                }
+                var run = pair + 2
+                var lineFeed = span[pair] == 0x0A || span[pair + 1] == 0x0A
+                while run < end, span[run].isHTMLSpace {
+                    if span[run] == 0x0A { lineFeed = true }
+                    run += 1
+                }
+                out.append(span.extracting(copied..<pair))
+                out.append(lineFeed ? 0x0A : 0x20)
+                copied = run
+                k = run
+            }
+            out.append(span.extracting(copied..<end))
+            copied = end
+        }
         while i < n {
-            guard let open = bytes.span.firstIndex(of: UInt8(ascii: "<"), from: i) else { break }
+            guard let open = span.firstIndex(of: UInt8(ascii: "<"), from: i) else { break }
             i = open
-            if matches(commentStart, at: i) {
+            if i + 3 < n, bytes[i + 1] == UInt8(ascii: "!"), bytes[i + 2] == 0x2D, bytes[i + 3] == 0x2D {
                 // A comment: dropped whole, up to its "-->" (or the end).
                 var end = i + 4
                 while end + 2 < n && !(bytes[end] == 0x2D && bytes[end + 1] == 0x2D && bytes[end + 2] == 0x3E) {
                     end += 1
                 }
-                out.append(contentsOf: bytes[copied..<i])
+                flush(to: i)
                 i = min(n, end + 3)
                 copied = i
                 continue
             }
-            guard i + 1 < n, isLetter(bytes[i + 1]) else {
+            let closing = i + 1 < n && bytes[i + 1] == UInt8(ascii: "/")
+            let nameStart = closing ? i + 2 : i + 1
+            guard nameStart < n, isLetter(bytes[nameStart]) else {
                 i += 1
                 continue
             }
-            // A start tag: its name, then to the ">" outside quotes.
-            var nameEnd = i + 1
+            // A tag: its name, then to the ">" outside quotes.
+            var nameEnd = nameStart + 1
             while nameEnd < n && (isLetter(bytes[nameEnd]) || (bytes[nameEnd] >= 0x30 && bytes[nameEnd] <= 0x39)) {
                 nameEnd += 1
             }
-            let isScript = nameEnd - i - 1 == 6 && matches(script, at: i + 1)
-            let isStyle = nameEnd - i - 1 == 5 && matches(style, at: i + 1)
-            let isSVG = nameEnd - i - 1 == 3 && matches(svg, at: i + 1)
+            let element = Self.element(span.extracting(nameStart..<nameEnd))
             var tagEnd = nameEnd
-            var quote: UInt8 = 0
             while tagEnd < n {
                 let byte = bytes[tagEnd]
-                if quote != 0 {
-                    if byte == quote { quote = 0 }
-                } else if byte == 0x22 || byte == 0x27 {
-                    quote = byte
-                } else if byte == 0x3E {
-                    break
+                if byte == 0x22 || byte == 0x27 {
+                    // A quoted value, skipped whole (values are a third of the tags' bytes).
+                    tagEnd = span.firstIndex(of: byte, from: tagEnd + 1).map { $0 + 1 } ?? n
+                    continue
                 }
+                if byte == 0x3E { break }
                 tagEnd += 1
             }
-            guard tagEnd < n else { break }  // an unclosed tag: the rest is copied
-            if !isScript && !isStyle, nameEnd < tagEnd {
-                // The tag up to its name, then its attributes as pruned, or
-                // as written when none was dropped.
-                out.append(contentsOf: bytes[copied..<nameEnd])
-                let mark = out.count
-                if !appendPrunedAttributes(bytes, from: nameEnd, to: tagEnd, into: &out) {
-                    out.removeLast(out.count - mark)
-                    out.append(contentsOf: bytes[nameEnd..<tagEnd])
-                }
-                copied = tagEnd
+            guard tagEnd < n else {
+                unclosed = true
+                break
             }
-            i = tagEnd + 1
-            // The content of a script (but JSON-LD), a style or a drawing
-            // (an inline <svg>, which the extractor never reads) goes, up
-            // to the end tag.
-            let name: [UInt8]
-            if isSVG, bytes[tagEnd - 1] != UInt8(ascii: "/") {
-                name = svg
-            } else if isStyle {
-                name = style
-            } else if isScript, bytes.firstIndex(of: jsonLD, from: nameEnd, to: tagEnd, ignoringCase: true) == nil {
-                name = script
-            } else {
+            flush(to: i)
+            if closing {
+                out.append(span.extracting(i...tagEnd))
+                if element == .preformatted, preformatted > 0 { preformatted -= 1 }
+                i = tagEnd + 1
+                copied = i
                 continue
             }
-            let close = contentEnd(of: name, in: bytes, from: i, nesting: isSVG)
-            out.append(contentsOf: bytes[copied..<i])
+            // The tag up to its name, then its attributes as pruned, or as
+            // written when none was dropped.
+            out.append(span.extracting(i..<nameEnd))
+            let mark = out.count
+            if !appendPrunedAttributes(bytes, from: nameEnd, to: tagEnd, element: element, into: &out) {
+                out.removeLast(out.count - mark)
+                out.append(span.extracting(nameEnd..<tagEnd))
+            }
+            out.append(UInt8(ascii: ">"))
+            i = tagEnd + 1
+            copied = i
+            // The content of a script (but JSON-LD, which goes as written),
+            // a style or a drawing (an inline <svg>, which the extractor
+            // never reads) goes, up to the end tag.
+            let name: [UInt8]
+            var keep = false
+            switch element {
+            case .preformatted:
+                preformatted += 1
+                continue
+            case .svg where bytes[tagEnd - 1] != UInt8(ascii: "/"):
+                name = Self.svg
+            case .style:
+                name = Self.style
+            case .script:
+                name = Self.script
+                keep = bytes.firstIndex(of: Self.jsonLD, from: nameEnd, to: tagEnd, ignoringCase: true) != nil
+            default:
+                continue
+            }
+            let close = contentEnd(of: name, in: bytes, from: i, nesting: element == .svg)
+            if keep { out.append(span.extracting(i..<close)) }
             i = close
             copied = close
         }
-        if copied == 0 { return bytes }
-        out.append(contentsOf: bytes[copied...])
+        if unclosed {
+            flush(to: i)
+            out.append(span.extracting(i..<n))  // an unclosed tag goes as written
+        } else {
+            flush(to: n)
+        }
         return out
     }
+
+    /// The element a start or end tag's name (`bytes`) names, for the
+    /// prefilter's purposes.
+    static func element(_ name: Span<UInt8>) -> Element { elements.value(for: name) ?? .other }
+
+    private static let elements = ByteNameTable<Element>([
+        ("a", .anchor), ("abbr", .abbr), ("pre", .preformatted), ("textarea", .preformatted),
+        ("listing", .preformatted), ("xmp", .preformatted), ("plaintext", .preformatted),
+        ("script", .script), ("style", .style), ("svg", .svg),
+    ])
+    private static let script = Array("script".utf8)
+    private static let style = Array("style".utf8)
+    private static let svg = Array("svg".utf8)
+    private static let jsonLD = Array("ld+json".utf8)
 
     /// Where the content of an element named `name` (lower case), starting
     /// at `start`, ends: the `<` of its end tag (any case), or the end of
@@ -137,7 +217,9 @@ enum HTMLPrefilter {
     /// goes to libxml2 as it is, and `out` is to be taken back). Attributes
     /// were half of what libxml2 parsed on the 130 pages, each value read a
     /// character at a time and copied.
-    static func appendPrunedAttributes(_ bytes: [UInt8], from: Int, to: Int, into out: inout [UInt8]) -> Bool {
+    static func appendPrunedAttributes(
+        _ bytes: [UInt8], from: Int, to: Int, element: Element = .other, into out: inout [UInt8]
+    ) -> Bool {
         var i = from
         var dropped = false
         // The name must end at white space: `<mjx-c class=…>` goes as it is
@@ -165,11 +247,8 @@ enum HTMLPrefilter {
                 while j < to, bytes[j].isHTMLSpace { j += 1 }
                 guard j < to else { return false }
                 if bytes[j] == 0x22 || bytes[j] == 0x27 {
-                    let quote = bytes[j]
-                    j += 1
-                    while j < to, bytes[j] != quote { j += 1 }
-                    guard j < to else { return false }
-                    j += 1
+                    guard let close = bytes.span.firstIndex(of: bytes[j], from: j + 1, to: to) else { return false }
+                    j = close + 1
                 } else {
                     while j < to, !bytes[j].isHTMLSpace { j += 1 }
                 }
@@ -177,9 +256,25 @@ enum HTMLPrefilter {
             }
             // Namespace declarations stay too: libxml2 reads them (dropping
             // them from MathML lost the text after a formula).
-            if HTMLAttribute.of(bytes.span.extracting(nameStart..<nameEnd)) != nil
+            let attribute = HTMLAttribute.of(bytes.span.extracting(nameStart..<nameEnd))
+            var keep =
+                attribute != nil
                 || (nameEnd - nameStart >= 5 && bytes.hasBytes(Self.xmlns, at: nameStart, ignoringCase: true))
-            {
+            if attribute == .title {
+                keep = element == .abbr
+            } else if attribute == .href, element == .anchor {
+                // A link's address is read only for a leading "#" (a link
+                // into the page); any other goes (a "&" may be an escaped "#").
+                var value = nameEnd
+                while value < i,
+                    bytes[value] == UInt8(ascii: "=") || bytes[value].isHTMLSpace
+                        || bytes[value] == 0x22 || bytes[value] == 0x27
+                {
+                    value += 1
+                }
+                keep = value < i && (bytes[value] == UInt8(ascii: "#") || bytes[value] == UInt8(ascii: "&"))
+            }
+            if keep {
                 out.append(0x20)
                 out.append(contentsOf: bytes[nameStart..<i])
             } else {

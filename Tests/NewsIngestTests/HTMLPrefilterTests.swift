@@ -19,7 +19,8 @@ struct HTMLPrefilterTests {
         #expect(strip("a<!-- <script>x</script> -->b") == "ab")
         #expect(strip("a<!-- never closed") == "a")
         // A ">" inside a quoted attribute does not end the tag.
-        #expect(strip("<script data-x=\"a>b\">code</script>t") == "<script data-x=\"a>b\"></script>t")
+        #expect(strip("<script data-x=\"a>b\">code</script>t") == "<script></script>t")
+        #expect(strip("<script type=\"a>b\">code</script>t") == "<script type=\"a>b\"></script>t")
         // "</scripts" is not the end tag; "</script " is.
         #expect(strip("<script>a</scripts>b</script >c") == "<script></script >c")
         #expect(
@@ -28,7 +29,7 @@ struct HTMLPrefilterTests {
         // An unclosed script keeps the rest for libxml2, which ends the document there.
         #expect(strip("<p>a</p><script>never closed") == "<p>a</p><script>")
         #expect(strip("plain text, 1 < 2 and <b>bold</b>") == "plain text, 1 < 2 and <b>bold</b>")
-        #expect(strip("<p title='<script>'>x</p>") == "<p title='<script>'>x</p>")
+        #expect(strip("<p class='<script>'>x</p>") == "<p class='<script>'>x</p>")
         #expect(strip("<scriptx>kept</scriptx>") == "<scriptx>kept</scriptx>")
         // A drawing's content goes, nested drawings included; a self-closed one is left.
         #expect(
@@ -59,6 +60,41 @@ struct HTMLPrefilterTests {
                 == "<math xmlns=\"http://www.w3.org/1998/Math/MathML\">")
         #expect(strip("<mjx-c class=\"c\" data-x=\"1\">") == "<mjx-c class=\"c\" data-x=\"1\">")
         #expect(strip("<p data-x=\"unclosed>t") == "<p data-x=\"unclosed>t")
+        #expect(strip("a  b<p data-x=\"unclosed>t  u") == "a b<p data-x=\"unclosed>t  u")
+    }
+
+    /// A link's address is read only for whether it points into the page,
+    /// and `title` only on `<abbr>` (a date written in it).
+    @Test("links keep only in-page addresses, and only <abbr> keeps its title")
+    func linksAndTitles() {
+        #expect(strip("<a href=\"https://example.com/story\" rel=author>x</a>") == "<a rel=author>x</a>")
+        #expect(
+            strip("<a href='#comments'>x</a><a href = \"#\">y</a>") == "<a href='#comments'>x</a><a href = \"#\">y</a>")
+        #expect(strip("<a href=&#35;top>x</a>") == "<a href=&#35;top>x</a>")
+        #expect(strip("<A HREF=/next>x</A>") == "<A>x</A>")
+        #expect(
+            strip("<link rel=canonical href=\"https://example.com/story\">")
+                == "<link rel=canonical href=\"https://example.com/story\">")
+        #expect(
+            strip("<abbr title=\"2024-05-01\">May 1</abbr><p title=\"x\">t</p>")
+                == "<abbr title=\"2024-05-01\">May 1</abbr><p>t</p>")
+    }
+
+    @Test("runs of white space in text become one byte, but in <pre> and the like, in JSON-LD and in tags")
+    func whiteSpace() {
+        #expect(strip("<p>a  b\t\tc\n  d e</p>\n\n  <p>f</p>") == "<p>a b c\nd e</p>\n<p>f</p>")
+        #expect(strip("  <p>x</p>  ") == " <p>x</p> ")
+        #expect(strip("<pre>  a\n\n  b</pre>  c") == "<pre>  a\n\n  b</pre> c")
+        #expect(strip("<PRE><pre>a  b</pre>  c</PRE>  d") == "<PRE><pre>a  b</pre>  c</PRE> d")
+        #expect(
+            strip("<textarea>a  b</textarea><listing>c  d</listing><xmp>e  f</xmp>")
+                == "<textarea>a  b</textarea><listing>c  d</listing><xmp>e  f</xmp>")
+        #expect(strip("</pre>a  b") == "</pre>a b")  // a stray end tag opens nothing
+        #expect(
+            strip("<script type=\"application/ld+json\">{\"name\":  \"a  <b>  c\"}</script>  x")
+                == "<script type=\"application/ld+json\">{\"name\":  \"a  <b>  c\"}</script> x")
+        #expect(strip("<div class=\"a  b\"   id=\"c\">t</div>") == "<div class=\"a  b\"   id=\"c\">t</div>")
+        #expect(strip("a <!-- c -->  b") == "a  b")  // runs either side of a comment are two
     }
 
     /// The prefilter only saves libxml2 work: every real page must give the
@@ -78,6 +114,7 @@ struct HTMLPrefilterTests {
                 #expect(a.title == b.title, "\(name): title")
                 #expect(a.body == b.body, "\(name): text")
                 #expect(a.published == b.published, "\(name): date")
+                #expect(a.metadata == b.metadata, "\(name): metadata")
             case (.failure, .failure): break
             default: Issue.record("\(name): one read failed, the other did not")
             }

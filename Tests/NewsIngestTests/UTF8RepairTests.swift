@@ -74,19 +74,4 @@ struct UTF8RepairTests {
             }
         }
     }
-
-    @Test("a byte is found at every offset, and not outside the range asked")
-    func firstIndexOfByte() {
-        for length in [1, 15, 16, 17, 33, 100] {
-            for at in 0..<length {
-                var bytes = [UInt8](repeating: 0x20, count: length)
-                bytes[at] = 0
-                #expect(bytes.span.firstIndex(of: 0, from: 0) == at)
-                #expect(bytes.span.firstIndex(of: 0, from: at) == at)
-                #expect(bytes.span.firstIndex(of: 0, from: at + 1) == nil)
-                #expect(bytes.span.firstIndex(of: 0, from: 0, to: at) == nil)
-            }
-        }
-        #expect([UInt8]().span.firstIndex(of: 0, from: 0) == nil)
-    }
 }
