@@ -307,8 +307,11 @@ extension UInt8 {
 /// also name containers of real content ("navbox", a story's newsletter
 /// box class on the whole column).
 enum ClassHintMatcher {
+    /// A word of the lists: its bytes in ``letters``, its groups, and how
+    /// it must stand. Plain values, so that trying one copies no array.
     private struct Word {
-        var bytes: [UInt8]
+        var start: Int32
+        var count: Int32
         var groups: Groups
         /// Must stand as a word: not next to a letter or digit ("share" in
         /// "share-bar" and "post_share", not in "shared"); "hid" must be a
@@ -327,7 +330,11 @@ enum ClassHintMatcher {
         static let share = Groups(rawValue: 32)
     }
 
-    private static let words: [[Word]] = {
+    /// The words' bytes back to back; the words sorted by first byte; for
+    /// each byte b, `buckets[b]..<buckets[b + 1]`, the words starting with
+    /// it; and a bit for each two-byte start of a word, so that most places
+    /// in a class are passed over after one test.
+    private static let table: Table = {
         var list: [(String, Groups, Boundary)] = []
         for word in [
             "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus",
@@ -357,28 +364,75 @@ enum ClassHintMatcher {
         for word in ["byline", "author", "dateline", "writtenby", "p-author"] { list.append((word, .byline, .none)) }
         list.append(("share", .share, .word))
         list.append(("sharedaddy", .share, .word))
-        var table = [[Word]](repeating: [], count: 256)
+        var merged: [(bytes: [UInt8], groups: Groups, boundary: Boundary)] = []
         for (word, groups, boundary) in list {
             let bytes = Array(word.utf8)
-            if let k = table[Int(bytes[0])].firstIndex(where: { $0.bytes == bytes && $0.boundary == boundary }) {
-                table[Int(bytes[0])][k].groups.insert(groups)
+            if let k = merged.firstIndex(where: { $0.bytes == bytes && $0.boundary == boundary }) {
+                merged[k].groups.insert(groups)
             } else {
-                table[Int(bytes[0])].append(Word(bytes: bytes, groups: groups, boundary: boundary))
+                merged.append((bytes, groups, boundary))
             }
         }
-        return table
+        // By first byte, each bucket a range of `words`.
+        merged.sort { $0.bytes[0] < $1.bytes[0] }
+        var letters: [UInt8] = []
+        var words: [Word] = []
+        var buckets = [Int32](repeating: 0, count: 257)
+        for entry in merged {
+            words.append(
+                Word(
+                    start: Int32(letters.count), count: Int32(entry.bytes.count), groups: entry.groups,
+                    boundary: entry.boundary))
+            letters += entry.bytes
+            buckets[Int(entry.bytes[0]) + 1] += 1
+        }
+        for k in 1..<257 { buckets[k] += buckets[k - 1] }
+        // The two-byte starts of the words, one bit each (a word of one
+        // byte would need its own rule; the lists have none).
+        var starts = [UInt64](repeating: 0, count: 1024)
+        for entry in merged {
+            precondition(entry.bytes.count >= 2)
+            let pair = Int(entry.bytes[0]) << 8 | Int(entry.bytes[1])
+            starts[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        return Table(letters: letters, words: words, buckets: buckets, starts: starts)
     }()
+
+    private final class Table: Sendable {
+        let letters: [UInt8]
+        let words: [Word]
+        let buckets: [Int32]
+        let starts: [UInt64]
+        init(letters: [UInt8], words: [Word], buckets: [Int32], starts: [UInt64]) {
+            self.letters = letters
+            self.words = words
+            self.buckets = buckets
+            self.starts = starts
+        }
+    }
 
     /// The groups whose words occur in `lower` (ASCII case ignored: bytes
     /// are lower-cased as they are compared, with no copy).
     static func groups(in lower: Span<UInt8>) -> Groups {
+        let table = Self.table
+        let (letterBytes, wordList, bucketList, startBits) = (table.letters, table.words, table.buckets, table.starts)
+        let letters = letterBytes.span
+        let words = wordList.span
+        let buckets = bucketList.span
+        let starts = startBits.span
         var found: Groups = []
-        for i in lower.indices {
-            for word in words[Int(lower[i].asciiLowercased)] where !found.isSuperset(of: word.groups) {
-                guard i + word.bytes.count <= lower.count else { continue }
+        guard lower.count >= 2 else { return found }
+        for i in 0..<(lower.count - 1) {
+            let first = Int(lower[i].asciiLowercased)
+            let pair = first << 8 | Int(lower[i + 1].asciiLowercased)
+            guard starts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+            for w in Int(buckets[first])..<Int(buckets[first + 1]) {
+                let word = words[w]
+                guard !found.isSuperset(of: word.groups), i + Int(word.count) <= lower.count else { continue }
+                let start = Int(word.start)
                 var k = 1
-                while k < word.bytes.count, lower[i + k].asciiLowercased == word.bytes[k] { k += 1 }
-                guard k == word.bytes.count else { continue }
+                while k < Int(word.count), lower[i + k].asciiLowercased == letters[start + k] { k += 1 }
+                guard k == Int(word.count) else { continue }
                 let before: UInt8? = i > 0 ? lower[i - 1].asciiLowercased : nil
                 let after: UInt8? = i + k < lower.count ? lower[i + k].asciiLowercased : nil
                 switch word.boundary {

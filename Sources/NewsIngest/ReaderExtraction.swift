@@ -843,6 +843,7 @@ struct ReaderExtraction {
             out.append(contentsOf: paragraph)
             paragraph.removeAll(keepingCapacity: true)
         }
+        let text = tree.bytes.span
         func firstKept(_ from: Int32) -> Int32 {
             var node = from
             while node >= 0, !kept[Int(node)] { node = tree.nodes[Int(node)].next }
@@ -853,27 +854,41 @@ struct ReaderExtraction {
             descend: while true {
                 let element = tree.nodes[Int(node)]
                 if element.tag == .text {
-                    var skipNewline = preformatted > 0 && paragraph.isEmpty
-                    for k in Int(element.start)..<Int(element.end) {
-                        let byte = tree.bytes[k]
-                        if skipNewline {
-                            skipNewline = false
-                            if byte == 0x0A { continue }  // HTML drops a newline right after <pre>
+                    var k = Int(element.start)
+                    let end = Int(element.end)
+                    if preformatted > 0 {
+                        // As written, but a newline right after <pre>, which HTML drops.
+                        if paragraph.isEmpty, k < end, text[k] == 0x0A { k += 1 }
+                        if k < end {
+                            if pendingSpace { paragraph.append(0x20) }
+                            pendingSpace = false
+                            paragraph.append(text.extracting(k..<end))
                         }
-                        if preformatted == 0, byte.isHTMLSpace {
+                    } else {
+                        // Runs between white space (a no-break space is white
+                        // space here) are copied whole.
+                        var run = k
+                        while k < end {
+                            let byte = text[k]
+                            let width =
+                                byte.isHTMLSpace ? 1 : (byte == 0xC2 && k + 1 < end && text[k + 1] == 0xA0 ? 2 : 0)
+                            guard width > 0 else {
+                                k += 1
+                                continue
+                            }
+                            if run < k {
+                                if pendingSpace { paragraph.append(0x20) }
+                                paragraph.append(text.extracting(run..<k))
+                            }
                             pendingSpace = !paragraph.isEmpty
-                            continue
+                            k += width
+                            run = k
                         }
-                        if byte == 0xC2, k + 1 < Int(element.end), tree.bytes[k + 1] == 0xA0, preformatted == 0 {
-                            pendingSpace = !paragraph.isEmpty  // no-break space
-                            continue
+                        if run < end {
+                            if pendingSpace { paragraph.append(0x20) }
+                            pendingSpace = false
+                            paragraph.append(text.extracting(run..<end))
                         }
-                        if byte == 0xA0, k > Int(element.start), tree.bytes[k - 1] == 0xC2, preformatted == 0 {
-                            continue
-                        }
-                        if pendingSpace { paragraph.append(0x20) }
-                        pendingSpace = false
-                        paragraph.append(byte)
                     }
                 } else {
                     if element.tag.breaksParagraph { endParagraph() }
