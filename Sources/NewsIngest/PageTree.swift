@@ -298,8 +298,9 @@ extension UInt8 {
 }
 
 /// Matches an element's class and id against the word lists of main-content
-/// extraction, all at once: one pass over the lower-cased bytes, trying only
-/// the words that start with each byte.
+/// extraction, all at once: one pass over the bytes through an Aho-Corasick
+/// automaton of the words (ASCII case folded into its alphabet), so each
+/// byte costs one table step whatever the number of words.
 ///
 /// The lists are Readability's (Mozilla, Apache-2.0), the reference the
 /// html-pages gold was made with. Adding "cookie", "newsletter" or "nav" as
@@ -307,16 +308,15 @@ extension UInt8 {
 /// also name containers of real content ("navbox", a story's newsletter
 /// box class on the whole column).
 enum ClassHintMatcher {
-    /// A word of the lists: its bytes in ``letters``, its groups, and how
-    /// it must stand. Plain values, so that trying one copies no array.
-    private struct Word {
-        var start: Int32
-        var count: Int32
+    /// A word the automaton found ends here: its length, groups, and how it
+    /// must stand.
+    private struct Match {
+        var length: Int32
         var groups: Groups
         /// Must stand as a word: not next to a letter or digit ("share" in
         /// "share-bar" and "post_share", not in "shared"); "hid" must be a
         /// whole space-separated class.
-        var boundary: Boundary = .none
+        var boundary: Boundary
     }
     enum Boundary { case none, word, token }
 
@@ -330,11 +330,85 @@ enum ClassHintMatcher {
         static let share = Groups(rawValue: 32)
     }
 
-    /// The words' bytes back to back; the words sorted by first byte; for
-    /// each byte b, `buckets[b]..<buckets[b + 1]`, the words starting with
-    /// it; and a bit for each two-byte start of a word, so that most places
-    /// in a class are passed over after one test.
-    private static let table: Table = {
+    /// The automaton: for each byte its symbol (0: a byte in no word, which
+    /// leads back to the start); for each state and symbol the next state;
+    /// for each state the range of ``Match``es of the words that end there.
+    private final class Automaton: Sendable {
+        let symbols: [UInt8]
+        let symbolCount: Int
+        let next: [UInt16]
+        let matchStart: [Int32]
+        let matches: [Match]
+
+        init(_ words: [(bytes: [UInt8], groups: Groups, boundary: Boundary)]) {
+            var symbols = [UInt8](repeating: 0, count: 256)
+            var symbolCount = 1
+            for word in words {
+                for byte in word.bytes where symbols[Int(byte)] == 0 {
+                    symbols[Int(byte)] = UInt8(symbolCount)
+                    symbolCount += 1
+                }
+            }
+            for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { symbols[Int(byte)] = symbols[Int(byte | 0x20)] }
+            // The trie of the words, then the failure links breadth first,
+            // which turn it into a complete transition table.
+            var next = [Int](repeating: -1, count: symbolCount)
+            var ending: [[Match]] = [[]]
+            for word in words {
+                var state = 0
+                for byte in word.bytes {
+                    let slot = state * symbolCount + Int(symbols[Int(byte)])
+                    if next[slot] < 0 {
+                        next[slot] = ending.count
+                        next += [Int](repeating: -1, count: symbolCount)
+                        ending.append([])
+                    }
+                    state = next[slot]
+                }
+                ending[state].append(
+                    Match(length: Int32(word.bytes.count), groups: word.groups, boundary: word.boundary))
+            }
+            var failure = [Int](repeating: 0, count: ending.count)
+            var queue: [Int] = []
+            for symbol in 0..<symbolCount {
+                if next[symbol] < 0 {
+                    next[symbol] = 0
+                } else {
+                    queue.append(next[symbol])
+                }
+            }
+            var head = 0
+            while head < queue.count {
+                let state = queue[head]
+                head += 1
+                ending[state] += ending[failure[state]]
+                for symbol in 0..<symbolCount {
+                    let slot = state * symbolCount + symbol
+                    let fallback = next[failure[state] * symbolCount + symbol]
+                    if next[slot] < 0 {
+                        next[slot] = fallback
+                    } else {
+                        failure[next[slot]] = fallback
+                        queue.append(next[slot])
+                    }
+                }
+            }
+            precondition(ending.count < Int(UInt16.max))
+            self.symbols = symbols
+            self.symbolCount = symbolCount
+            self.next = next.map { UInt16($0) }
+            var matchStart: [Int32] = [0]
+            var matches: [Match] = []
+            for list in ending {
+                matches += list
+                matchStart.append(Int32(matches.count))
+            }
+            self.matchStart = matchStart
+            self.matches = matches
+        }
+    }
+
+    private static let automaton: Automaton = {
         var list: [(String, Groups, Boundary)] = []
         for word in [
             "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus",
@@ -373,78 +447,40 @@ enum ClassHintMatcher {
                 merged.append((bytes, groups, boundary))
             }
         }
-        // By first byte, each bucket a range of `words`.
-        merged.sort { $0.bytes[0] < $1.bytes[0] }
-        var letters: [UInt8] = []
-        var words: [Word] = []
-        var buckets = [Int32](repeating: 0, count: 257)
-        for entry in merged {
-            words.append(
-                Word(
-                    start: Int32(letters.count), count: Int32(entry.bytes.count), groups: entry.groups,
-                    boundary: entry.boundary))
-            letters += entry.bytes
-            buckets[Int(entry.bytes[0]) + 1] += 1
-        }
-        for k in 1..<257 { buckets[k] += buckets[k - 1] }
-        // The two-byte starts of the words, one bit each (a word of one
-        // byte would need its own rule; the lists have none).
-        var starts = [UInt64](repeating: 0, count: 1024)
-        for entry in merged {
-            precondition(entry.bytes.count >= 2)
-            let pair = Int(entry.bytes[0]) << 8 | Int(entry.bytes[1])
-            starts[pair >> 6] |= 1 << UInt64(pair & 63)
-        }
-        return Table(letters: letters, words: words, buckets: buckets, starts: starts)
+        return Automaton(merged)
     }()
 
-    private final class Table: Sendable {
-        let letters: [UInt8]
-        let words: [Word]
-        let buckets: [Int32]
-        let starts: [UInt64]
-        init(letters: [UInt8], words: [Word], buckets: [Int32], starts: [UInt64]) {
-            self.letters = letters
-            self.words = words
-            self.buckets = buckets
-            self.starts = starts
-        }
-    }
-
-    /// The groups whose words occur in `lower` (ASCII case ignored: bytes
-    /// are lower-cased as they are compared, with no copy).
-    static func groups(in lower: Span<UInt8>) -> Groups {
-        let table = Self.table
-        let (letterBytes, wordList, bucketList, startBits) = (table.letters, table.words, table.buckets, table.starts)
-        let letters = letterBytes.span
-        let words = wordList.span
-        let buckets = bucketList.span
-        let starts = startBits.span
+    /// The groups whose words occur in `value` (ASCII case ignored).
+    static func groups(in value: Span<UInt8>) -> Groups {
+        let automaton = Self.automaton
+        let (symbolTable, nextTable, startTable, matchTable) =
+            (automaton.symbols, automaton.next, automaton.matchStart, automaton.matches)
+        let symbols = symbolTable.span
+        let next = nextTable.span
+        let matchStart = startTable.span
+        let matches = matchTable.span
+        let symbolCount = automaton.symbolCount
         var found: Groups = []
-        guard lower.count >= 2 else { return found }
-        for i in 0..<(lower.count - 1) {
-            let first = Int(lower[i].asciiLowercased)
-            let pair = first << 8 | Int(lower[i + 1].asciiLowercased)
-            guard starts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
-            for w in Int(buckets[first])..<Int(buckets[first + 1]) {
-                let word = words[w]
-                guard !found.isSuperset(of: word.groups), i + Int(word.count) <= lower.count else { continue }
-                let start = Int(word.start)
-                var k = 1
-                while k < Int(word.count), lower[i + k].asciiLowercased == letters[start + k] { k += 1 }
-                guard k == Int(word.count) else { continue }
-                let before: UInt8? = i > 0 ? lower[i - 1].asciiLowercased : nil
-                let after: UInt8? = i + k < lower.count ? lower[i + k].asciiLowercased : nil
-                switch word.boundary {
+        var state = 0
+        for i in value.indices {
+            state = Int(next[state * symbolCount + Int(symbols[Int(value[i])])])
+            let first = Int(matchStart[state])
+            let last = Int(matchStart[state + 1])
+            guard first < last else { continue }
+            for m in first..<last {
+                let match = matches[m]
+                guard !found.isSuperset(of: match.groups) else { continue }
+                let start = i + 1 - Int(match.length)
+                switch match.boundary {
                 case .none: break
                 case .word:
-                    if let before, before.isASCIIAlphanumeric { continue }
-                    if let after, after.isASCIIAlphanumeric { continue }
+                    if start > 0, value[start - 1].isASCIIAlphanumeric { continue }
+                    if i + 1 < value.count, value[i + 1].isASCIIAlphanumeric { continue }
                 case .token:
-                    if let before, before != 0x20 { continue }
-                    if let after, after != 0x20 { continue }
+                    if start > 0, value[start - 1] != 0x20 { continue }
+                    if i + 1 < value.count, value[i + 1] != 0x20 { continue }
                 }
-                found.insert(word.groups)
+                found.insert(match.groups)
             }
         }
         return found
