@@ -235,7 +235,7 @@ enum HTMLPrefilter {
             while i < to, bytes[i].isHTMLSpace { i += 1 }
             guard i < to else { break }
             if bytes[i] == UInt8(ascii: "/") {  // a self-closing slash: kept, and the rest with it
-                out.append(contentsOf: bytes[i..<to])
+                out.append(bytes.span.extracting(i..<to))
                 break
             }
             let nameStart = i
@@ -297,12 +297,12 @@ enum HTMLPrefilter {
                 dropped = true
                 guard !digest.isEmpty else { continue }
                 out.append(0x20)
-                out.append(contentsOf: bytes[nameStart..<value.lowerBound])
+                out.append(bytes.span.extracting(nameStart..<value.lowerBound))
                 out.append(contentsOf: digest)
-                out.append(contentsOf: bytes[value.upperBound..<i])
+                out.append(bytes.span.extracting(value.upperBound..<i))
             } else if keep {
                 out.append(0x20)
-                out.append(contentsOf: bytes[nameStart..<i])
+                out.append(bytes.span.extracting(nameStart..<i))
             } else {
                 dropped = true
             }

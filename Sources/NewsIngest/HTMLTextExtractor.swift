@@ -36,8 +36,6 @@ struct HTMLTextExtractor: HTMLVisitor {
     private(set) var firstHeading: String?
     /// The page as read, for ``ReaderExtraction``.
     private(set) var tree = PageTree()
-    /// The groups of each class attribute met so far, by its 64-bit hash.
-    private var classGroups: [UInt64: ClassHintMatcher.Groups] = [:]
     /// The open elements of `tree`, innermost last.
     private var openElements: [Int32] = [0]
 
@@ -158,27 +156,18 @@ struct HTMLTextExtractor: HTMLVisitor {
         var hints: PageHints = []
         var matched: ClassHintMatcher.Groups = []
         var classHash: UInt64 = 0
-        // Taken out while the closure fills it (a copy would be copied whole).
-        var cache: [UInt64: ClassHintMatcher.Groups] = [:]
-        swap(&cache, &classGroups)
         withBytes(.className) { value in
             guard !value.isEmpty else { return }
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, 64 bits
             for k in value.indices { hash = (hash ^ UInt64(value[k])) &* 0x0000_0100_0000_01B3 }
             classHash = hash
-            // A page repeats its classes: each is matched once.
-            let groups: ClassHintMatcher.Groups
-            if let known = cache[hash] {
-                groups = known
-            } else {
-                groups = ClassHintMatcher.groups(in: value)
-                cache[hash] = groups
-            }
+            // Matched anew each time: the automaton's pass over a class
+            // costs less than looking it up in a dictionary of those seen.
+            let groups = ClassHintMatcher.groups(in: value)
             if groups.contains(.positive) { hints.insert(.classPositive) }
             if groups.contains(.negative) { hints.insert(.classNegative) }
             matched = groups
         }
-        swap(&cache, &classGroups)
         node.classHash = classHash == 0 ? 0 : UInt32(truncatingIfNeeded: classHash ^ (classHash >> 32)) | 1
         withBytes(.id) { value in
             guard !value.isEmpty else { return }

@@ -269,6 +269,7 @@ struct PageTree {
     /// The nodes under `root` (itself included) in document order.
     func preorder(from root: Int32 = 0) -> [Int32] {
         var out: [Int32] = []
+        if root == 0 { out.reserveCapacity(nodes.count) }  // the whole page: grown once, not by doubling
         var node = root
         while node >= 0 {
             out.append(node)
