@@ -245,11 +245,11 @@ struct HTMLTextExtractor: HTMLVisitor {
 
     mutating func text(_ bytes: Span<UInt8>) {
         if captureElement == .title || captureElement == .script {
-            for k in bytes.indices { capture?.append(bytes[k]) }
+            capture?.append(bytes)
             return
         }
         if inHead { return }
-        for k in bytes.indices { capture?.append(bytes[k]) }
+        capture?.append(bytes)
         tree.appendText(bytes, to: openElements[openElements.count - 1])
     }
 

@@ -66,13 +66,25 @@ struct ExtractCommand: ParsableCommand {
 
     /// The fields in the documented order; null for what is not known.
     static func json(_ article: Article) -> String {
-        let value: (String?) -> String = JSONOutput.string
+        // One buffer for the line: the article's text is copied once, as it
+        // is escaped (string concatenation copied it again for each `+`).
         let meta = article.metadata
-        return "{\"path\": \(value(article.path)), \"title\": \(value(article.title)), "
-            + "\"byline\": \(value(meta.byline)), \"published\": \(value(article.published?.iso8601)), "
-            + "\"modified\": \(value(meta.modified?.iso8601)), \"site\": \(value(meta.site)), "
-            + "\"url\": \(value(meta.url)), \"language\": \(value(meta.language)), "
-            + "\"description\": \(value(meta.description)), \"text\": \(value(article.body))}"
+        let fields: [(String, String?)] = [
+            ("path", article.path), ("title", article.title), ("byline", meta.byline),
+            ("published", article.published?.iso8601), ("modified", meta.modified?.iso8601), ("site", meta.site),
+            ("url", meta.url), ("language", meta.language), ("description", meta.description),
+            ("text", article.body),
+        ]
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(article.body.utf8.count + 512)
+        for (k, (name, value)) in fields.enumerated() {
+            if k > 0 { out += [UInt8(ascii: ","), 0x20] }
+            JSONOutput.append(name, to: &out)
+            out += [UInt8(ascii: ":"), 0x20]
+            JSONOutput.append(value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func human(_ article: Article) -> String {
