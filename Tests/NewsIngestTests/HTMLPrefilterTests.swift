@@ -26,6 +26,9 @@ struct HTMLPrefilterTests {
         #expect(
             strip("<script type=\"application/ld+json\">{\"datePublished\": \"2024-01-01\"}</script>")
                 == "<script type=\"application/ld+json\">{\"datePublished\": \"2024-01-01\"}</script>")
+        #expect(
+            strip("<script type='Application/LD+JSON'>{}</script><script src=\"a+b.js\">x</script>")
+                == "<script type='Application/LD+JSON'>{}</script><script></script>")
         // An unclosed script keeps the rest for libxml2, which ends the document there.
         #expect(strip("<p>a</p><script>never closed") == "<p>a</p><script>")
         #expect(strip("plain text, 1 < 2 and <b>bold</b>") == "plain text, 1 < 2 and <b>bold</b>")
