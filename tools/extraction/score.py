@@ -14,10 +14,14 @@ get) and expected-metadata.json (its title). Per page:
   collapsed.
 Both are averaged over the pages. Speed is pages per second on one core:
 Gazette's is one `gazette extract --json` process over all the pages (start
-and JSON printing included), the median of --runs; a peer's is its Python
-function timed in-process over all the pages, the median of --runs. A peer
-that cannot be imported is skipped with a message (pip install trafilatura
-readability-lxml resiliparse). Prints one Markdown table.
+and JSON printing included); a peer's is its Python function timed
+in-process over all the pages. The timed runs are interleaved: each of the
+--runs rounds times every engine once, in an order that rotates from round
+to round, so that a machine's slow spells fall on all engines alike.
+pages/s is the median over the rounds, and for each peer the script prints
+Gazette's speed over the peer's within each round, and the median of those
+ratios. A peer that cannot be imported is skipped with a message (pip
+install trafilatura readability-lxml resiliparse). Prints one Markdown table.
 """
 import argparse
 import collections
@@ -69,24 +73,47 @@ def load_pages(folder):
     return pages
 
 
-def run_gazette(binary, pages, runs):
-    command = [binary, "extract", "--json"] + [p["source"] for p in pages]
-    times = []
-    output = None
-    for _ in range(runs):
+class Gazette:
+    """`gazette extract --json` over all the pages, one process per run."""
+
+    def __init__(self, binary, pages):
+        self.command = [binary, "extract", "--json"] + [p["source"] for p in pages]
+        self.pages = pages
+
+    def run(self):
         started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True)
-        times.append(time.perf_counter() - started)
-        output = result.stdout
-    by_path = {}
-    for line in output.splitlines():
-        item = json.loads(line)
-        by_path[item["path"]] = item
-    extracted = [by_path.get(p["source"], {}) for p in pages]
-    return [(e.get("title"), e.get("text")) for e in extracted], statistics.median(times)
+        result = subprocess.run(self.command, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        by_path = {}
+        for line in result.stdout.splitlines():
+            item = json.loads(line)
+            by_path[item["path"]] = item
+        extracted = [by_path.get(p["source"], {}) for p in self.pages]
+        return [(e.get("title"), e.get("text")) for e in extracted], seconds
 
 
-def run_trafilatura(pages, runs):
+class Peer:
+    """A Python extractor, timed in-process over the pages already decoded."""
+
+    def __init__(self, function, pages):
+        self.function = function
+        self.sources = []
+        for p in pages:
+            with open(p["source"], "rb") as f:
+                self.sources.append(f.read().decode("utf-8", errors="replace"))
+
+    def run(self):
+        started = time.perf_counter()
+        results = []
+        for html in self.sources:
+            try:
+                results.append(self.function(html))
+            except Exception:  # a peer that fails on a page scores 0 there
+                results.append((None, ""))
+        return results, time.perf_counter() - started
+
+
+def trafilatura_function():
     import trafilatura
 
     def one(html):
@@ -94,10 +121,10 @@ def run_trafilatura(pages, runs):
         meta = trafilatura.extract_metadata(html)
         return (meta.title if meta else None), text
 
-    return run_python(one, pages, runs)
+    return one
 
 
-def run_readability(pages, runs):
+def readability_function():
     from readability import Document
     import lxml.html
 
@@ -107,10 +134,10 @@ def run_readability(pages, runs):
         text = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
         return document.short_title(), text
 
-    return run_python(one, pages, runs)
+    return one
 
 
-def run_resiliparse(pages, runs):
+def resiliparse_function():
     from resiliparse.extract.html2text import extract_plain_text
     from resiliparse.parse.html import HTMLTree
 
@@ -118,28 +145,10 @@ def run_resiliparse(pages, runs):
         tree = HTMLTree.parse(html)
         return tree.title, extract_plain_text(tree, main_content=True)
 
-    return run_python(one, pages, runs)
+    return one
 
 
-def run_python(function, pages, runs):
-    sources = []
-    for p in pages:
-        with open(p["source"], "rb") as f:
-            raw = f.read()
-        sources.append(raw.decode("utf-8", errors="replace"))
-    times = []
-    results = None
-    for _ in range(runs):
-        started = time.perf_counter()
-        current = []
-        for html in sources:
-            try:
-                current.append(function(html))
-            except Exception as error:  # a peer that fails on a page scores 0 there
-                current.append((None, ""))
-        times.append(time.perf_counter() - started)
-        results = current
-    return results, statistics.median(times)
+PEERS = {"trafilatura": trafilatura_function, "readability": readability_function, "resiliparse": resiliparse_function}
 
 
 def main():
@@ -153,42 +162,60 @@ def main():
     if not os.path.isdir(args.pages):
         sys.exit(f"score.py: no pages at {args.pages} (../shared/corpora/html-pages beside the repository)")
     pages = load_pages(args.pages)
-    rows = []
-    report = {"pages": len(pages), "engines": {}}
+    engines = {}
     for engine in args.engines.split(","):
-        try:
-            if engine == "gazette":
-                if not os.path.exists(args.gazette):
-                    sys.exit(f"score.py: no Gazette binary at {args.gazette} (swift build -c release)")
-                results, seconds = run_gazette(args.gazette, pages, args.runs)
-            elif engine == "trafilatura":
-                results, seconds = run_trafilatura(pages, args.runs)
-            elif engine == "readability":
-                results, seconds = run_readability(pages, args.runs)
-            elif engine == "resiliparse":
-                results, seconds = run_resiliparse(pages, args.runs)
-            else:
-                sys.exit(f"score.py: unknown engine {engine}")
-        except ImportError as error:
-            print(f"score.py: {engine} skipped: {error} (pip install trafilatura readability-lxml resiliparse)", file=sys.stderr)
-            continue
-        scores = [f1(text, p["text"]) for (title, text), p in zip(results, pages)]
+        if engine == "gazette":
+            if not os.path.exists(args.gazette):
+                sys.exit(f"score.py: no Gazette binary at {args.gazette} (swift build -c release)")
+            engines[engine] = Gazette(args.gazette, pages)
+        elif engine in PEERS:
+            try:
+                engines[engine] = Peer(PEERS[engine](), pages)
+            except ImportError as error:
+                print(f"score.py: {engine} skipped: {error} (pip install trafilatura readability-lxml resiliparse)",
+                      file=sys.stderr)
+        else:
+            sys.exit(f"score.py: unknown engine {engine}")
+    names = list(engines)
+    times = {name: [] for name in names}
+    results = {}
+    for round_number in range(args.runs):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            results[name], seconds = engines[name].run()
+            times[name].append(seconds)
+    rows = []
+    report = {"pages": len(pages), "runs": args.runs, "engines": {}}
+    for name in names:
+        scores = [f1(text, p["text"]) for (title, text), p in zip(results[name], pages)]
         titled = [p for p in pages if p["title"]]
-        exact = [collapse(title) == collapse(p["title"]) for (title, _), p in zip(results, pages) if p["title"]]
+        exact = [collapse(title) == collapse(p["title"]) for (title, _), p in zip(results[name], pages) if p["title"]]
         row = {
             "f1": statistics.mean(scores),
             "exact_title": sum(exact) / len(titled) if titled else 0.0,
-            "pages_per_second": len(pages) / seconds,
+            "pages_per_second": len(pages) / statistics.median(times[name]),
+            "seconds": times[name],
             "per_page": {p["name"]: s for p, s in zip(pages, scores)},
         }
-        report["engines"][engine] = row
-        rows.append((engine, row))
+        report["engines"][name] = row
+        rows.append((name, row))
     print(f"{len(pages)} pages of {os.path.normpath(args.pages)}; word F1 and exact title averaged over the pages; "
-          f"pages/s on one core, median of {args.runs} runs.\n")
+          f"pages/s on one core, median of {args.runs} interleaved rounds.\n")
     print("| extractor | F1 | exact title | pages/s |")
     print("| --- | ---: | ---: | ---: |")
     for engine, row in rows:
         print(f"| {engine} | {row['f1']:.3f} | {row['exact_title']:.2f} | {row['pages_per_second']:.0f} |")
+    if "gazette" in times:
+        print()
+        for name in names:
+            if name == "gazette":
+                continue
+            # Within a round both ran back to back: the ratio of their times
+            # is steadier than the ratio of two medians.
+            ratios = sorted(peer / ours for ours, peer in zip(times["gazette"], times[name]))
+            report["engines"][name]["gazette_speed_ratio"] = ratios
+            print(f"Gazette / {name}: {statistics.median(ratios):.2f}x the speed, median of {len(ratios)} rounds "
+                  f"({ratios[0]:.2f}x to {ratios[-1]:.2f}x)")
     if args.out:
         with open(args.out, "w") as f:
             json.dump(report, f, indent=1)
