@@ -19,7 +19,8 @@ public struct TemporaryDirectory: Sendable {
         var template = Array("\(base)/\(label)-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard created != nil else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: template)
+        // The name mkdtemp filled in, up to the NUL that ends it.
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The absolute path of `name` inside the directory.
