@@ -25,8 +25,11 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
-    @Flag(name: .shortAndLong, help: "Print only the summary, not failed files or warnings.")
+    @Flag(name: .shortAndLong, help: "Print only the summary: no progress line, failed files or warnings.")
     var quiet = false
+
+    @Flag(name: .shortAndLong, help: "List every file as it is read (indexed or failed), on standard error.")
+    var verbose = false
 
     @Option(
         help: ArgumentHelp(
@@ -51,15 +54,19 @@ struct IndexCommand: ParsableCommand {
 
     func validate() throws {
         if noActors && actors != nil { throw ValidationError("--actors and --no-actors exclude each other") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be 1 to 256") }
         if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be 16 to 1048576 (MB)") }
     }
 
     func run() throws {
         do {
+            let progress = IndexProgress(
+                showsLine: !quiet && IndexProgress.standardErrorIsTerminal, verbose: verbose)
             let result = try IndexBuilder.build(
                 corpus: folder, index: location.path, actorsFile: actors, recogniseActors: !noActors,
-                rebuild: rebuild, threads: threads ?? IndexBuilder.defaultThreads, memoryMB: memory)
+                rebuild: rebuild, threads: threads ?? IndexBuilder.defaultThreads, memoryMB: memory,
+                progress: progress)
             result.printSummary(corpus: folder, index: location.path, verbose: !quiet)
         } catch {
             throw Terminal.fail(error, index: location.path)
@@ -91,7 +98,8 @@ struct IndexBuilder {
 
     static func build(
         corpus: String, index: String, actorsFile: String? = nil, recogniseActors: Bool = true,
-        rebuild: Bool = false, threads: Int = defaultThreads, memoryMB: Int = defaultMemory
+        rebuild: Bool = false, threads: Int = defaultThreads, memoryMB: Int = defaultMemory,
+        progress: IndexProgress? = nil
     ) throws -> IndexBuilder {
         let clock = ContinuousClock()
         let start = clock.now
@@ -113,7 +121,10 @@ struct IndexBuilder {
             gazetteer = actors
         }
         let writer = try IndexWriter(directory: index, analyzer: Analyzer(gazetteer: gazetteer), rebuild: rebuild)
-        let walker = CorpusWalker(root: corpus, excluding: [index] + (merged.map { [$0.path] } ?? []))
+        let excluded = [index] + (merged.map { [$0.path] } ?? [])
+        let walker = CorpusWalker(root: corpus, excluding: excluded)
+        progress?.countFiles(root: corpus, excluding: excluded)
+        defer { progress?.finish() }
         var skipped: [IngestProblem] = []
         var walkError: IngestError? = nil
         let reader = ArticleReader()
@@ -127,6 +138,7 @@ struct IndexBuilder {
                         skipped.append(problem)
                         return true
                     }
+                    progress?.walked(path)
                     return visit(path, status)
                 }
             } catch {
@@ -134,8 +146,12 @@ struct IndexBuilder {
             }
         } read: { path, status in
             switch reader.read(path: path, status: status) {
-            case .article(let article, let warnings): .article(article, warnings: warnings.map(\.reason))
-            case .skipped(let problem): .failed(problem.reason)
+            case .article(let article, let warnings):
+                progress?.read(path, bytes: status.size, failure: nil)
+                return .article(article, warnings: warnings.map(\.reason))
+            case .skipped(let problem):
+                progress?.read(path, bytes: status.size, failure: problem.reason)
+                return .failed(problem.reason)
             }
         }
         // The root was checked above, so it has gone since; with no file walked,

@@ -24,7 +24,7 @@ enum Terminal {
         writeStandardError("gazette: " + message + "\n")
     }
 
-    private static func writeStandardError(_ text: String) {
+    static func writeStandardError(_ text: String) {
         let bytes = Array(text.utf8)
         // SAFETY: the pointer is valid for the length of the array during the call.
         _ = unsafe bytes.withUnsafeBytes { unsafe write(STDERR_FILENO, $0.baseAddress, $0.count) }

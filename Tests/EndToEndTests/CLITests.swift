@@ -21,9 +21,11 @@ struct CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Output {
+    static func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:], executable: String? = nil
+    ) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
@@ -351,6 +353,51 @@ struct CLITests {
         #expect(scores.count == 1)
         let bad = try CLI.run(["search", "forces", "--b", "2"], in: checkout.path)
         #expect(bad.status == 64 && bad.stderr.contains("--b must be 0 to 1"))
+    }
+
+    @Test("index in a pipe draws no progress line; --verbose lists every file read, a failed one with its reason")
+    func progressAndVerbose() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        try checkout.write("Corpus/broken.txt", "abc\u{0}def")
+        let plain = try CLI.run(["index", "Corpus", "--index", "out"], in: checkout.path)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(!plain.stderr.contains("\u{1B}[K") && !plain.stderr.contains("indexing "), "\(plain.stderr)")
+        let verbose = try CLI.run(["index", "Corpus", "--index", "again", "--verbose"], in: checkout.path)
+        #expect(verbose.status == 0, "\(verbose.stderr)")
+        let lines = verbose.stderr.split(separator: "\n").map(String.init)
+        let articles = try FileManager.default.contentsOfDirectory(atPath: checkout.path + "/Corpus")
+            .filter { $0.hasSuffix(".txt") && $0 != "broken.txt" }
+        #expect(articles.count >= 10)
+        for name in articles { #expect(lines.contains("indexed Corpus/" + name), "\(name) not listed") }
+        #expect(lines.contains { $0.hasPrefix("failed Corpus/broken.txt: binary file") })
+        #expect(!verbose.stderr.contains("\u{1B}[K"))
+        let both = try CLI.run(["index", "Corpus", "--index", "out", "--quiet", "--verbose"], in: checkout.path)
+        #expect(both.status == 64 && both.stderr.contains("--quiet and --verbose exclude each other"))
+    }
+
+    /// util-linux `script` runs the indexer on a pseudo-terminal, as a person
+    /// at a terminal would.
+    @Test("on a terminal, index draws a progress line (files, articles/s, MB/s) and clears it before the summary")
+    func progressOnTerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("skipped: no /usr/bin/script (util-linux) to give the indexer a terminal")
+            return
+        }
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let command = "'\(CLI.binary)' index Corpus --index out --threads 1"
+        let result = try CLI.run(
+            ["-q", "-e", "-c", command, "/dev/null"], in: checkout.path, executable: "/usr/bin/script")
+        #expect(result.status == 0, "\(result.stdout)")
+        // The first line is drawn at once, then at most ten times a second.
+        #expect(result.stdout.contains("\r\u{1B}[Kindexing 1 "), "\(result.stdout)")
+        #expect(result.stdout.contains("articles/s · ") && result.stdout.contains(" MB/s"))
+        // Cleared, then the summary.
+        #expect(result.stdout.contains("\r\u{1B}[KIndexed "), "\(result.stdout)")
+        let quiet = try CLI.run(
+            ["-q", "-e", "-c", command + " --quiet", "/dev/null"], in: checkout.path, executable: "/usr/bin/script")
+        #expect(!quiet.stdout.contains("indexing "), "\(quiet.stdout)")
     }
 
     @Test("an empty query is refused before the first index build")
