@@ -9,6 +9,17 @@ struct Gazette: ParsableCommand {
             With no --index, every command uses ./Index, and `gazette search` (or `actors`) \
             builds it from ./Corpus first if it does not exist yet.
 
+            Examples:
+              gazette index ~/news                      index a folder; again: what changed
+              gazette search '"foreign forces" -Syria'  a phrase, and not a word
+              gazette search --actor Iran militias      about Iran, mentioning militias
+              gazette search 'date:2024-04 ceasefire' --json
+              gazette actors --with Hezbollah           who is named with Hezbollah
+              gazette extract page.html                 what indexing reads from a page
+              gazette verify                            check every checksum of the index
+
+            Shell completions: gazette --generate-completion-script bash (or zsh, fish).
+
             Exit status: 0 results found (or command done), 1 no results (or no actor of that \
             name), 64 bad usage, empty query or ambiguous actor name, 65 damaged index or \
             malformed actors file, 66 missing corpus or index (or nothing to index), 73 --index \

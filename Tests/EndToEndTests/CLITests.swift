@@ -400,6 +400,35 @@ struct CLITests {
         #expect(!quiet.stdout.contains("indexing "), "\(quiet.stdout)")
     }
 
+    /// The examples in `gazette --help` must keep working: each one that
+    /// needs no folder of the user's runs on a fresh checkout, through a
+    /// shell, as a person would paste it.
+    @Test("gazette --help shows examples that run, and shell completions are generated")
+    func helpExamplesAndCompletions() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        let help = try CLI.run(["--help"], in: checkout.path)
+        #expect(help.status == 0 && help.stdout.contains("Examples:"))
+        let examples = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("gazette ") && !$0.hasPrefix("gazette index ") && !$0.hasPrefix("gazette extract ") }
+            .map { line -> String in
+                // The command, without the description after two spaces or more.
+                let command = line.range(of: "   ").map { String(line[..<$0.lowerBound]) } ?? line
+                return "'\(CLI.binary)'" + command.dropFirst("gazette".count)
+            }
+        #expect(examples.count >= 5, "\(help.stdout)")
+        for example in examples {
+            let result = try CLI.run(["-c", example], in: checkout.path, executable: "/bin/sh")
+            #expect(result.status == 0, "\(example): \(result.stderr)")
+            #expect(!result.stdout.isEmpty, "\(example) printed nothing")
+        }
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try CLI.run(["--generate-completion-script", shell], in: checkout.path)
+            #expect(
+                script.status == 0 && script.stdout.contains("search") && script.stdout.contains("actor"), "\(shell)")
+        }
+    }
+
     @Test("an empty query is refused before the first index build")
     func emptyQueryFirst() throws {
         let checkout = try freshCheckout()
