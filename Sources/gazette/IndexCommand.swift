@@ -31,6 +31,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List every file as it is read (indexed or failed), on standard error.")
     var verbose = false
 
+    @Flag(help: "Print the summary as one JSON object, with every failed, skipped and warned file.")
+    var json = false
+
     @Option(
         help: ArgumentHelp(
             "An actors file that adds or overrides actors and aliases (default: <folder>/actors.txt if present).",
@@ -67,7 +70,11 @@ struct IndexCommand: ParsableCommand {
                 corpus: folder, index: location.path, actorsFile: actors, recogniseActors: !noActors,
                 rebuild: rebuild, threads: threads ?? IndexBuilder.defaultThreads, memoryMB: memory,
                 progress: progress)
-            result.printSummary(corpus: folder, index: location.path, verbose: !quiet)
+            if json {
+                print(result.json(corpus: folder, index: location.path))
+            } else {
+                result.printSummary(corpus: folder, index: location.path, verbose: !quiet)
+            }
         } catch {
             throw Terminal.fail(error, index: location.path)
         }
@@ -188,6 +195,64 @@ struct IndexBuilder {
         }
     }
 
+    /// The summary as JSON: the counts `printSummary` prints, and every
+    /// failed, skipped and warned file (the text form shows 50 of each).
+    func json(corpus: String, index: String) -> String {
+        var out: [UInt8] = []
+        func key(_ name: String) {
+            out += Array((out.last == UInt8(ascii: "{") ? "" : ", ").utf8)
+            JSONOutput.append(name, to: &out)
+            out += Array(": ".utf8)
+        }
+        func problems(_ name: String, _ list: [(path: String, reason: String)]) {
+            key(name)
+            out.append(UInt8(ascii: "["))
+            for (k, problem) in list.enumerated() {
+                out += Array((k > 0 ? ", {" : "{").utf8)
+                key("path")
+                JSONOutput.append(problem.path, to: &out)
+                key("reason")
+                JSONOutput.append(problem.reason, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "{"))
+        key("corpus")
+        JSONOutput.append(corpus, to: &out)
+        key("index")
+        JSONOutput.append(index, to: &out)
+        key("committed")
+        out += Array("\(sync.committed)".utf8)
+        key("rebuild_reason")
+        JSONOutput.append(rebuildReason, to: &out)
+        key("seconds")
+        out += Array(decimal(secondsValue(elapsed), 3).utf8)
+        for (name, value) in [
+            ("indexed", sync.indexed), ("added", sync.added), ("updated", sync.updated), ("deleted", sync.deleted),
+            ("unchanged", sync.unchanged), ("failed", sync.failed), ("failed_before", sync.failedBefore),
+            ("skipped", skipped.count), ("with_warnings", sync.warnings.count), ("merges", sync.merges),
+        ] {
+            key(name)
+            out += Array(String(value).utf8)
+        }
+        key("commit")
+        if let commit = sync.commit {
+            out += Array(
+                "{\"generation\": \(commit.generation), \"documents\": \(commit.documentCount), \"segments\": \(commit.segmentCount), \"bytes\": \(commit.bytesOnDisk)}"
+                    .utf8)
+        } else {
+            out += Array("null".utf8)
+        }
+        key("actors")
+        JSONOutput.append(recognisesActors ? (actorsFile?.path ?? "bundled") : "off", to: &out)
+        problems("failures", sync.failures)
+        problems("skipped_files", skipped.map { ($0.path, $0.reason) })
+        problems("warnings", sync.warnings)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     func printSummary(corpus: String, index: String, verbose: Bool) {
         let documents = sync.indexed == 1 ? "1 document" : "\(format(sync.indexed)) documents"
         if let reason = rebuildReason, reason != "--rebuild" { print("Rebuilding \(index): \(reason).") }
@@ -246,9 +311,14 @@ func bytes(_ value: UInt64) -> String {
 }
 
 func seconds(_ duration: Duration) -> String {
-    let (s, attoseconds) = duration.components
-    let value = Double(s) + Double(attoseconds) / 1e18
+    let value = secondsValue(duration)
     return value < 10 ? "\(decimal(value, 2)) s" : "\(decimal(value, 1)) s"
+}
+
+/// `duration` in seconds.
+func secondsValue(_ duration: Duration) -> Double {
+    let (whole, attoseconds) = duration.components
+    return Double(whole) + Double(attoseconds) / 1e18
 }
 
 /// `value` with `places` decimals, without Foundation's formatters.

@@ -13,6 +13,9 @@ struct OptimizeCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
+    @Flag(help: "Print the result as one JSON object.")
+    var json = false
+
     func run() throws {
         let clock = ContinuousClock()
         let start = clock.now
@@ -21,15 +24,32 @@ struct OptimizeCommand: ParsableCommand {
             // The commit the writer opened (it holds the lock: nothing changes it meanwhile).
             guard let before = writer.base?.manifest else { return }
             guard try writer.optimize() else {
-                print("\(location.path): already one segment with no deleted documents; nothing to do")
+                print(
+                    json
+                        ? result(merged: false, before: before, after: before, seconds: clock.now - start)
+                        : "\(location.path): already one segment with no deleted documents; nothing to do")
                 return
             }
             let after = try Manifest.read(directory: location.path)
+            if json {
+                print(result(merged: true, before: before, after: after, seconds: clock.now - start))
+                return
+            }
             print(
                 "\(location.path): merged \(before.segments.count) segment\(before.segments.count == 1 ? "" : "s") into 1 in \(seconds(clock.now - start)); \(format(Int(after.liveCount))) documents, \(format(Int(before.deletedCount))) deleted dropped (commit \(after.generation))"
             )
         } catch {
             throw Terminal.fail(error, index: location.path)
         }
+    }
+
+    private func result(merged: Bool, before: Manifest, after: Manifest, seconds: Duration) -> String {
+        var out: [UInt8] = Array("{\"index\": ".utf8)
+        JSONOutput.append(location.path, to: &out)
+        let elapsed = secondsValue(seconds)
+        out += Array(
+            ", \"merged\": \(merged), \"segments_before\": \(before.segments.count), \"segments\": \(after.segments.count), \"documents\": \(after.liveCount), \"deleted_dropped\": \(merged ? before.deletedCount : 0), \"generation\": \(after.generation), \"seconds\": \(decimal(elapsed, 3))}"
+                .utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -120,7 +120,7 @@ final class IndexProgress: Sendable {
 
     private func line(_ state: State, now: ContinuousClock.Instant) -> String {
         let elapsed = now - start
-        let elapsedSeconds = max(0.001, Self.seconds(elapsed))
+        let elapsedSeconds = max(0.001, secondsValue(elapsed))
         var text = "indexing " + format(state.walked)
         if state.countDone {
             text += " of " + format(max(state.counted, state.walked)) + " files"
@@ -143,11 +143,6 @@ final class IndexProgress: Sendable {
         guard unsafe ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 1 else { return text }
         let width = Int(size.ws_col) - 1
         return text.count <= width ? text : String(text.prefix(width))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 
     /// `seconds` as m:ss, or h:mm:ss from an hour.

@@ -15,11 +15,23 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
+    @Flag(help: "Print the result as one JSON object (with \"ok\": false and the error when the index is damaged).")
+    var json = false
+
     func run() throws {
         do {
             let reader = try IndexReader(directory: location.path)
             try reader.verifyChecksums()
             let report = try reader.verifyStructure()
+            if json {
+                var out: [UInt8] = Array("{\"index\": ".utf8)
+                JSONOutput.append(location.path, to: &out)
+                out += Array(
+                    ", \"ok\": true, \"generation\": \(reader.manifest.generation), \"documents\": \(reader.liveCount), \"deleted\": \(reader.manifest.deletedCount), \"segments\": \(reader.segments.count), \"bytes\": \(reader.sizeOnDisk), \"postings\": \(report.postings), \"positions\": \(report.positions)}"
+                        .utf8)
+                print(String(decoding: out, as: UTF8.self))
+                return
+            }
             print(
                 "\(location.path): OK, commit \(reader.manifest.generation), \(format(Int(reader.liveCount))) documents (\(format(Int(reader.manifest.deletedCount))) deleted) in \(reader.segments.count) segment\(reader.segments.count == 1 ? "" : "s"), \(bytes(reader.sizeOnDisk))"
             )
@@ -27,6 +39,14 @@ struct VerifyCommand: ParsableCommand {
                 "  every checksum, and \(format(report.postings)) postings with \(format(Int(report.positions))) positions, decoded and consistent"
             )
         } catch {
+            if json {
+                var out: [UInt8] = Array("{\"index\": ".utf8)
+                JSONOutput.append(location.path, to: &out)
+                out += Array(", \"ok\": false, \"error\": ".utf8)
+                JSONOutput.append("\(error)", to: &out)
+                out.append(UInt8(ascii: "}"))
+                print(String(decoding: out, as: UTF8.self))
+            }
             throw Terminal.fail(error, index: location.path)
         }
     }

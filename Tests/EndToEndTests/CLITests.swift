@@ -429,6 +429,41 @@ struct CLITests {
         }
     }
 
+    @Test("index, verify and optimize print one JSON object with --json, a damaged index too")
+    func jsonOnEveryCommand() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        try checkout.write("Corpus/empty.txt", "")
+        func object(_ text: String) throws -> [String: Any] {
+            try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+        }
+        let index = try CLI.run(["index", "Corpus", "--index", "out", "--json"], in: checkout.path)
+        #expect(index.status == 0, "\(index.stderr)")
+        let summary = try object(index.stdout)
+        #expect(summary["committed"] as? Bool == true)
+        #expect(summary["added"] as? Int == (summary["indexed"] as? Int))
+        #expect((summary["commit"] as? [String: Any])?["documents"] as? Int == summary["indexed"] as? Int)
+        let failures = try #require(summary["failures"] as? [[String: String]])
+        #expect(failures.contains { $0["path"] == "Corpus/empty.txt" && $0["reason"] == "empty file" })
+
+        let verify = try object(try CLI.run(["verify", "--index", "out", "--json"], in: checkout.path).stdout)
+        #expect(verify["ok"] as? Bool == true && verify["documents"] as? Int == summary["indexed"] as? Int)
+        let optimize = try CLI.run(["optimize", "--index", "out", "--json"], in: checkout.path)
+        #expect(try object(optimize.stdout)["merged"] as? Bool == false)
+
+        let postings = try #require(
+            FileManager.default.contentsOfDirectory(atPath: checkout.path + "/out").first { $0.hasSuffix(".postings") })
+        let file = try FileHandle(forUpdating: URL(fileURLWithPath: checkout.path + "/out/" + postings))
+        try file.seek(toOffset: 100)
+        try file.write(contentsOf: Data("XXXX".utf8))
+        try file.close()
+        let damaged = try CLI.run(["verify", "--index", "out", "--json"], in: checkout.path)
+        #expect(damaged.status == 65)
+        let report = try object(damaged.stdout)
+        #expect(report["ok"] as? Bool == false)
+        #expect((report["error"] as? String)?.contains(postings) == true, "\(damaged.stdout)")
+    }
+
     @Test("an empty query is refused before the first index build")
     func emptyQueryFirst() throws {
         let checkout = try freshCheckout()
