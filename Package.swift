@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // glibc's malloc.h (malloc_trim), which the Glibc module leaves out.
@@ -54,6 +55,7 @@ let package = Package(
             dependencies: [
                 "NewsCore", "NewsIngest", "TextAnalysis", "Indexing", "Search",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Rainbow", package: "Rainbow"),
             ],
             swiftSettings: strict
         ),

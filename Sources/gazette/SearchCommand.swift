@@ -135,7 +135,9 @@ struct SearchCommand: ParsableCommand {
             if json {
                 print(JSONOutput.render(results, took: took))
             } else {
-                printHuman(results, color: Terminal.useColor(color))
+                let useColor = Terminal.useColor(color)
+                Style.use(color: useColor)
+                printHuman(results, color: useColor)
             }
             if results.total == 0 { throw ExitCode(Terminal.Exit.noResults) }
         } catch let exit as ExitCode {
@@ -204,16 +206,16 @@ struct SearchCommand: ParsableCommand {
         let width = Terminal.outputWidth()
         for hit in results.hits {
             print("")
-            let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.bold)
+            let title = highlighted(hit.title, hit.titleHighlights, color: color, base: Style.title)
             print("\(hit.rank). \(title)")
-            let path = color ? Style.path + hit.path + Style.reset : hit.path
+            let path = color ? Style.path(hit.path) : hit.path
             // The publication day, then the score (none when listed by date).
             let facts = [hit.published?.day.iso8601, results.newestFirst ? nil : "score " + decimal(hit.score, 4)]
                 .compactMap { $0 }.joined(separator: "  ")
-            print("   \(path)  \(color ? Style.dim + facts + Style.reset : facts)")
+            print("   \(path)  \(color ? Style.dim(facts) : facts)")
             // What the page says of itself: its site and byline.
             let source = [hit.metadata.site, hit.metadata.byline].compactMap { $0 }.joined(separator: " · ")
-            if !source.isEmpty { print("   " + (color ? Style.dim + source + Style.reset : source)) }
+            if !source.isEmpty { print("   " + (color ? Style.dim(source) : source)) }
             for passage in hit.passages.isEmpty ? [hit.snippet] : hit.passages where !passage.text.isEmpty {
                 // On a terminal, wrapped to its width under the three-space indent.
                 for line in width.map({ passage.lines(width: max(20, $0 - 4)) }) ?? [passage] {

@@ -2,6 +2,7 @@ import ArgumentParser
 import IndexFormat
 import NewsCore
 import NewsIngest
+@preconcurrency import Rainbow
 import Search
 import Synchronization
 import TextAnalysis
@@ -117,29 +118,41 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 }
 
-/// ANSI styles (SGR). Matches are bold red, as grep and ripgrep show them.
+/// How results are coloured, through Rainbow (ANSI styles): matches bold
+/// red, as grep and ripgrep show them; titles bold; paths magenta; dates,
+/// sources and actors dim.
 enum Style {
-    static let reset = "\u{1B}[0m"
-    static let bold = "\u{1B}[1m"
-    static let dim = "\u{1B}[2m"
-    static let match = "\u{1B}[1;31m"
-    static let path = "\u{1B}[35m"
+    /// Turns colour on or off for this process: ``Terminal/useColor(_:)``
+    /// decides (`--color`, `NO_COLOR`, `TERM=dumb`, a terminal or not), not
+    /// Rainbow's own guess from the environment.
+    static func use(color: Bool) {
+        Rainbow.enabled = color
+        Rainbow.outputTarget = color ? .console : .unknown
+    }
+
+    static func match(_ text: String) -> String { text.red.bold }
+    static func title(_ text: String) -> String { text.bold }
+    static func path(_ text: String) -> String { text.magenta }
+    static func dim(_ text: String) -> String { text.dim }
 }
 
-/// `text` with `ranges` (byte offsets into its UTF-8) wrapped in `style` when colouring.
-func highlighted(_ text: String, _ ranges: [Range<Int>], color: Bool, base: String = "") -> String {
+/// `text` with `ranges` (byte offsets into its UTF-8) shown as matches, the
+/// rest in `base` (plain by default), when colouring.
+func highlighted(
+    _ text: String, _ ranges: [Range<Int>], color: Bool, base: (String) -> String = { $0 }
+) -> String {
     guard color else { return text }
     let bytes = Array(text.utf8)
-    var out: [UInt8] = Array(base.utf8)
+    var out = ""
     var cursor = 0
+    func piece(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
     for range in ranges where range.lowerBound >= cursor && range.upperBound <= bytes.count {
-        out += bytes[cursor..<range.lowerBound]
-        out += Array(Style.match.utf8) + bytes[range] + Array((Style.reset + base).utf8)
+        if cursor < range.lowerBound { out += base(piece(cursor..<range.lowerBound)) }
+        out += Style.match(piece(range))
         cursor = range.upperBound
     }
-    out += bytes[cursor...]
-    if !base.isEmpty { out += Array(Style.reset.utf8) }
-    return String(decoding: out, as: UTF8.self)
+    if cursor < bytes.count { out += base(piece(cursor..<bytes.count)) }
+    return out
 }
 
 /// Values a one-shot command keeps until the process exits rather than free

@@ -184,7 +184,7 @@ struct CLITests {
         let checkout = try freshCheckout()
         defer { checkout.remove() }
         let colored = try CLI.run(["search", "Hezbollah", "--color", "always", "--limit", "1"], in: checkout.path)
-        #expect(colored.stdout.contains("\u{1B}[1;31mHezbollah\u{1B}[0m"))
+        #expect(colored.stdout.contains("\u{1B}[31;1mHezbollah\u{1B}[0m"), "\(colored.stdout)")
         let plain = try CLI.run(
             ["search", "Hezbollah", "--limit", "1"], in: checkout.path, environment: ["NO_COLOR": "1"])
         #expect(!plain.stdout.contains("\u{1B}["))
