@@ -28,7 +28,7 @@ struct Gazette: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             IndexCommand.self, SearchCommand.self, ActorsCommand.self, AnalyzeCommand.self, VerifyCommand.self,
-            StatsCommand.self, OptimizeCommand.self, ExtractCommand.self,
+            StatsCommand.self, OptimizeCommand.self, ExtractCommand.self, ExportCommand.self,
         ],
         defaultSubcommand: nil
     )

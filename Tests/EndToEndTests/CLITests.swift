@@ -464,6 +464,96 @@ struct CLITests {
         #expect((report["error"] as? String)?.contains(postings) == true, "\(damaged.stdout)")
     }
 
+    /// What an OpenSearch cluster would check on loading, line by line:
+    /// the action names the index and the article's path, and every field
+    /// of the document is in the mapping (its "dynamic": "strict" refuses
+    /// any other) with a value of the mapped type.
+    @Test("export --format opensearch writes _bulk NDJSON that fits the --mapping, one live article per pair of lines")
+    func exportOpenSearch() throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        #expect(try CLI.run(["index", "Corpus", "--index", "out"], in: checkout.path).status == 0)
+        // A changed file leaves its old document deleted in the first segment.
+        let changed = checkout.path + "/Corpus/opec-oil-output.txt"
+        try (try String(contentsOfFile: changed, encoding: .utf8) + "\nA new paragraph on Iran.\n")
+            .write(toFile: changed, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["index", "Corpus", "--index", "out"], in: checkout.path).status == 0)
+
+        let mappingOutput = try CLI.run(["export", "--format", "opensearch", "--mapping"], in: checkout.path)
+        let mapping = try #require(
+            JSONSerialization.jsonObject(with: Data(mappingOutput.stdout.utf8)) as? [String: Any])
+        let mappings = try #require(mapping["mappings"] as? [String: Any])
+        #expect(mappings["dynamic"] as? String == "strict")
+        let properties = try #require(mappings["properties"] as? [String: [String: Any]])
+        let actorFields = try #require(properties["actors"]?["properties"] as? [String: [String: Any]])
+
+        let export = try CLI.run(
+            ["export", "--format", "opensearch", "--index", "out", "--name", "news"], in: checkout.path)
+        #expect(export.status == 0, "\(export.stderr)")
+        let lines = export.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count % 2 == 0)
+        let date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2}))?$/
+        func check(_ value: Any, _ field: [String: Any], _ name: String) {
+            switch field["type"] as? String {
+            case "keyword", "text": #expect(value is String, "\(name) is not a string")
+            case "date": #expect((value as? String).map { $0.wholeMatch(of: date) != nil } == true, "\(name): \(value)")
+            case "integer": #expect(value is Int, "\(name) is not an integer")
+            case "nested": #expect(value is [Any], "\(name) is not a list")
+            default: Issue.record("\(name): unexpected type \(String(describing: field["type"]))")
+            }
+        }
+        var paths: [String] = []
+        var mentionsIran = 0
+        for pair in stride(from: 0, to: lines.count, by: 2) {
+            let action = try #require(JSONSerialization.jsonObject(with: Data(lines[pair].utf8)) as? [String: Any])
+            let target = try #require(action["index"] as? [String: String])
+            let document = try #require(
+                JSONSerialization.jsonObject(with: Data(lines[pair + 1].utf8)) as? [String: Any])
+            #expect(target["_index"] == "news")
+            #expect(target["_id"] == document["path"] as? String)
+            for (name, value) in document {
+                guard let field = properties[name] else {
+                    Issue.record("\(name) is not in the mapping")
+                    continue
+                }
+                if name == "actor_ids" {
+                    #expect(value is [String])
+                } else {
+                    check(value, field, name)
+                }
+            }
+            let actors = try #require(document["actors"] as? [[String: Any]])
+            for actor in actors {
+                for (name, value) in actor {
+                    guard let field = actorFields[name] else {
+                        Issue.record("actors.\(name) is not in the mapping")
+                        continue
+                    }
+                    check(value, field, "actors." + name)
+                }
+                #expect((actor["mentions"] as? Int ?? 0) >= 1)
+            }
+            #expect(document["actor_ids"] as? [String] == actors.compactMap { $0["id"] as? String })
+            if actors.contains(where: { $0["id"] as? String == "IRN" }) { mentionsIran += 1 }
+            paths.append(try #require(document["path"] as? String))
+        }
+        // Every live article once: the deleted copy of the changed file is not exported.
+        let stats = try #require(
+            JSONSerialization.jsonObject(
+                with: Data(try CLI.run(["verify", "--index", "out", "--json"], in: checkout.path).stdout.utf8))
+                as? [String: Any])
+        #expect(paths.count == stats["documents"] as? Int)
+        #expect(Set(paths).count == paths.count)
+        #expect(paths.contains("Corpus/opec-oil-output.txt"))
+        #expect(mentionsIran >= 3)
+        // Dates come with the documents (the bundled corpus dates most articles).
+        #expect(
+            lines.contains {
+                $0.contains("\"path\": \"Corpus/hamas-gaza-ceasefire-talks.txt\"")
+                    && $0.contains("\"published\": \"2024-04-07")
+            })
+    }
+
     @Test("an empty query is refused before the first index build")
     func emptyQueryFirst() throws {
         let checkout = try freshCheckout()
