@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Gazette: ParsableCommand {
+struct Gazette: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gazette",
         abstract: "Search engine for news archives: index a folder of articles, then search it.",
@@ -28,7 +28,7 @@ struct Gazette: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             IndexCommand.self, SearchCommand.self, ActorsCommand.self, AnalyzeCommand.self, VerifyCommand.self,
-            StatsCommand.self, OptimizeCommand.self, ExtractCommand.self, ExportCommand.self,
+            StatsCommand.self, OptimizeCommand.self, ExtractCommand.self, ExportCommand.self, ServeCommand.self,
         ],
         defaultSubcommand: nil
     )
