@@ -4,6 +4,15 @@ extension Span<UInt8> {
         String(decoding: array, as: UTF8.self)
     }
 
+    /// The bytes' 64-bit FNV-1a hash: byte at a time, fast enough for the
+    /// short keys it is used on (terms, class names).
+    @inline(__always)
+    public var fnv1a: UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in indices { h = (h ^ UInt64(self[k])) &* 0x100_0000_01b3 }
+        return h
+    }
+
     /// A copy of the bytes.
     public var array: [UInt8] {
         var bytes: [UInt8] = []

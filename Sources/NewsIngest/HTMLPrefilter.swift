@@ -358,8 +358,7 @@ struct ClassNames {
 
     /// `value` cut, or nil when it stays as it is.
     mutating func digest(_ value: Span<UInt8>) -> [UInt8]? {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for k in value.indices { hash = (hash ^ UInt64(value[k])) &* 0x0000_0100_0000_01B3 }
+        let hash = value.fnv1a
         if let known = cut[hash] { return known }
         if whole.contains(hash) { return nil }
         guard var kept = Self.matchedParts(value) else {

@@ -158,9 +158,7 @@ struct HTMLTextExtractor: HTMLVisitor {
         var classHash: UInt64 = 0
         withBytes(.className) { value in
             guard !value.isEmpty else { return }
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, 64 bits
-            for k in value.indices { hash = (hash ^ UInt64(value[k])) &* 0x0000_0100_0000_01B3 }
-            classHash = hash
+            classHash = value.fnv1a
             // Matched anew each time: the automaton's pass over a class
             // costs less than looking it up in a dictionary of those seen.
             let groups = ClassHintMatcher.groups(in: value)

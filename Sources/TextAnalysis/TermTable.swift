@@ -26,14 +26,7 @@ public struct TermTable: Sendable {
     public var count: Int { entries.count }
 
     @inline(__always)
-    public static func hash(_ term: Span<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in term.indices {
-            h ^= UInt64(term[k])
-            h = h &* 0x100_0000_01b3
-        }
-        return h
-    }
+    public static func hash(_ term: Span<UInt8>) -> UInt64 { term.fnv1a }
 
     /// The 32 bits of the hash a slot keeps (the high ones: FNV mixes them best).
     @inline(__always)
