@@ -102,25 +102,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func appendDocument(_ article: Article, _ actors: [ArticleActor], to out: inout [UInt8]) {
-        let meta = article.metadata
-        let fields: [(String, String?)] = [
-            ("path", article.path), ("title", article.title), ("text", article.body),
-            ("published", article.published?.iso8601), ("modified", meta.modified?.iso8601),
-            ("byline", meta.byline), ("site", meta.site), ("url", meta.url), ("language", meta.language),
-            ("description", meta.description),
-        ]
         out.append(UInt8(ascii: "{"))
-        // Absent fields are left out rather than null: "dynamic": "strict"
-        // takes both, and the lines stay short.
-        var first = true
-        for (key, value) in fields {
-            guard let value else { continue }
-            if !first { out += Array(", ".utf8) }
-            first = false
-            JSONOutput.append(key, to: &out)
-            out += Array(": ".utf8)
-            JSONOutput.append(value, to: &out)
-        }
+        // The fields of `extract --json`, absent ones left out rather than
+        // null ("dynamic": "strict" takes both, and the lines stay short).
+        JSONOutput.appendMembers(ExtractCommand.fields(article), omittingNull: true, to: &out)
         out += Array(", \"actors\": [".utf8)
         for (k, named) in actors.enumerated() {
             out += Array((k > 0 ? ", {\"id\": " : "{\"id\": ").utf8)

@@ -65,37 +65,30 @@ struct ExtractCommand: ParsableCommand {
     }
 
     /// The fields in the documented order; null for what is not known.
-    static func json(_ article: Article) -> String {
-        // One buffer for the line: the article's text is copied once, as it
-        // is escaped (string concatenation copied it again for each `+`).
+    /// An article's fields as `--json` writes them, in order; the text last.
+    static func fields(_ article: Article) -> [(name: String, value: String?)] {
         let meta = article.metadata
-        let fields: [(String, String?)] = [
+        return [
             ("path", article.path), ("title", article.title), ("byline", meta.byline),
             ("published", article.published?.iso8601), ("modified", meta.modified?.iso8601), ("site", meta.site),
             ("url", meta.url), ("language", meta.language), ("description", meta.description),
             ("text", article.body),
         ]
+    }
+
+    static func json(_ article: Article) -> String {
+        // One buffer for the line: the article's text is copied once, as it
+        // is escaped (string concatenation copied it again for each `+`).
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(article.body.utf8.count + 512)
-        for (k, (name, value)) in fields.enumerated() {
-            if k > 0 { out += [UInt8(ascii: ","), 0x20] }
-            JSONOutput.append(name, to: &out)
-            out += [UInt8(ascii: ":"), 0x20]
-            JSONOutput.append(value, to: &out)
-        }
+        JSONOutput.appendMembers(fields(article), to: &out)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }
 
     static func human(_ article: Article) -> String {
         var lines = [article.path, "  title        \(article.title)"]
-        let meta = article.metadata
-        let fields: [(String, String?)] = [
-            ("byline", meta.byline), ("published", article.published?.iso8601),
-            ("modified", meta.modified?.iso8601), ("site", meta.site), ("url", meta.url),
-            ("language", meta.language), ("description", meta.description),
-        ]
-        for (name, value) in fields {
+        for (name, value) in fields(article) where !["path", "title", "text"].contains(name) {
             if let value { lines.append("  " + name + String(repeating: " ", count: 13 - name.count) + value) }
         }
         lines.append("  format       \(article.format.name), \(article.body.utf8.count) bytes of text")

@@ -198,59 +198,28 @@ struct IndexBuilder {
     /// The summary as JSON: the counts `printSummary` prints, and every
     /// failed, skipped and warned file (the text form shows 50 of each).
     func json(corpus: String, index: String) -> String {
-        var out: [UInt8] = []
-        func key(_ name: String) {
-            out += Array((out.last == UInt8(ascii: "{") ? "" : ", ").utf8)
-            JSONOutput.append(name, to: &out)
-            out += Array(": ".utf8)
+        func problems(_ list: [(path: String, reason: String)]) -> String {
+            "["
+                + list.map { "{\"path\": \(JSONOutput.string($0.path)), \"reason\": \(JSONOutput.string($0.reason))}" }
+                .joined(separator: ", ") + "]"
         }
-        func problems(_ name: String, _ list: [(path: String, reason: String)]) {
-            key(name)
-            out.append(UInt8(ascii: "["))
-            for (k, problem) in list.enumerated() {
-                out += Array((k > 0 ? ", {" : "{").utf8)
-                key("path")
-                JSONOutput.append(problem.path, to: &out)
-                key("reason")
-                JSONOutput.append(problem.reason, to: &out)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "{"))
-        key("corpus")
-        JSONOutput.append(corpus, to: &out)
-        key("index")
-        JSONOutput.append(index, to: &out)
-        key("committed")
-        out += Array("\(sync.committed)".utf8)
-        key("rebuild_reason")
-        JSONOutput.append(rebuildReason, to: &out)
-        key("seconds")
-        out += Array(decimal(secondsValue(elapsed), 3).utf8)
-        for (name, value) in [
+        let counts: [(String, Int)] = [
             ("indexed", sync.indexed), ("added", sync.added), ("updated", sync.updated), ("deleted", sync.deleted),
             ("unchanged", sync.unchanged), ("failed", sync.failed), ("failed_before", sync.failedBefore),
             ("skipped", skipped.count), ("with_warnings", sync.warnings.count), ("merges", sync.merges),
-        ] {
-            key(name)
-            out += Array(String(value).utf8)
+        ]
+        let commit = sync.commit.map {
+            "{\"generation\": \($0.generation), \"documents\": \($0.documentCount), \"segments\": \($0.segmentCount), \"bytes\": \($0.bytesOnDisk)}"
         }
-        key("commit")
-        if let commit = sync.commit {
-            out += Array(
-                "{\"generation\": \(commit.generation), \"documents\": \(commit.documentCount), \"segments\": \(commit.segmentCount), \"bytes\": \(commit.bytesOnDisk)}"
-                    .utf8)
-        } else {
-            out += Array("null".utf8)
-        }
-        key("actors")
-        JSONOutput.append(recognisesActors ? (actorsFile?.path ?? "bundled") : "off", to: &out)
-        problems("failures", sync.failures)
-        problems("skipped_files", skipped.map { ($0.path, $0.reason) })
-        problems("warnings", sync.warnings)
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+        return "{\"corpus\": \(JSONOutput.string(corpus)), \"index\": \(JSONOutput.string(index)), "
+            + "\"committed\": \(sync.committed), \"rebuild_reason\": \(JSONOutput.string(rebuildReason)), "
+            + "\"seconds\": \(decimal(secondsValue(elapsed), 3)), "
+            + counts.map { "\"\($0.0)\": \($0.1), " }.joined()
+            + "\"commit\": \(commit ?? "null"), "
+            + "\"actors\": \(JSONOutput.string(recognisesActors ? (actorsFile?.path ?? "bundled") : "off")), "
+            + "\"failures\": \(problems(sync.failures)), "
+            + "\"skipped_files\": \(problems(skipped.map { ($0.path, $0.reason) })), "
+            + "\"warnings\": \(problems(sync.warnings))}"
     }
 
     func printSummary(corpus: String, index: String, verbose: Bool) {

@@ -44,12 +44,9 @@ struct OptimizeCommand: ParsableCommand {
     }
 
     private func result(merged: Bool, before: Manifest, after: Manifest, seconds: Duration) -> String {
-        var out: [UInt8] = Array("{\"index\": ".utf8)
-        JSONOutput.append(location.path, to: &out)
-        let elapsed = secondsValue(seconds)
-        out += Array(
-            ", \"merged\": \(merged), \"segments_before\": \(before.segments.count), \"segments\": \(after.segments.count), \"documents\": \(after.liveCount), \"deleted_dropped\": \(merged ? before.deletedCount : 0), \"generation\": \(after.generation), \"seconds\": \(decimal(elapsed, 3))}"
-                .utf8)
-        return String(decoding: out, as: UTF8.self)
+        "{\"index\": \(JSONOutput.string(location.path)), \"merged\": \(merged), "
+            + "\"segments_before\": \(before.segments.count), \"segments\": \(after.segments.count), "
+            + "\"documents\": \(after.liveCount), \"deleted_dropped\": \(merged ? before.deletedCount : 0), "
+            + "\"generation\": \(after.generation), \"seconds\": \(decimal(secondsValue(seconds), 3))}"
     }
 }

@@ -312,6 +312,21 @@ enum JSONOutput {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends `"name": value` members to an object open in `out` (after
+    /// its `{`), null values as `null` or, with `omittingNull`, left out.
+    static func appendMembers(
+        _ members: [(name: String, value: String?)], omittingNull: Bool = false, to out: inout [UInt8]
+    ) {
+        var first = true
+        for (name, value) in members where value != nil || !omittingNull {
+            if !first { out += [UInt8(ascii: ","), 0x20] }
+            first = false
+            append(name, to: &out)
+            out += [UInt8(ascii: ":"), 0x20]
+            append(value, to: &out)
+        }
+    }
+
     /// Appends `value` as a JSON string literal (nil: `null`) to `out`. On
     /// the UTF-8 bytes, copying the runs between escapes whole: escaping
     /// scalar by scalar (String.UnicodeScalarView appends) was 13% of

@@ -24,12 +24,11 @@ struct VerifyCommand: ParsableCommand {
             try reader.verifyChecksums()
             let report = try reader.verifyStructure()
             if json {
-                var out: [UInt8] = Array("{\"index\": ".utf8)
-                JSONOutput.append(location.path, to: &out)
-                out += Array(
-                    ", \"ok\": true, \"generation\": \(reader.manifest.generation), \"documents\": \(reader.liveCount), \"deleted\": \(reader.manifest.deletedCount), \"segments\": \(reader.segments.count), \"bytes\": \(reader.sizeOnDisk), \"postings\": \(report.postings), \"positions\": \(report.positions)}"
-                        .utf8)
-                print(String(decoding: out, as: UTF8.self))
+                print(
+                    "{\"index\": \(JSONOutput.string(location.path)), \"ok\": true, \"generation\": \(reader.manifest.generation), "
+                        + "\"documents\": \(reader.liveCount), \"deleted\": \(reader.manifest.deletedCount), "
+                        + "\"segments\": \(reader.segments.count), \"bytes\": \(reader.sizeOnDisk), "
+                        + "\"postings\": \(report.postings), \"positions\": \(report.positions)}")
                 return
             }
             print(
@@ -40,12 +39,9 @@ struct VerifyCommand: ParsableCommand {
             )
         } catch {
             if json {
-                var out: [UInt8] = Array("{\"index\": ".utf8)
-                JSONOutput.append(location.path, to: &out)
-                out += Array(", \"ok\": false, \"error\": ".utf8)
-                JSONOutput.append("\(error)", to: &out)
-                out.append(UInt8(ascii: "}"))
-                print(String(decoding: out, as: UTF8.self))
+                print(
+                    "{\"index\": \(JSONOutput.string(location.path)), \"ok\": false, \"error\": \(JSONOutput.string("\(error)"))}"
+                )
             }
             throw Terminal.fail(error, index: location.path)
         }
