@@ -67,20 +67,29 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// The index a server answers from: one `Searcher`, replaced when the
-/// index's commit number changes.
+/// The index a server answers from: one `Searcher`, replaced when a new
+/// commit lands.
+///
+/// A commit renames a new `MANIFEST` into place, so each request only
+/// stats the manifest (one system call): the index is opened again when
+/// the file's identity (inode, size, modification time) has changed, not
+/// read and checksummed on every request.
 final class OpenIndex: Sendable {
     let path: String
-    private let state = Mutex<(generation: UInt64, searcher: Searcher)?>(nil)
+    private let manifestPath: String
+    private let state = Mutex<(manifest: SystemFiles.Status, searcher: Searcher)?>(nil)
 
-    init(path: String) { self.path = path }
+    init(path: String) {
+        self.path = path
+        manifestPath = (path.hasSuffix("/") ? path : path + "/") + Manifest.fileName
+    }
 
     /// The searcher of the newest commit.
     func searcher() throws -> Searcher {
-        let generation = try Manifest.read(directory: path).generation
-        if let current = state.withLock({ $0 }), current.generation == generation { return current.searcher }
+        let manifest = try? SystemFiles.status(manifestPath).get()
+        if let manifest, let current = state.withLock({ $0 }), current.manifest == manifest { return current.searcher }
         let searcher = Searcher(reader: try IndexReader(directory: path))
-        state.withLock { $0 = (searcher.reader.manifest.generation, searcher) }
+        if let manifest { state.withLock { $0 = (manifest, searcher) } }
         return searcher
     }
 }
