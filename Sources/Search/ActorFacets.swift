@@ -55,14 +55,17 @@ extension Searcher {
         return byID.map { ($0.key, $0.value) }.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
     }
 
-    /// Calls `body` with each live document (index-wide number) of the term's postings.
-    func forEachDocument(_ infos: [TermInfo?], _ body: (UInt32) -> Void) throws(IndexError) {
+    /// Calls `body` with each live document (index-wide number) of the
+    /// term's postings (`infos`, one per segment), and its frequency there.
+    func forEachDocument(_ infos: [TermInfo?], _ body: (_ document: UInt32, _ frequency: UInt32) -> Void)
+        throws(IndexError)
+    {
         for (position, segment) in reader.segments.enumerated() {
             guard let info = infos[position] else { continue }
             var cursor = try segment.postings(for: info)
             let base = reader.bases[position]
             while try cursor.next() {
-                if !segment.isDeleted(cursor.document) { body(base + cursor.document) }
+                if !segment.isDeleted(cursor.document) { body(base + cursor.document, cursor.frequency) }
             }
         }
     }
@@ -70,7 +73,7 @@ extension Searcher {
     /// How many live documents of `set` the term's postings hold.
     func count(_ infos: [TermInfo?], in set: [Bool]) throws(IndexError) -> Int {
         var articles = 0
-        try forEachDocument(infos) { document in if set[Int(document)] { articles += 1 } }
+        try forEachDocument(infos) { document, _ in if set[Int(document)] { articles += 1 } }
         return articles
     }
 
@@ -81,7 +84,7 @@ extension Searcher {
             return infos.reduce(0) { $0 + Int($1?.documentFrequency ?? 0) }
         }
         var articles = 0
-        try forEachDocument(infos) { _ in articles += 1 }
+        try forEachDocument(infos) { _, _ in articles += 1 }
         return articles
     }
 
@@ -127,7 +130,7 @@ extension Searcher {
         // The anchor's articles, in document order.
         var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
         for (id, infos) in terms where anchorIDs.contains(id) {
-            try forEachDocument(infos) { document in inSet[Int(document)] = true }
+            try forEachDocument(infos) { document, _ in inSet[Int(document)] = true }
         }
         let anchorDocuments = inSet.indices.filter { inSet[$0] }.map { UInt32($0) }
 

@@ -24,14 +24,7 @@ extension Searcher {
             guard let entry = try catalog.entry(id: id) else { continue }
             let actor = Int32(entries.count)
             entries.append(entry)
-            for (position, segment) in reader.segments.enumerated() {
-                guard let info = infos[position] else { continue }
-                var cursor = try segment.postings(for: info)
-                let base = reader.bases[position]
-                while try cursor.next() {
-                    named[Int(base + cursor.document)].append((actor, cursor.frequency))
-                }
-            }
+            try forEachDocument(infos) { document, mentions in named[Int(document)].append((actor, mentions)) }
         }
         for (position, segment) in reader.segments.enumerated() {
             let base = reader.bases[position]
