@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Gazette: AsyncParsableCommand {
+struct Gazette: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gazette",
         abstract: "Search engine for news archives: index a folder of articles, then search it.",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Hummingbird
 import IndexFormat
 import NewsCore
@@ -16,7 +17,7 @@ import Synchronization
 /// Requests are served concurrently from one open index; each request
 /// checks the index's commit number and, when an indexer has committed
 /// since, opens the new commit (readers of the old one finish on it).
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the index over HTTP: a JSON API (search, actors, documents).",
@@ -38,7 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
         if port < 0 || port > 65535 { throw ValidationError("--port must be 0 to 65535") }
     }
 
-    func run() async throws {
+    /// Runs the server on Swift's task executor while the main thread
+    /// waits: the root command stays synchronous, so the other commands
+    /// start no executor threads (with an async root, strace showed every
+    /// `gazette search` starting them).
+    func run() throws {
         let index = OpenIndex(path: location.path)
         do {
             _ = try index.searcher()
@@ -63,7 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
                     channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 Terminal.note("serving \(location.path) on http://\(address) (Ctrl-C stops)")
             })
-        try await app.runService()
+        let failure = Mutex<(any Error)?>(nil)
+        let stopped = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await app.runService()
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            stopped.signal()
+        }
+        stopped.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
 
