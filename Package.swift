@@ -12,6 +12,7 @@ let package = Package(
     name: "Gazette",
     products: [
         .executable(name: "gazette", targets: ["gazette"]),
+        .executable(name: "gazette-serve", targets: ["gazette-serve"]),
         .library(name: "Search", targets: ["Search"]),
         .library(name: "Indexing", targets: ["Indexing"]),
     ],
@@ -51,13 +52,44 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the CLI's commands and the server share: JSON writers, error
+        // messages and exit codes, where the index is.
+        .target(
+            name: "GazetteCLI",
+            dependencies: [
+                "NewsCore", "NewsIngest", "TextAnalysis", "IndexFormat", "Search",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Rainbow", package: "Rainbow"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "gazette",
             dependencies: [
-                "NewsCore", "NewsIngest", "TextAnalysis", "Indexing", "Search",
+                "NewsCore", "NewsIngest", "TextAnalysis", "Indexing", "Search", "GazetteCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Rainbow", package: "Rainbow"),
+                // Not "gazette-serve": SwiftPM links the modules of an executable
+                // a target depends on, which would bring the HTTP stack back in.
+            ],
+            swiftSettings: strict
+        ),
+        // The HTTP server and the browser app, a program of its own so that
+        // Hummingbird, SwiftNIO and Foundation are loaded only by `gazette
+        // serve`: linked into gazette, they made every command start slower
+        // (11.0 to 14.7 ms for a search; swift_conformsToProtocol scans over
+        // their metadata were 15% of a short run).
+        .executableTarget(
+            name: "gazette-serve",
+            dependencies: [
+                "NewsCore", "IndexFormat", "Search", "GazetteCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            // The browser app: compiled into the program as byte arrays (no bundle
+            // folder to install beside it, and no file the server could be asked
+            // for by a path).
+            resources: [
+                .embedInCode("Web/index.html"), .embedInCode("Web/app.js"), .embedInCode("Web/app.css"),
             ],
             swiftSettings: strict
         ),
@@ -77,8 +109,9 @@ let package = Package(
             name: "SearchTests", dependencies: ["Search", "Indexing", "NewsIngest", "TextAnalysis", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            // "gazette" so that `swift test` builds the binary the CLI tests run.
-            dependencies: ["NewsIngest", "Indexing", "Search", "TestSupport", "gazette"],
+            // "gazette" and "gazette-serve" so that `swift test` builds the
+            // programs the CLI and server tests run.
+            dependencies: ["NewsIngest", "Indexing", "Search", "TestSupport", "gazette", "gazette-serve"],
             resources: [.copy("Golden")]
         ),
     ],

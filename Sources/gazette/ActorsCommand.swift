@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 import IndexFormat
 import Search
 
@@ -106,28 +107,5 @@ struct ActorsCommand: ParsableCommand {
 
     private func pad(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
-    }
-}
-
-/// The actors listings as JSON, keys in a fixed order.
-enum ActorsJSON {
-    static func entry(_ count: ActorCount, sentences: Bool) -> String {
-        var out = "{\"id\": \(JSONOutput.string(count.actor.id)), \"name\": \(JSONOutput.string(count.actor.name)), "
-        out += "\"kind\": \(JSONOutput.string(count.actor.kind.rawValue)), "
-        if sentences { out += "\"sentences\": \(count.sentences), " }
-        return out + "\"articles\": \(count.articles)}"
-    }
-
-    static func render(_ facets: ActorFacets) -> String {
-        let actors = facets.queried.map { JSONOutput.string($0.actor.id) }.joined(separator: ", ")
-        return "{\"query\": \(JSONOutput.string(facets.query)), \"actor\": [\(actors)], "
-            + "\"documents\": \(facets.documents), \"actors\": ["
-            + facets.actors.map { entry($0, sentences: false) }.joined(separator: ", ") + "]}"
-    }
-
-    static func render(_ found: CoMentions) -> String {
-        "{\"with\": \(JSONOutput.string(found.anchor.actor.id)), \"documents\": \(found.documents), "
-            + "\"sentence\": [" + found.sentence.map { entry($0, sentences: true) }.joined(separator: ", ") + "], "
-            + "\"article\": [" + found.article.map { entry($0, sentences: false) }.joined(separator: ", ") + "]}"
     }
 }

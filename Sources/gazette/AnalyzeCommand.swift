@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 import NewsCore
 import NewsIngest
 import TextAnalysis

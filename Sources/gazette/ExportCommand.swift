@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 import IndexFormat
 import NewsCore
 import Search
@@ -105,7 +106,7 @@ struct ExportCommand: ParsableCommand {
         out.append(UInt8(ascii: "{"))
         // The fields of `extract --json`, absent ones left out rather than
         // null ("dynamic": "strict" takes both, and the lines stay short).
-        JSONOutput.appendMembers(ExtractCommand.fields(article), omittingNull: true, to: &out)
+        JSONOutput.appendMembers(ArticleJSON.fields(article), omittingNull: true, to: &out)
         out += Array(", \"actors\": [".utf8)
         for (k, named) in actors.enumerated() {
             out += Array((k > 0 ? ", {\"id\": " : "{\"id\": ").utf8)

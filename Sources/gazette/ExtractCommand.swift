@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 import NewsCore
 import NewsIngest
 
@@ -43,10 +44,10 @@ struct ExtractCommand: ParsableCommand {
             case .article(let article, let warnings):
                 for warning in warnings { Terminal.note("warning: \(warning.path): \(warning.reason)") }
                 if json {
-                    print(Self.json(article))
+                    print(ArticleJSON.json(article))
                 } else {
                     if index > 0 { print("") }
-                    print(Self.human(article))
+                    print(ArticleJSON.human(article))
                 }
             case .skipped(let problem):
                 failed = true
@@ -62,38 +63,5 @@ struct ExtractCommand: ParsableCommand {
         } else {
             Terminal.error("\(path): \(reason)")
         }
-    }
-
-    /// The fields in the documented order; null for what is not known.
-    /// An article's fields as `--json` writes them, in order; the text last.
-    static func fields(_ article: Article) -> [(name: String, value: String?)] {
-        let meta = article.metadata
-        return [
-            ("path", article.path), ("title", article.title), ("byline", meta.byline),
-            ("published", article.published?.iso8601), ("modified", meta.modified?.iso8601), ("site", meta.site),
-            ("url", meta.url), ("language", meta.language), ("description", meta.description),
-            ("text", article.body),
-        ]
-    }
-
-    static func json(_ article: Article) -> String {
-        // One buffer for the line: the article's text is copied once, as it
-        // is escaped (string concatenation copied it again for each `+`).
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(article.body.utf8.count + 512)
-        JSONOutput.appendMembers(fields(article), to: &out)
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func human(_ article: Article) -> String {
-        var lines = [article.path, "  title        \(article.title)"]
-        for (name, value) in fields(article) where !["path", "title", "text"].contains(name) {
-            if let value { lines.append("  " + name + String(repeating: " ", count: 13 - name.count) + value) }
-        }
-        lines.append("  format       \(article.format.name), \(article.body.utf8.count) bytes of text")
-        lines.append("")
-        lines.append(article.body)
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 
 @main
 struct Gazette: ParsableCommand {
@@ -32,20 +33,4 @@ struct Gazette: ParsableCommand {
         ],
         defaultSubcommand: nil
     )
-}
-
-/// Where the index lives, shared by every command.
-struct IndexLocation: ParsableArguments {
-    static let defaultPath = "Index"
-    static let defaultCorpus = "Corpus"
-
-    @Option(name: .long, help: ArgumentHelp("Index directory.", valueName: "path"))
-    var index: String?
-
-    var path: String { index ?? Self.defaultPath }
-    var isDefault: Bool { index == nil }
-
-    func validate() throws {
-        if let index, index.isEmpty { throw ValidationError("--index needs a directory path, not an empty string") }
-    }
 }

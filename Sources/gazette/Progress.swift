@@ -1,4 +1,5 @@
 import Dispatch
+import GazetteCLI
 import NewsIngest
 import Synchronization
 

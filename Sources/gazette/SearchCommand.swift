@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 import IndexFormat
 import NewsCore
 import NewsIngest
@@ -247,120 +248,6 @@ extension SearchCommand {
                 + part.terms.map { "\($0.term) tf \($0.frequency) \(decimal($0.score, 4))" }.joined(separator: ", ")
         }
         return line
-    }
-}
-
-/// Hand-written JSON so that the keys keep the documented order.
-enum JSONOutput {
-    /// The `--json` object; with `line`, a `--batch` answer (the query's line
-    /// first). `took_ms` is the search's time in the process, parsing to
-    /// snippets, without printing (Elasticsearch's `took`, to the microsecond):
-    /// the latency benchmark reads it.
-    static func render(_ results: SearchResults, line: Int? = nil, took: Duration) -> String {
-        var out = "{" + (line.map { "\"line\": \($0), " } ?? "")
-        let microseconds = took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000
-        // With pruning, the total may be a lower bound ("at least"): total_exact says which.
-        out += "\"query\": \(string(results.query)), \"total\": \(results.total), "
-        out += "\"total_exact\": \(results.totalExact), "
-        out += "\"took_ms\": \(Double(microseconds) / 1000), \"hits\": ["
-        for (index, hit) in results.hits.enumerated() {
-            if index > 0 { out += ", " }
-            let highlights = hit.snippet.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
-            out += "{\"rank\": \(hit.rank), \"path\": \(string(hit.path)), \"title\": \(string(hit.title)), "
-            let metadata = hit.metadata
-            for (key, value) in [
-                ("published", hit.published?.iso8601), ("modified", metadata.modified?.iso8601),
-                ("byline", metadata.byline), ("site", metadata.site), ("url", metadata.url),
-                ("language", metadata.language), ("description", metadata.description),
-            ] {
-                out += "\"\(key)\": \(string(value)), "
-            }
-            out += "\"score\": \(hit.score), \"snippet\": \(string(hit.snippet.text)), "
-            out += "\"highlights\": [\(highlights.joined(separator: ", "))]"
-            if !hit.passages.isEmpty {
-                let passages = hit.passages.map { passage in
-                    let marks = passage.scalarHighlights.map { "[\($0.lowerBound), \($0.upperBound)]" }
-                    return "{\"text\": \(string(passage.text)), \"highlights\": [\(marks.joined(separator: ", "))]}"
-                }
-                out += ", \"passages\": [" + passages.joined(separator: ", ") + "]"
-            }
-            if let parts = hit.explanation {
-                out += ", \"explain\": [" + parts.map(explain).joined(separator: ", ") + "]"
-            }
-            out += "}"
-        }
-        return out + "]}"
-    }
-
-    static func explain(_ part: Contribution) -> String {
-        let terms = part.terms.map {
-            "{\"term\": \(string($0.term)), \"tf\": \($0.frequency), \"idf\": \($0.idf), \"score\": \($0.score)}"
-        }
-        return "{\"clause\": \(string(part.clause)), \"kind\": \"\(part.kind.rawValue)\", \"score\": \(part.score), "
-            + "\"frequency\": \(part.frequency), \"idf\": \(part.idf), \"length\": \(part.length), "
-            + "\"average_length\": \(part.averageLength), \"k1\": \(part.k1), \"b\": \(part.b), "
-            + "\"terms\": [\(terms.joined(separator: ", "))]}"
-    }
-
-    /// `value` as a JSON string literal, or `null`.
-    static func string(_ value: String?) -> String { value.map { string($0) } ?? "null" }
-
-    /// `value` as a JSON string literal.
-    static func string(_ value: String) -> String {
-        var out: [UInt8] = []
-        append(value, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `"name": value` members to an object open in `out` (after
-    /// its `{`), null values as `null` or, with `omittingNull`, left out.
-    static func appendMembers(
-        _ members: [(name: String, value: String?)], omittingNull: Bool = false, to out: inout [UInt8]
-    ) {
-        var first = true
-        for (name, value) in members where value != nil || !omittingNull {
-            if !first { out += [UInt8(ascii: ","), 0x20] }
-            first = false
-            append(name, to: &out)
-            out += [UInt8(ascii: ":"), 0x20]
-            append(value, to: &out)
-        }
-    }
-
-    /// Appends `value` as a JSON string literal (nil: `null`) to `out`. On
-    /// the UTF-8 bytes, copying the runs between escapes whole: escaping
-    /// scalar by scalar (String.UnicodeScalarView appends) was 13% of
-    /// `gazette extract --json` over a page corpus, and byte by byte still
-    /// 2% (callgrind).
-    static func append(_ value: String?, to out: inout [UInt8]) {
-        guard let value else {
-            out += Array("null".utf8)
-            return
-        }
-        let utf8 = value.utf8.span
-        out.reserveCapacity(out.count + utf8.count + 2)
-        out.append(0x22)
-        var copied = 0  // utf8[..<copied] is written
-        for k in utf8.indices {
-            let byte = utf8[k]
-            guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
-            out.append(utf8.extracting(copied..<k))
-            copied = k + 1
-            switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                out += Array("\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 15)])
-            }
-        }
-        out.append(utf8.extracting(copied..<utf8.count))
-        out.append(0x22)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GazetteCLI
 import IndexFormat
 
 struct VerifyCommand: ParsableCommand {

@@ -79,10 +79,153 @@ struct ServeTests {
         #expect(documentStatus == 200 && document["path"] as? String == path)
         #expect((document["text"] as? String)?.isEmpty == false)
 
+        // Every actor mention, its offsets in Unicode scalars of its field.
+        let mentions = try #require(document["mentions"] as? [[String: Any]])
+        #expect(!mentions.isEmpty)
+        for mention in mentions {
+            let field = try #require(document[mention["field"] as? String == "title" ? "title" : "text"] as? String)
+            let scalars = Array(field.unicodeScalars)
+            let start = try #require(mention["start"] as? Int)
+            let end = try #require(mention["end"] as? Int)
+            #expect(0 <= start && start < end && end <= scalars.count)
+            #expect(mention["actor"] as? String != nil && mention["kind"] as? String != nil)
+        }
+        let named = { (actor: String) in
+            mentions.filter { $0["actor"] as? String == actor }.compactMap { mention -> String? in
+                guard let start = mention["start"] as? Int, let end = mention["end"] as? Int,
+                    let text = document[mention["field"] as? String == "title" ? "title" : "text"] as? String
+                else { return nil }
+                return String(String.UnicodeScalarView(Array(text.unicodeScalars)[start..<end]))
+            }
+        }
+        #expect(Set(named("IRN")).isSuperset(of: ["Iran", "Tehran", "Iranian"]), "\(named("IRN"))")
+
+        // The months of the matching articles, empty ones included.
+        let (_, timeline) = try await get(base + "/api/timeline?q=militias&actor=Iran")
+        let months = try #require(timeline["months"] as? [[String: Any]])
+        #expect(timeline["documents"] as? Int == cli["total"] as? Int)
+        #expect(
+            months.reduce(0) { $0 + ($1["articles"] as? Int ?? 0) } + (timeline["undated"] as? Int ?? -1)
+                == cli["total"] as? Int)
+        let cliMonths = Set(
+            ((cli["hits"] as? [[String: Any]]) ?? []).compactMap { ($0["published"] as? String)?.prefix(7) })
+        #expect(cliMonths.isSubset(of: Set(months.compactMap { ($0["month"] as? String)?.prefix(7) })))
+        #expect(try await get(base + "/api/timeline?q=%22unclosed").0 == 400)
+
         #expect(try await get(base + "/api/documents/Corpus/no-such-file.txt").0 == 404)
         let (quoteStatus, quote) = try await get(base + "/api/search?q=%22unclosed")
         #expect(quoteStatus == 400 && (quote["error"] as? String)?.contains("never closed") == true)
         #expect(try await get(base + "/api/search?q=x&limit=many").0 == 400)
+    }
+
+    @Test("the browser app is three fixed files with their types; any other path is 404")
+    func assets() async throws {
+        let (checkout, server, base) = try serveFreshIndex()
+        defer {
+            server.terminate()
+            checkout.remove()
+        }
+        for (path, type, marker) in [
+            ("/", "text/html", "<script src=\"/app.js\""), ("/app.js", "text/javascript", "/api/search"),
+            ("/app.css", "text/css", "@media"),
+        ] {
+            let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: base + path)))
+            let http = try #require(response as? HTTPURLResponse)
+            #expect(http.statusCode == 200, "\(path)")
+            #expect(http.value(forHTTPHeaderField: "Content-Type")?.hasPrefix(type) == true, "\(path)")
+            #expect(http.value(forHTTPHeaderField: "Content-Security-Policy")?.contains("default-src 'self'") == true)
+            #expect(String(decoding: data, as: UTF8.self).contains(marker), "\(path)")
+        }
+        // Paths that would reach files in a server that read them from disk.
+        // (Hummingbird matches "/app.js/" as "/app.js": the same file.)
+        for path in ["/index.html", "/app.jsx", "/%2e%2e/Package.swift", "/Web/app.js", "/.git/config"] {
+            let (_, response) = try await URLSession.shared.data(from: try #require(URL(string: base + path)))
+            #expect((response as? HTTPURLResponse)?.statusCode == 404, "\(path)")
+        }
+    }
+
+    @Test(
+        "in headless chromium: load, type a query, click an actor facet, open a result; the page shows what the CLI finds",
+        // Under CI (which installs chromium) it always runs, so a missing browser fails there.
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+                || ProcessInfo.processInfo.environment["CI"] != nil,
+            "needs Debian's chromium (.ci/run installs it: apt-get install chromium)"))
+    func browser() async throws {
+        let (checkout, server, base) = try serveFreshIndex()
+        defer {
+            server.terminate()
+            checkout.remove()
+        }
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        driver.arguments = [
+            "python3", Repository.root + "/tools/browser/e2e.py", "--url", base + "/", "--query", "militias",
+            "--facet", "IRN",
+        ]
+        let out = Pipe()
+        driver.standardOutput = out
+        driver.standardError = FileHandle.standardError
+        try driver.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        driver.waitUntilExit()
+        let page = try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
+        #expect(page["failed"] == nil, "\(page["failed"] ?? "")")
+        #expect((page["errors"] as? [String])?.isEmpty == true, "errors in the page: \(page["errors"] ?? "")")
+        #expect(driver.terminationStatus == 0)
+
+        func cli(_ arguments: [String]) throws -> [String: Any] {
+            let result = try CLI.run(arguments + ["--json", "--index", "out"], in: checkout.path)
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        func paths(_ object: [String: Any]) -> [String] {
+            ((object["hits"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }
+        }
+        func observed(_ step: String) throws -> [String: Any] {
+            try #require(page[step] as? [String: Any], "no step \(step)")
+        }
+
+        // The typed query: the CLI's first page, and its actor facets.
+        let query = try observed("query")
+        let searched = try cli(["search", "militias", "--limit", "10"])
+        #expect(query["paths"] as? [String] == paths(searched))
+        #expect(!(query["paths"] as? [String] ?? []).isEmpty)
+        #expect((query["marks"] as? Int ?? 0) > 0, "highlighted snippets")
+        let facets = ((query["facets"] as? [[String: Any]]) ?? []).map { "\($0["id"] ?? "") \($0["articles"] ?? "")" }
+        let actors = try cli(["actors", "militias", "--limit", "12"])
+        #expect(
+            facets == ((actors["actors"] as? [[String: Any]]) ?? []).map { "\($0["id"] ?? "") \($0["articles"] ?? "")" }
+        )
+        #expect(!(query["months"] as? [String] ?? []).isEmpty, "the chart of months")
+
+        // The facet's click: a filter, and the CLI's results with --actor.
+        let filtered = try observed("facet")
+        #expect(filtered["filters"] as? [String] == ["IRN"])
+        let withActor = paths(try cli(["search", "militias", "--actor", "IRN", "--limit", "10"]))
+        #expect(filtered["paths"] as? [String] == withActor)
+        #expect(withActor.count < paths(searched).count, "the facet narrowed the results")
+
+        // Keyboard: j and Enter opened the first result; Escape came back.
+        let keyboard = try observed("keyboard")
+        #expect(keyboard["visible"] as? Bool == true)
+        #expect((keyboard["hash"] as? String)?.contains("doc=") == true)
+        #expect(try observed("back")["paths"] as? [String] == withActor)
+
+        // The document view marks every mention the API lists.
+        let shown = try observed("document")
+        let path = try #require(withActor.first)
+        let (_, document) = try await get(base + "/api/documents/" + path)
+        let mentions = try #require(document["mentions"] as? [[String: Any]])
+        let marks = try #require(shown["marks"] as? [[String]])
+        #expect(marks.count == mentions.count && !marks.isEmpty)
+        #expect(marks.map { $0[0] } == mentions.map { $0["actor"] as? String ?? "" })
+        #expect(shown["title"] as? String == document["title"] as? String)
+
+        // A phone's width: nothing wider than the screen.
+        let phone = try observed("phone")
+        #expect((phone["scroll_width"] as? Int ?? .max) <= (phone["width"] as? Int ?? 0))
+        #expect(phone["results"] as? Int == withActor.count)
     }
 
     @Test("searches run concurrently from one open index, and a new commit is picked up without a restart")

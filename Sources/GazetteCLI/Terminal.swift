@@ -2,7 +2,9 @@ import ArgumentParser
 import IndexFormat
 import NewsCore
 import NewsIngest
-@preconcurrency import Rainbow
+// Rainbow keeps its switches in global variables; only Style.use(color:) sets
+// them, once, before any output (single-threaded at that point).
+@preconcurrency @unsafe import Rainbow
 import Search
 import Synchronization
 import TextAnalysis
@@ -16,29 +18,29 @@ import TextAnalysis
 #endif
 
 /// Output helpers for the CLI: stderr, colour decisions, and error → exit code.
-enum Terminal {
-    static func error(_ message: String) {
+public enum Terminal {
+    public static func error(_ message: String) {
         writeStandardError("gazette: " + message + "\n")
     }
 
-    static func note(_ message: String) {
+    public static func note(_ message: String) {
         writeStandardError("gazette: " + message + "\n")
     }
 
-    static func writeStandardError(_ text: String) {
+    public static func writeStandardError(_ text: String) {
         let bytes = Array(text.utf8)
         // SAFETY: the pointer is valid for the length of the array during the call.
         _ = unsafe bytes.withUnsafeBytes { unsafe write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
-    static func environment(_ name: String) -> String? {
+    public static func environment(_ name: String) -> String? {
         guard let value = unsafe getenv(name) else { return nil }
         return unsafe String(cString: value)
     }
 
     /// `--color auto` colours when standard output is a terminal, `NO_COLOR` is
     /// unset or empty (no-color.org) and `TERM` is not "dumb".
-    static func useColor(_ choice: ColorChoice) -> Bool {
+    public static func useColor(_ choice: ColorChoice) -> Bool {
         switch choice {
         case .always: return true
         case .never: return false
@@ -52,7 +54,7 @@ enum Terminal {
     /// The terminal's width in columns when standard output is a terminal
     /// (snippets are wrapped to it); nil for a pipe or a file, which get one
     /// line per snippet, unchanged.
-    static func outputWidth() -> Int? {
+    public static func outputWidth() -> Int? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         var size = winsize()
         if unsafe ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
@@ -61,18 +63,19 @@ enum Terminal {
     }
 
     /// sysexits(3) codes, so scripts can tell failures apart.
-    enum Exit {
-        static let noResults: Int32 = 1
-        static let usage: Int32 = 64  // EX_USAGE: empty or bad query
-        static let dataError: Int32 = 65  // EX_DATAERR: damaged index
-        static let noInput: Int32 = 66  // EX_NOINPUT: missing corpus or index
-        static let cannotCreate: Int32 = 73  // EX_CANTCREAT: --index names a folder of other files
-        static let ioError: Int32 = 74  // EX_IOERR
-        static let busy: Int32 = 75  // EX_TEMPFAIL: another writer holds the lock
+    public enum Exit {
+        public static let noResults: Int32 = 1
+        public static let usage: Int32 = 64  // EX_USAGE: empty or bad query
+        public static let dataError: Int32 = 65  // EX_DATAERR: damaged index
+        public static let noInput: Int32 = 66  // EX_NOINPUT: missing corpus or index
+        public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: gazette-serve is not installed
+        public static let cannotCreate: Int32 = 73  // EX_CANTCREAT: --index names a folder of other files
+        public static let ioError: Int32 = 74  // EX_IOERR
+        public static let busy: Int32 = 75  // EX_TEMPFAIL: another writer holds the lock
     }
 
     /// Prints `error` for a person and returns the exit code to throw.
-    static func fail(_ error: Error, index: String) -> ExitCode {
+    public static func fail(_ error: Error, index: String) -> ExitCode {
         switch error {
         case let error as IngestError:
             Terminal.error(error.description)
@@ -114,31 +117,31 @@ enum Terminal {
     }
 }
 
-enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+public enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 }
 
 /// How results are coloured, through Rainbow (ANSI styles): matches bold
 /// red, as grep and ripgrep show them; titles bold; paths magenta; dates,
 /// sources and actors dim.
-enum Style {
+public enum Style {
     /// Turns colour on or off for this process: ``Terminal/useColor(_:)``
     /// decides (`--color`, `NO_COLOR`, `TERM=dumb`, a terminal or not), not
     /// Rainbow's own guess from the environment.
-    static func use(color: Bool) {
+    public static func use(color: Bool) {
         Rainbow.enabled = color
         Rainbow.outputTarget = color ? .console : .unknown
     }
 
-    static func match(_ text: String) -> String { text.red.bold }
-    static func title(_ text: String) -> String { text.bold }
-    static func path(_ text: String) -> String { text.magenta }
-    static func dim(_ text: String) -> String { text.dim }
+    public static func match(_ text: String) -> String { text.red.bold }
+    public static func title(_ text: String) -> String { text.bold }
+    public static func path(_ text: String) -> String { text.magenta }
+    public static func dim(_ text: String) -> String { text.dim }
 }
 
 /// `text` with `ranges` (byte offsets into its UTF-8) shown as matches, the
 /// rest in `base` (plain by default), when colouring.
-func highlighted(
+public func highlighted(
     _ text: String, _ ranges: [Range<Int>], color: Bool, base: (String) -> String = { $0 }
 ) -> String {
     guard color else { return text }
@@ -159,10 +162,10 @@ func highlighted(
 /// them at the end of a scope: their memory goes back with the process, and
 /// tearing down large structures (a parsed gazetteer, its alias tables) is
 /// work nobody waits for. Only for what lives once per process.
-enum ProcessLifetime {
+public enum ProcessLifetime {
     private static let kept = Mutex<[any Sendable]>([])
 
-    static func keep(_ value: any Sendable) {
+    public static func keep(_ value: any Sendable) {
         kept.withLock { $0.append(value) }
     }
 }

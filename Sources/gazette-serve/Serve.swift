@@ -1,0 +1,241 @@
+import ArgumentParser
+import Dispatch
+import GazetteCLI
+import Hummingbird
+import IndexFormat
+import NewsCore
+import Search
+import Synchronization
+
+/// `gazette-serve` (started by `gazette serve`): the browser app and the
+/// JSON API over HTTP (Hummingbird 2), bound to loopback unless told otherwise.
+///
+/// - `GET /api/search?q=&actor=&limit=&offset=`: `gazette search --json`'s object.
+/// - `GET /api/actors?q=&actor=&with=&limit=`: `gazette actors --json`'s.
+/// - `GET /api/documents/PATH`: `gazette extract --json`'s object for the
+///   indexed article from PATH (the id results and exports give).
+///
+/// Requests are served concurrently from one open index; each request
+/// checks the index's commit number and, when an indexer has committed
+/// since, opens the new commit (readers of the old one finish on it).
+@main
+struct GazetteServe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gazette-serve",
+        abstract: "Serve a Gazette index over HTTP: a search app for the browser and a JSON API.",
+        discussion: """
+            Started by `gazette serve`, which takes the same options. Binds to 127.0.0.1 by \
+            default: give --host 0.0.0.0 to serve other machines too (there is no authentication).
+            """,
+        version: "0.1.0")
+
+    @OptionGroup var options: ServeOptions
+
+    /// Runs the server on Swift's task executor while the main thread
+    /// waits (the root command is synchronous, as gazette's is).
+    func run() throws {
+        let path = options.location.path
+        let (host, port) = (options.host, options.port)
+        let index = OpenIndex(path: path)
+        do {
+            _ = try index.searcher()
+        } catch {
+            throw Terminal.fail(error, index: path)
+        }
+        let router = Router()
+        API.route(router, index)
+        WebApp.route(router)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "gazette"),
+            onServerRunning: { channel in
+                let address =
+                    channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
+                Terminal.note("serving \(path) on http://\(address) (Ctrl-C stops)")
+            })
+        let failure = Mutex<(any Error)?>(nil)
+        let stopped = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await app.runService()
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            stopped.signal()
+        }
+        stopped.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}
+
+/// The index a server answers from: one `Searcher`, replaced when a new
+/// commit lands.
+///
+/// A commit renames a new `MANIFEST` into place, so each request only
+/// stats the manifest (one system call): the index is opened again when
+/// the file's identity (inode, size, modification time) has changed, not
+/// read and checksummed on every request.
+final class OpenIndex: Sendable {
+    let path: String
+    private let manifestPath: String
+    private let state = Mutex<(manifest: SystemFiles.Status, searcher: Searcher)?>(nil)
+
+    init(path: String) {
+        self.path = path
+        manifestPath = (path.hasSuffix("/") ? path : path + "/") + Manifest.fileName
+    }
+
+    /// The searcher of the newest commit.
+    func searcher() throws -> Searcher {
+        let manifest = try? SystemFiles.status(manifestPath).get()
+        if let manifest, let current = state.withLock({ $0 }), current.manifest == manifest { return current.searcher }
+        let searcher = Searcher(reader: try IndexReader(directory: path))
+        if let manifest { state.withLock { $0 = (manifest, searcher) } }
+        return searcher
+    }
+}
+
+/// The API's handlers: the CLI's JSON, from query parameters.
+enum API {
+    /// A query parameter that is not what the API takes.
+    struct BadParameter: Error { var message: String }
+
+    static func route(_ router: Router<BasicRequestContext>, _ index: OpenIndex) {
+        router.get("/api/search") { request, _ -> Response in
+            try search(request, index)
+        }
+        router.get("/api/actors") { request, _ -> Response in
+            try actors(request, index)
+        }
+        router.get("/api/timeline") { request, _ -> Response in
+            try timeline(request, index)
+        }
+        router.get("/api/documents/**") { request, context -> Response in
+            try document(context.parameters.getCatchAll().joined(separator: "/"), index)
+        }
+    }
+
+    static func search(_ request: Request, _ index: OpenIndex) throws -> Response {
+        do {
+            return try searchResults(request, index)
+        } catch let bad as BadParameter {
+            return error(.badRequest, bad.message)
+        }
+    }
+
+    private static func searchResults(_ request: Request, _ index: OpenIndex) throws -> Response {
+        let parameters = request.uri.queryParameters
+        let text = parameters["q"].map(String.init) ?? ""
+        let actors = parameters.getAll("actor").map { String($0) }
+        let limit = try number(parameters["limit"].map(String.init), default: 10, range: 0...1000, name: "limit")
+        let offset = try number(parameters["offset"].map(String.init), default: 0, range: 0...100_000, name: "offset")
+        guard text.utf8.count <= 4096 else { return error(.badRequest, "the query is longer than 4096 bytes") }
+        let searcher = try index.searcher()
+        let started = ContinuousClock.now
+        do {
+            let results = try searcher.search(
+                text, SearchOptions(limit: limit, actors: actors, offset: offset))
+            return json(JSONOutput.render(results, took: ContinuousClock.now - started))
+        } catch let failure as SearchError {
+            return error(.badRequest, failure.description)
+        }
+    }
+
+    static func actors(_ request: Request, _ index: OpenIndex) throws -> Response {
+        let parameters = request.uri.queryParameters
+        let limit: Int
+        do {
+            limit = try number(parameters["limit"].map(String.init), default: 20, range: 1...1000, name: "limit")
+        } catch let bad as BadParameter {
+            return error(.badRequest, bad.message)
+        }
+        let searcher = try index.searcher()
+        do {
+            if let with = parameters["with"].map(String.init) {
+                return json(ActorsJSON.render(try searcher.coMentions(with: with, limit: limit)))
+            }
+            let options = SearchOptions(limit: 0, actors: parameters.getAll("actor").map { String($0) })
+            let text = parameters["q"].map(String.init) ?? ""
+            return json(ActorsJSON.render(try searcher.actorFacets(text, options, limit: limit)))
+        } catch let failure as SearchError {
+            return error(.badRequest, failure.description)
+        }
+    }
+
+    /// `extract --json`'s object for the article indexed from `path`, with
+    /// its actor mentions (`mentions`), as the index recognised them.
+    static func document(_ path: String, _ index: OpenIndex) throws -> Response {
+        let searcher = try index.searcher()  // one commit for the whole answer
+        guard let document = try searcher.reader.document(path: path) else {
+            return error(.notFound, "no indexed article from \(path)")
+        }
+        var articles = searcher.reader.articleCursor()
+        let article = try articles.article(document)
+        let mentions =
+            searcher.reader.analysis.recognisesActors
+            ? try searcher.actorMentions(title: article.title, body: article.body) : []
+        return json(ArticleJSON.json(article, mentions: mentions))
+    }
+
+    static func timeline(_ request: Request, _ index: OpenIndex) throws -> Response {
+        let parameters = request.uri.queryParameters
+        let text = parameters["q"].map(String.init) ?? ""
+        guard text.utf8.count <= 4096 else { return error(.badRequest, "the query is longer than 4096 bytes") }
+        let options = SearchOptions(limit: 0, actors: parameters.getAll("actor").map { String($0) })
+        do {
+            return json(TimelineJSON.render(try index.searcher().timeline(text, options)))
+        } catch let failure as SearchError {
+            return error(.badRequest, failure.description)
+        }
+    }
+
+    private static func number(_ text: String?, default value: Int, range: ClosedRange<Int>, name: String) throws -> Int
+    {
+        guard let text else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw BadParameter(
+                message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    private static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    private static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var out: [UInt8] = Array("{\"error\": ".utf8)
+        JSONOutput.append(message, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return json(String(decoding: out, as: UTF8.self), status: status)
+    }
+}
+
+/// The browser app: three files compiled into the program (SwiftPM's
+/// `embedInCode`), served from this fixed table. A request names a file of
+/// the table or gets 404: no path reaches the file system.
+enum WebApp {
+    static let files: [String: (type: String, bytes: [UInt8])] = [
+        "/": ("text/html; charset=utf-8", PackageResources.index_html),
+        "/app.js": ("text/javascript; charset=utf-8", PackageResources.app_js),
+        "/app.css": ("text/css; charset=utf-8", PackageResources.app_css),
+    ]
+
+    static func route(_ router: Router<BasicRequestContext>) {
+        for (path, file) in files {
+            let body = ByteBuffer(bytes: file.bytes)
+            router.get(RouterPath(path)) { _, _ -> Response in
+                Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: file.type, .cacheControl: "no-cache",
+                        .init("X-Content-Type-Options")!: "nosniff",
+                        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:",
+                    ],
+                    body: ResponseBody(byteBuffer: body))
+            }
+        }
+    }
+}
