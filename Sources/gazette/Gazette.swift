@@ -23,7 +23,7 @@ struct Gazette: ParsableCommand {
 
             Exit status: 0 results found (or command done), 1 no results (or no actor of that \
             name), 64 bad usage, empty query or ambiguous actor name, 65 damaged index or \
-            malformed actors file, 66 missing corpus or index (or nothing to index), 73 --index \
+            malformed actors file, 66 missing corpus or index (or nothing to index), 69 gazette-serve not installed, 73 --index \
             names a folder of other files, 74 I/O error, 75 index locked by another writer.
             """,
         version: "0.1.0",

@@ -118,6 +118,25 @@ struct ServeTests {
         #expect(try await get(base + "/api/search?q=x&limit=many").0 == 400)
     }
 
+    @Test("gazette serve without gazette-serve beside it says so, and how to build it (exit 69)")
+    func serverMissing() throws {
+        let folder = try TemporaryDirectory("gazette-alone")
+        defer { folder.remove() }
+        try FileManager.default.copyItem(atPath: CLI.binary, toPath: folder.url("gazette"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: folder.url("gazette"))
+        process.arguments = ["serve", "--port", "0"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 69)
+        #expect(
+            message.contains(folder.url("gazette-serve")) && message.contains("--product gazette-serve"), "\(message)")
+    }
+
     @Test("the browser app is three fixed files with their types; any other path is 404")
     func assets() async throws {
         let (checkout, server, base) = try serveFreshIndex()
@@ -161,7 +180,7 @@ struct ServeTests {
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         driver.arguments = [
             "python3", Repository.root + "/tools/browser/e2e.py", "--url", base + "/", "--query", "militias",
-            "--facet", "IRN",
+            "--facet", "IRN", "--paging-query", "said",
         ]
         let out = Pipe()
         driver.standardOutput = out
@@ -226,6 +245,14 @@ struct ServeTests {
         let phone = try observed("phone")
         #expect((phone["scroll_width"] as? Int ?? .max) <= (phone["width"] as? Int ?? 0))
         #expect(phone["results"] as? Int == withActor.count)
+
+        // Paging: "More hits" shows the CLI's second page.
+        let said = try cli(["search", "said", "--limit", "10"])
+        #expect((said["total"] as? Int ?? 0) > 10)
+        #expect(try observed("page1")["paths"] as? [String] == paths(said))
+        let page2 = try observed("page2")
+        #expect(page2["paths"] as? [String] == paths(try cli(["search", "said", "--limit", "10", "--offset", "10"])))
+        #expect((page2["status"] as? String)?.contains("11–") == true, "\(page2["status"] ?? "")")
     }
 
     @Test("searches run concurrently from one open index, and a new commit is picked up without a restart")

@@ -16,7 +16,8 @@ nothing but Python's standard library. Then it:
   4. presses "j" and Enter to open the first result, then Escape;
   5. opens a result by its link, to read the document view;
   6. narrows the window to a phone's width (390 px) and checks that
-     nothing is wider than the screen.
+     nothing is wider than the screen;
+  7. with --paging-query, searches it and clicks "More hits".
 
 It prints one JSON object of what the page showed at each step (result
 paths, facets, filters, the chart's months, the document's marked actor
@@ -218,6 +219,7 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--query", required=True)
     parser.add_argument("--facet", help="the actor id of the facet to click (default: the first)")
+    parser.add_argument("--paging-query", help="a query with more than ten hits, to turn to its second page")
     parser.add_argument("--screenshots", help="a folder for results.png, document.png and phone.png")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     args = parser.parse_args()
@@ -278,6 +280,19 @@ def main():
         }
         if args.screenshots:
             browser.screenshot(os.path.join(args.screenshots, "phone.png"))
+
+        # Paging: the second page of a longer list.
+        if args.paging_query:
+            browser.viewport(1280, 900)
+            browser.evaluate(
+                "document.body.dataset.state = 'loading'; "
+                "location.hash = 'q=' + encodeURIComponent(%s)" % json.dumps(args.paging_query)
+            )
+            browser.wait_for(f"{READY} && location.hash.includes('q=') && !location.hash.includes('actor=')", "paging query")
+            observed["page1"] = browser.evaluate(RESULTS)
+            browser.click("#pager a[aria-label='Next page']")
+            browser.wait_for(f"{READY} && location.hash.includes('page=2')", "next page")
+            observed["page2"] = browser.evaluate(RESULTS)
     except (TimeoutError, EOFError, RuntimeError) as failure:
         observed["failed"] = str(failure)
     finally:
