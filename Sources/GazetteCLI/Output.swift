@@ -143,9 +143,10 @@ public enum ActorsJSON {
 /// The server's date histogram (`/api/timeline`).
 public enum TimelineJSON {
     public static func render(_ timeline: Timeline) -> String {
-        let months = timeline.months.map { "{\"month\": \"\($0.name)\", \"articles\": \($0.articles)}" }
+        let buckets = timeline.buckets.map { "{\"key\": \"\($0.key)\", \"articles\": \($0.articles)}" }
         return "{\"query\": \(JSONOutput.string(timeline.query)), \"documents\": \(timeline.documents), "
-            + "\"undated\": \(timeline.undated), \"months\": [" + months.joined(separator: ", ") + "]}"
+            + "\"undated\": \(timeline.undated), \"interval\": \"\(timeline.interval.rawValue)\", "
+            + "\"buckets\": [" + buckets.joined(separator: ", ") + "]}"
     }
 }
 

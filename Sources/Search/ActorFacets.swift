@@ -103,11 +103,9 @@ extension Searcher {
                 if articles > 0 { counts.append(ActorCount(actor: entry, articles: articles)) }
             }
         } else {
-            let query = try query(text, options)
-            let (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
+            let (matching, resolved) = try allMatches(text, options)
             queried = resolved
-            let (total, _, matching) = try topDocuments(plan, limit: 0)
-            documents = total
+            documents = matching.count
             var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
             for scored in matching { inSet[Int(scored.document)] = true }
             for (id, articles) in try articleCounts(terms, in: inSet, skipping: Set(queried.flatMap(\.ids))) {

@@ -181,10 +181,30 @@ public struct Searcher: Sendable {
         return try searcher.run(text, options)
     }
 
-    private func run(_ text: String, _ options: SearchOptions) throws -> SearchResults {
-        let query = try query(text, options)
+    /// The plan a search runs for `query`: its actors resolved, and the
+    /// feedback terms added when a long query calls for them.
+    func searchPlan(_ query: Query, _ options: SearchOptions) throws -> (QueryPlan, [ResolvedActor]) {
         var (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
         if let expanded = try feedbackPlan(query, plan) { plan = expanded }
+        return (plan, resolved)
+    }
+
+    /// Every document a search for `text` and `options.actors` matches (as
+    /// its total counts them: a query of dates alone matches the dated
+    /// articles in range), in no particular order, with the actors resolved.
+    func allMatches(_ text: String, _ options: SearchOptions) throws -> (
+        documents: [ScoredDocument], actors: [ResolvedActor]
+    ) {
+        let (plan, resolved) = try searchPlan(try query(text, options), options)
+        let found =
+            plan.root == nil
+            ? try newestDocuments(plan.dates, limit: 0) : try topDocuments(plan, limit: 0, totalHitsThreshold: .max)
+        return (found.documents, resolved)
+    }
+
+    private func run(_ text: String, _ options: SearchOptions) throws -> SearchResults {
+        let query = try query(text, options)
+        let (plan, resolved) = try searchPlan(query, options)
         // An actor-only query marks mentions, not words: its snippets need no stemming (a quarter of their time).
         let snippetAnalyzer =
             resolved.isEmpty

@@ -43,6 +43,7 @@ struct GazetteServe: ParsableCommand {
             throw Terminal.fail(error, index: path)
         }
         let router = Router()
+        if LoopbackHosts<BasicRequestContext>.isLoopback(host) { router.add(middleware: LoopbackHosts()) }
         API.route(router, index)
         WebApp.route(router)
         let app = Application(
@@ -111,7 +112,13 @@ enum API {
             try timeline(request, index)
         }
         router.get("/api/documents/**") { request, context -> Response in
-            try document(context.parameters.getCatchAll().joined(separator: "/"), index)
+            // The path, percent-encoded: "%2F" keeps an absolute path's first
+            // "/" and a "../" from the client's URL normalisation.
+            let encoded = context.parameters.getCatchAll().joined(separator: "/")
+            guard let path = percentDecoded(encoded) else {
+                return error(.badRequest, "the document path \(encoded) is not valid percent-encoded UTF-8")
+            }
+            return try document(path, index)
         }
     }
 
@@ -189,6 +196,30 @@ enum API {
         }
     }
 
+    /// `text` with its %XX escapes decoded; nil for a bad escape or bytes
+    /// that are not UTF-8.
+    static func percentDecoded(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        var utf8 = text.utf8.makeIterator()
+        func hex(_ byte: UInt8?) -> UInt8? {
+            switch byte {
+            case .some(let b) where b >= 0x30 && b <= 0x39: b - 0x30
+            case .some(let b) where b >= 0x41 && b <= 0x46: b - 0x41 + 10
+            case .some(let b) where b >= 0x61 && b <= 0x66: b - 0x61 + 10
+            default: nil
+            }
+        }
+        while let byte = utf8.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = hex(utf8.next()), let low = hex(utf8.next()) else { return nil }
+                bytes.append(high << 4 | low)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
     private static func number(_ text: String?, default value: Int, range: ClosedRange<Int>, name: String) throws -> Int
     {
         guard let text else { return value }
@@ -217,6 +248,11 @@ enum API {
 /// `embedInCode`), served from this fixed table. A request names a file of
 /// the table or gets 404: no path reaches the file system.
 enum WebApp {
+    /// Only the app's own files run; no framing (clickjacking), no <base>,
+    /// forms post only here.
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
     static let files: [String: (type: String, bytes: [UInt8])] = [
         "/": ("text/html; charset=utf-8", PackageResources.index_html),
         "/app.js": ("text/javascript; charset=utf-8", PackageResources.app_js),
@@ -232,10 +268,40 @@ enum WebApp {
                     headers: [
                         .contentType: file.type, .cacheControl: "no-cache",
                         .init("X-Content-Type-Options")!: "nosniff",
-                        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:",
+                        .contentSecurityPolicy: WebApp.contentSecurityPolicy,
                     ],
                     body: ResponseBody(byteBuffer: body))
             }
         }
+    }
+}
+
+/// Refuses requests whose Host is not a loopback name, when the server
+/// listens on loopback: a web page the user visits could otherwise point a
+/// name of its own at 127.0.0.1 (DNS rebinding) and read the archive.
+struct LoopbackHosts<Context: RequestContext>: RouterMiddleware {
+    static func isLoopback(_ host: String) -> Bool {
+        ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let authority = request.head.authority ?? ""
+        // The name without its port: "[::1]:8080" → "[::1]", "localhost:8080" → "localhost".
+        let name =
+            authority.hasPrefix("[")
+            ? String(authority.prefix { $0 != "]" }) + "]" : String(authority.prefix { $0 != ":" })
+        guard Self.isLoopback(name) else {
+            var out: [UInt8] = Array("{\"error\": ".utf8)
+            JSONOutput.append(
+                "this server answers requests to 127.0.0.1 or localhost only, not to \(authority.isEmpty ? "no host" : authority)",
+                to: &out)
+            out += Array("}\n".utf8)
+            return Response(
+                status: .forbidden, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+        }
+        return try await next(request, context)
     }
 }

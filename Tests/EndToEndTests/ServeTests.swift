@@ -102,14 +102,19 @@ struct ServeTests {
 
         // The months of the matching articles, empty ones included.
         let (_, timeline) = try await get(base + "/api/timeline?q=militias&actor=Iran")
-        let months = try #require(timeline["months"] as? [[String: Any]])
+        let buckets = try #require(timeline["buckets"] as? [[String: Any]])
+        #expect(timeline["interval"] as? String == "month")
         #expect(timeline["documents"] as? Int == cli["total"] as? Int)
         #expect(
-            months.reduce(0) { $0 + ($1["articles"] as? Int ?? 0) } + (timeline["undated"] as? Int ?? -1)
+            buckets.reduce(0) { $0 + ($1["articles"] as? Int ?? 0) } + (timeline["undated"] as? Int ?? -1)
                 == cli["total"] as? Int)
         let cliMonths = Set(
             ((cli["hits"] as? [[String: Any]]) ?? []).compactMap { ($0["published"] as? String)?.prefix(7) })
-        #expect(cliMonths.isSubset(of: Set(months.compactMap { ($0["month"] as? String)?.prefix(7) })))
+        #expect(cliMonths.isSubset(of: Set(buckets.compactMap { ($0["key"] as? String)?.prefix(7) })))
+        // A query of dates alone counts what search counts: every article of the month.
+        let (_, march) = try await get(base + "/api/timeline?q=date:2024-03")
+        let searchedMarch = try await get(base + "/api/search?q=date:2024-03").1
+        #expect(march["documents"] as? Int == searchedMarch["total"] as? Int && (march["documents"] as? Int ?? 0) > 0)
         #expect(try await get(base + "/api/timeline?q=%22unclosed").0 == 400)
 
         #expect(try await get(base + "/api/documents/Corpus/no-such-file.txt").0 == 404)
@@ -135,6 +140,43 @@ struct ServeTests {
         #expect(process.terminationStatus == 69)
         #expect(
             message.contains(folder.url("gazette-serve")) && message.contains("--product gazette-serve"), "\(message)")
+    }
+
+    @Test(
+        "documents by any path: absolute, with spaces, #, %, ?, + and non-ASCII, percent-encoded as the app sends them")
+    func documentPaths() async throws {
+        let folder = try TemporaryDirectory("gazette odd")
+        defer { folder.remove() }
+        let names = ["a b.txt", "c#d.txt", "e%41.txt", "g?h.txt", "i+j.txt", "Ünïcödé.txt"]
+        for name in names { _ = try folder.write("news/" + name, "Title of \(name)\n\nTehran said so on Sunday.\n") }
+        // An absolute corpus path: the documents' paths start with "/".
+        #expect(try CLI.run(["index", folder.url("news"), "--index", "out"], in: folder.path).status == 0)
+        let (server, base) = try start(index: "out", in: folder.path)
+        defer { server.terminate() }
+        for name in names {
+            let path = folder.url("news/" + name)
+            let encoded = try #require(path.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let (status, document) = try await get(base + "/api/documents/" + encoded)
+            #expect(status == 200 && document["path"] as? String == path, "\(path): \(document)")
+        }
+        // Bytes that are not UTF-8.
+        #expect(try await get(base + "/api/documents/%C3%28").0 == 400)
+    }
+
+    @Test("on loopback, a request addressed to another host name is refused (DNS rebinding)")
+    func foreignHost() async throws {
+        let (checkout, server, base) = try serveFreshIndex()
+        defer {
+            server.terminate()
+            checkout.remove()
+        }
+        var request = URLRequest(url: try #require(URL(string: base + "/api/search?q=iran")))
+        request.setValue("attacker.example", forHTTPHeaderField: "Host")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 403)
+        #expect(
+            try await get(base.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/api/search?q=iran").0 == 200
+        )
     }
 
     @Test("the browser app is three fixed files with their types; any other path is 404")
@@ -216,7 +258,7 @@ struct ServeTests {
         #expect(
             facets == ((actors["actors"] as? [[String: Any]]) ?? []).map { "\($0["id"] ?? "") \($0["articles"] ?? "")" }
         )
-        #expect(!(query["months"] as? [String] ?? []).isEmpty, "the chart of months")
+        #expect(!(query["buckets"] as? [String] ?? []).isEmpty, "the chart of months")
 
         // The facet's click: a filter, and the CLI's results with --actor.
         let filtered = try observed("facet")

@@ -94,8 +94,7 @@ async function render() {
   const state = readState();
   const mine = ++generation;
   document.body.dataset.state = "loading";
-  const input = $("q");
-  if (document.activeElement !== input || input.value === "") input.value = state.q;
+  $("q").value = state.q;
   try {
     if (state.doc) await renderDocument(state, mine);
     else await renderResults(state, mine);
@@ -193,54 +192,55 @@ function toggleActor(id) {
   go({ actors, page: 1, doc: null });
 }
 
-// A bar chart of the matching articles by month of publication; a bar's
-// click narrows the query to its month (date:YYYY-MM).
+// A bar chart of the matching articles by month (or year) of publication;
+// a bar's click narrows the query to its month (date:YYYY-MM) or year.
 function renderTimeline(state, timeline) {
   const figure = $("timeline");
-  const months = timeline.months;
-  figure.hidden = months.length === 0;
-  if (!months.length) return;
+  const buckets = timeline.buckets;
+  figure.hidden = buckets.length === 0;
+  if (!buckets.length) return;
   const dated = timeline.documents - timeline.undated;
   const undated = timeline.undated ? `; ${number(timeline.undated)} undated` : "";
   $("timeline-caption").textContent =
-    `By month: ${number(dated)} dated ${dated === 1 ? "article" : "articles"}, ` +
-    `${months[0].month} to ${months[months.length - 1].month}${undated}`;
+    `By ${timeline.interval}: ${number(dated)} dated ${dated === 1 ? "article" : "articles"}, ` +
+    `${buckets[0].key} to ${buckets[buckets.length - 1].key}${undated}`;
   const width = 600, height = 90, axis = 16;
-  const most = Math.max(...months.map((m) => m.articles));
-  const step = width / months.length;
+  const most = Math.max(...buckets.map((b) => b.articles));
+  const step = width / buckets.length;
   const chart = svg("svg", {
     viewBox: `0 0 ${width} ${height + axis}`, class: "chart", role: "img",
     "aria-label": $("timeline-caption").textContent,
   });
-  const labelEvery = Math.ceil(months.length / 8);
-  months.forEach((month, i) => {
-    const barHeight = month.articles ? Math.max(2, (month.articles / most) * height) : 0;
+  const labelEvery = Math.ceil(buckets.length / 8);
+  buckets.forEach((bucket, i) => {
+    const barHeight = bucket.articles ? Math.max(2, (bucket.articles / most) * height) : 0;
+    const tip = svg("title");
+    tip.textContent = `${bucket.key}: ${number(bucket.articles)} ${bucket.articles === 1 ? "article" : "articles"}`;
+    // A transparent column takes clicks on short bars too.
+    const column = svg("rect", { x: (i * step).toFixed(1), y: 0, width: step.toFixed(1), height, class: "column" });
     const bar = svg("rect", {
       x: (i * step + step * 0.1).toFixed(1), y: (height - barHeight).toFixed(1),
       width: Math.max(1, step * 0.8).toFixed(1), height: barHeight.toFixed(1),
-      class: "bar", "data-month": month.month,
+      class: "bar", "data-key": bucket.key,
     });
-    const tip = svg("title");
-    tip.textContent = `${month.month}: ${number(month.articles)} ${month.articles === 1 ? "article" : "articles"}`;
+    column.append(tip.cloneNode(true));
     bar.append(tip);
-    if (month.articles) bar.addEventListener("click", () => narrowToMonth(state, month.month));
-    // A transparent column takes clicks on short bars too.
-    const hit = svg("rect", { x: (i * step).toFixed(1), y: 0, width: step.toFixed(1), height, class: "column" });
-    hit.append(tip.cloneNode(true));
-    if (month.articles) hit.addEventListener("click", () => narrowToMonth(state, month.month));
-    chart.append(hit, bar);
+    if (bucket.articles) {
+      for (const node of [column, bar]) node.addEventListener("click", () => narrowTo(state, bucket.key));
+    }
+    chart.append(column, bar);
     if (i % labelEvery === 0) {
       const label = svg("text", { x: (i * step + step / 2).toFixed(1), y: height + axis - 3, class: "label" });
-      label.textContent = month.month;
+      label.textContent = bucket.key;
       chart.append(label);
     }
   });
   $("chart").replaceChildren(chart);
 }
 
-function narrowToMonth(state, month) {
+function narrowTo(state, period) {
   const words = state.q.split(/\s+/).filter((w) => w && !/^date:/i.test(w));
-  go({ q: [...words, `date:${month}`].join(" "), page: 1 });
+  go({ q: [...words, `date:${period}`].join(" "), page: 1 });
 }
 
 // `text` with `ranges` ([start, end) in Unicode scalars, as the API gives
@@ -287,9 +287,14 @@ function renderHits(state, hits) {
 }
 
 function renderPager(state, total) {
+  // The server skips at most 100,000 hits.
   const pages = Math.ceil(Math.min(total, 100_000 + PAGE_SIZE) / PAGE_SIZE);
   const pager = $("pager");
   pager.replaceChildren();
+  if (state.page > pages && total > 0) {
+    pager.append(el("a", { href: address({ ...state, page: 1 }), text: `No page ${state.page}: back to page 1` }));
+    return;
+  }
   if (pages <= 1) return;
   const link = (page, text, label) => {
     if (page < 1 || page > pages) return el("span", { class: "off", text });
@@ -299,15 +304,17 @@ function renderPager(state, total) {
   };
   const first = Math.max(1, Math.min(state.page - 3, pages - 6));
   const last = Math.min(pages, first + 6);
-  pager.append(link(state.page - 1, "‹ Newer hits", "Previous page"));
+  pager.append(link(state.page - 1, "‹ Previous", "Previous page"));
   for (let page = first; page <= last; page++) pager.append(link(page, String(page)));
-  pager.append(link(state.page + 1, "More hits ›", "Next page"));
+  pager.append(link(state.page + 1, "Next ›", "Next page"));
 }
 
 // One article, with every actor mention marked, and its actors listed.
 async function renderDocument(state, mine) {
   const path = state.doc;
-  const article = await getJSON("/api/documents/" + path.split("/").map(encodeURIComponent).join("/"));
+  // One segment, "/" escaped too: an absolute path keeps its first "/", and
+  // the browser does not resolve a "../" of the path in the URL.
+  const article = await getJSON("/api/documents/" + encodeURIComponent(path));
   if (mine !== generation) return;
   $("results-pane").hidden = true;
   $("facets").hidden = true;
@@ -331,9 +338,10 @@ async function renderDocument(state, mine) {
   const meta = [
     article.published && article.published.slice(0, 10), article.byline, article.site,
   ].filter(Boolean);
-  const source = article.url
+  // A link only to the web: the page's own canonical URL could be javascript:.
+  const source = /^https?:\/\//i.test(article.url || "")
     ? el("a", { href: article.url, rel: "noopener noreferrer", text: article.url })
-    : document.createTextNode(article.path);
+    : document.createTextNode(article.url || article.path);
   const actors = el(
     "ul",
     { class: "legend", "aria-label": "Actors named in this article" },
