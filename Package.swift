@@ -117,3 +117,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses (tools/fuzzing/*/Harness.swift), declared only when
+// tools/fuzz builds them (GAZETTE_FUZZ=1, with -sanitize=fuzzer,address):
+// their main is libFuzzer's, so a plain `swift build` could not link them.
+if Context.environment["GAZETTE_FUZZ"] != nil {
+    let harness: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .systemLibrary(name: "CFuzzer", path: "tools/fuzzing/CFuzzer"),
+        .executableTarget(
+            name: "fuzz-html", dependencies: ["CFuzzer", "NewsCore", "NewsIngest"], path: "tools/fuzzing/html", swiftSettings: harness),
+        .executableTarget(
+            name: "fuzz-query", dependencies: ["CFuzzer", "NewsCore", "Indexing", "Search"], path: "tools/fuzzing/query",
+            swiftSettings: harness),
+        .executableTarget(
+            name: "fuzz-index", dependencies: ["CFuzzer", "NewsCore", "IndexFormat", "Indexing", "Search"],
+            path: "tools/fuzzing/index", swiftSettings: harness),
+    ]
+}

@@ -95,11 +95,27 @@ public struct ArticleReader: Sendable {
         if status.size > UInt64(Self.maximumFileSize) {
             return skip("file too large (\(status.size) bytes; the limit is \(Self.maximumFileSize))")
         }
-        var bytes: [UInt8]
         switch SystemFiles.readFile(path, limit: Self.maximumFileSize) {
-        case .success(let read): bytes = read
-        case .failure(let error): return skip("cannot read: \(error.reason)")
+        case .success(let bytes):
+            return read(
+                bytes: bytes, path: path, format: format, size: status.size,
+                modificationTime: status.modificationTime)
+        case .failure(let error):
+            return skip("cannot read: \(error.reason)")
         }
+    }
+
+    /// Reads an article from `bytes`, the contents of the file at `path` (which
+    /// names the article; nothing is read from it) in `format`. `size` and
+    /// `modificationTime` are recorded as the file's, for incremental indexing.
+    public func read(
+        bytes: [UInt8], path: String, format: SourceFormat, size: UInt64? = nil, modificationTime: Int64 = 0
+    ) -> Outcome {
+        func skip(_ reason: String) -> Outcome {
+            .skipped(IngestProblem(path: path, reason: reason, severity: .skipped))
+        }
+        var bytes = bytes
+        let size = size ?? UInt64(bytes.count)
         if bytes.isEmpty { return skip("empty file") }
         // A UTF-16 file says so with its byte-order mark (its NULs are text).
         if let decoded = TextEncoding.utf16(bytes) {
@@ -154,8 +170,8 @@ public struct ArticleReader: Sendable {
         }
         return .article(
             Article(
-                path: path, title: title, body: body, format: format, sourceSize: status.size,
-                modificationTime: status.modificationTime, contentHash: hashesContent ? ContentHash.hash(bytes) : 0,
+                path: path, title: title, body: body, format: format, sourceSize: size,
+                modificationTime: modificationTime, contentHash: hashesContent ? ContentHash.hash(bytes) : 0,
                 published: published, metadata: metadata),
             warnings: warnings)
     }
