@@ -72,6 +72,13 @@ public struct DocumentLengths: Sendable {
             throw IndexError.corrupt("norms length does not match its document count", path: file.path, offset: offset)
         }
         sumOfLengths = try file.uint64(at: sumOffset)
+        // Each length is a UInt32: a larger sum is damage (and summed over
+        // segments it could overflow).
+        guard sumOfLengths <= UInt64(documentCount) * UInt64(UInt32.max) else {
+            throw IndexError.corrupt(
+                "the sum of the lengths, \(sumOfLengths), is more than \(documentCount) lengths can add up to",
+                path: file.path, offset: sumOffset)
+        }
     }
 
     /// The publication date of `document`; nil if it has none, or the
@@ -80,6 +87,11 @@ public struct DocumentLengths: Sendable {
         guard hasDates else { return nil }
         let seconds = Int64(bitPattern: try file.uint64(at: publishedStart + Int(document) * 8))
         if seconds == DocumentLengthsWriter.noDate { return nil }
+        guard PublicationDate.validSeconds.contains(seconds) else {
+            throw IndexError.corrupt(
+                "document \(document)'s publication date is \(seconds) seconds from 1970, outside years 1 to 9999",
+                path: file.path, offset: publishedStart + Int(document) * 8)
+        }
         let low = try file.byte(at: offsetStart + Int(document) * 2)
         let high = try file.byte(at: offsetStart + Int(document) * 2 + 1)
         let offset = Int16(bitPattern: UInt16(low) | UInt16(high) << 8)

@@ -26,14 +26,16 @@ public struct PublicationDate: Sendable, Hashable, Comparable {
 
     /// The calendar day the article gives: its local date.
     public var day: CalendarDay {
-        let local = seconds + Int64(offsetMinutes ?? 0) * 60
+        // Saturating, so that no value (a damaged one included) traps here.
+        let (sum, overflow) = seconds.addingReportingOverflow(Int64(offsetMinutes ?? 0) * 60)
+        let local = overflow ? (seconds < 0 ? Int64.min : Int64.max) : sum
         return CalendarDay(number: Int32(clamping: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
     }
 
     /// ISO 8601: `2024-03-31` for a day, `2024-03-31T23:30:00-05:00` (or `Z`) for an instant.
     public var iso8601: String {
         guard let offsetMinutes else { return day.iso8601 }
-        let local = seconds + Int64(offsetMinutes) * 60
+        let local = seconds &+ Int64(offsetMinutes) * 60  // wrapping: the date is checked where it is read
         let second = Int(((local % 86_400) + 86_400) % 86_400)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         var text = day.iso8601 + "T" + two(second / 3600) + ":" + two(second / 60 % 60) + ":" + two(second % 60)
@@ -51,6 +53,11 @@ public struct PublicationDate: Sendable, Hashable, Comparable {
     /// The widest offset in use anywhere (UTC-12 to UTC+14), with room; an
     /// offset beyond it is not a real time zone.
     public static let maximumOffsetMinutes: Int16 = 18 * 60
+
+    /// The instants a date can hold: years 1 to 9999 (``CalendarDay``'s),
+    /// with a day's worth of margin for the offset. What the index reads
+    /// outside them is damage, not a date.
+    public static let validSeconds: ClosedRange<Int64> = -62_135_683_200...253_402_387_199
 }
 
 /// A day of the proleptic Gregorian calendar, counted from 1970-01-01.
