@@ -26,9 +26,11 @@ let pristine = getenv("GAZETTE_FUZZ_INDEX").map { String(cString: $0) } ?? "/tmp
 nonisolated(unsafe) let files: [(name: String, bytes: [UInt8])] = {
     if access(pristine + "/MANIFEST", F_OK) != 0 { build(pristine) }
     let manifest = try! Manifest.read(directory: pristine)
-    let segment = manifest.segments[0]
-    var names = IndexFileKind.allCases.filter { $0 != .manifest && $0 != .deletions }.map { segment.fileName($0) }
-    if let deletions = segment.deletionsFileName { names.append(deletions) }
+    var names: [String] = []
+    for segment in manifest.segments {
+        names += IndexFileKind.allCases.filter { $0 != .manifest && $0 != .deletions }.map { segment.fileName($0) }
+        if let deletions = segment.deletionsFileName { names.append(deletions) }
+    }
     names.append(Manifest.fileName)
     let found = names.map { name in (name, try! readAll(pristine + "/" + name)) }
     mkdir(directory, 0o755)
@@ -41,7 +43,8 @@ nonisolated(unsafe) let files: [(name: String, bytes: [UInt8])] = {
     return found
 }()
 
-/// Commits four articles to `directory`, then deletes one (so that there is a deletions file).
+/// Commits three dated articles to `directory`, then two more (a second
+/// segment), then deletes one of the first (a deletions file).
 func build(_ directory: String) {
     var writer: IndexWriter? = try! IndexWriter(directory: directory)
     let bodies = [
@@ -51,7 +54,10 @@ func build(_ directory: String) {
         "The IAEA said inspectors had lost continuity of knowledge in Iran's nuclear programme.",
     ]
     for (index, body) in bodies.enumerated() {
-        try! writer!.add(Article(path: "a\(index).txt", title: "Article \(index)", body: body, format: .text))
+        let day = CalendarDay(year: 2024, month: index + 1, day: 10).map { PublicationDate(day: $0) }
+        try! writer!.add(
+            Article(path: "a\(index).txt", title: "Article \(index)", body: body, format: .text, published: day))
+        if index == 2 { _ = try! writer!.commit() }
     }
     _ = try! writer!.commit()
     writer = nil  // its lock goes
@@ -90,8 +96,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     do {
         let reader = try IndexReader(directory: directory)
         let searcher = Searcher(reader: reader)
-        for query in ["foreign forces", "iran", "\"oil prices\" opec", "tehran -syria"] {
-            _ = try? searcher.search(query, SearchOptions(limit: 3))
+        for query in ["foreign forces", "iran", "\"oil prices\" opec", "tehran -syria", "date:2024-02..2024-03"] {
+            // The hits as the CLI prints them: dates too.
+            for hit in (try? searcher.search(query, SearchOptions(limit: 3)))?.hits ?? [] {
+                _ = hit.published?.iso8601
+            }
         }
         // Actor searches parse the gazetteer (milliseconds): for one input in two.
         if data[0] & 0x80 != 0 {
@@ -99,7 +108,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             _ = try? searcher.actorFacets("", SearchOptions(limit: 0), limit: 5)
         }
         var articles = reader.articleCursor()
-        for document in 0..<reader.documentCount { _ = try? articles.article(document) }
+        for document in 0..<reader.documentCount { _ = (try? articles.article(document))?.published?.iso8601 }
         _ = try? reader.verifyStructure()
         _ = try? reader.verifyChecksums()
     } catch {
