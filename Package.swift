@@ -84,6 +84,7 @@ let package = Package(
                 "NewsCore", "IndexFormat", "Search", "GazetteCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             // The browser app: compiled into the program as byte arrays (no bundle
             // folder to install beside it, and no file the server could be asked

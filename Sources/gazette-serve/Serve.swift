@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import GazetteCLI
 import Hummingbird
+import HummingbirdCore
 import IndexFormat
 import NewsCore
 import Search
@@ -46,8 +47,16 @@ struct GazetteServe: ParsableCommand {
         if LoopbackHosts<BasicRequestContext>.isLoopback(host) { router.add(middleware: LoopbackHosts()) }
         API.route(router, index)
         WebApp.route(router)
+        // A connection idle for 30 s is closed (a client that opens many and
+        // sends nothing holds none for long), and request heads are capped
+        // (16 KB a field, 64 KB in all, 100 fields): a query is 4 KB at most.
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(30),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
         let app = Application(
             router: router,
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "gazette"),
             onServerRunning: { channel in
                 let address =

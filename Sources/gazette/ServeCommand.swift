@@ -31,11 +31,12 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let server = Self.serverPath()
         let arguments = [server] + options.arguments
-        // SAFETY: the strdup'd strings are never freed (the process is
-        // replaced, or exits just below); execv returns only on failure.
+        // SAFETY: the strdup'd strings live until execv replaces the
+        // process; it returns only on failure, and then they are freed.
         let cArguments = unsafe arguments.map { unsafe strdup($0) } + [nil]
         _ = unsafe execv(server, cArguments)
         let reason = unsafe String(cString: strerror(errno))
+        for argument in unsafe cArguments { unsafe free(argument) }
         Terminal.error("cannot start \(server): \(reason)")
         Terminal.error("build it with: swift build -c release --product gazette-serve")
         throw ExitCode(Terminal.Exit.unavailable)
