@@ -11,8 +11,8 @@ import Testing
 @Suite("Hostile input", .serialized)
 struct HostileInputTests {
     /// Whether this process (and so the gazette built with it) runs under
-    /// AddressSanitizer (`swift test --sanitize=address`).
-    static let addressSanitized = unsafe dlsym(nil, "__asan_init") != nil
+    /// AddressSanitizer or ThreadSanitizer (`swift test --sanitize=…`).
+    static let sanitized = unsafe (dlsym(nil, "__asan_init") != nil || dlsym(nil, "__tsan_init") != nil)
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text.prefix(500))")
@@ -30,9 +30,9 @@ struct HostileInputTests {
         let cases = try #require(expected["cases"] as? [String: [String: Any]])
 
         // A 500 MB file and a 200 MB line are in the folder: memory must not
-        // follow them. (Under AddressSanitizer, whose shadow memory is
-        // terabytes of address space, the limit cannot be set.)
-        let limit = Self.addressSanitized ? "" : "ulimit -v 1000000; "
+        // follow them. (Under a sanitizer, whose shadow memory is terabytes
+        // of address space, the limit cannot be set.)
+        let limit = Self.sanitized ? "" : "ulimit -v 1000000; "
         let indexed = try CLI.run(
             ["-c", limit + "exec \"$0\" index news --index out --json", CLI.binary], in: folder.path,
             executable: "/bin/sh")
