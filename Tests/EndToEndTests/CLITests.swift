@@ -37,8 +37,20 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes at once: a child that fills one (64 KB) while the other
+        // is read to its end would block forever (a sanitizer's reports on
+        // stderr did).
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errors = Box()
+        let reading = DispatchGroup()
+        reading.enter()
+        DispatchQueue.global().async {
+            errors.data = err.fileHandleForReading.readDataToEndOfFile()
+            reading.leave()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        reading.wait()
+        let stderr = errors.data
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
@@ -63,6 +75,13 @@ func golden(_ name: String) throws -> String {
 
 @Suite("gazette CLI", .serialized)
 struct CLITests {
+    @Test("the harness reads a child that writes 200 KB to stderr before its stdout ends", .timeLimit(.minutes(1)))
+    func largeStandardError() throws {
+        let result = try CLI.run(
+            ["-c", "head -c 200000 /dev/zero | tr '\\0' x >&2; echo done"], in: "/", executable: "/bin/sh")
+        #expect(result.status == 0 && result.stdout == "done\n" && result.stderr.utf8.count == 200_000)
+    }
+
     @Test("a fresh checkout: search builds Index/ from Corpus/ and prints the golden results")
     func firstSearch() throws {
         let checkout = try freshCheckout()
