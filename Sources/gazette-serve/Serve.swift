@@ -245,7 +245,8 @@ enum API {
             body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
-    private static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+    /// `{"error": message}` with `status`: every refusal the server gives.
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         var out: [UInt8] = Array("{\"error\": ".utf8)
         JSONOutput.append(message, to: &out)
         out.append(UInt8(ascii: "}"))
@@ -302,14 +303,10 @@ struct LoopbackHosts<Context: RequestContext>: RouterMiddleware {
             authority.hasPrefix("[")
             ? String(authority.prefix { $0 != "]" }) + "]" : String(authority.prefix { $0 != ":" })
         guard Self.isLoopback(name) else {
-            var out: [UInt8] = Array("{\"error\": ".utf8)
-            JSONOutput.append(
-                "this server answers requests to 127.0.0.1 or localhost only, not to \(authority.isEmpty ? "no host" : authority)",
-                to: &out)
-            out += Array("}\n".utf8)
-            return Response(
-                status: .forbidden, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+            return API.error(
+                .forbidden,
+                "this server answers requests to 127.0.0.1 or localhost only, not to \(authority.isEmpty ? "no host" : authority)"
+            )
         }
         return try await next(request, context)
     }
