@@ -6,7 +6,6 @@ import NewsIngest
 // them, once, before any output (single-threaded at that point).
 @preconcurrency @unsafe import Rainbow
 import Search
-import Synchronization
 import TextAnalysis
 
 #if canImport(Glibc)
@@ -163,7 +162,7 @@ public func highlighted(
 /// tearing down large structures (a parsed gazetteer, its alias tables) is
 /// work nobody waits for. Only for what lives once per process.
 public enum ProcessLifetime {
-    private static let kept = Mutex<[any Sendable]>([])
+    private static let kept = Locked<[any Sendable]>([])
 
     public static func keep(_ value: any Sendable) {
         kept.withLock { $0.append(value) }

@@ -244,7 +244,7 @@ public struct CorpusSync: Sendable {
     private final class WorkQueue: Sendable {
         private let free: DispatchSemaphore
         private let ready = DispatchSemaphore(value: 0)
-        private let state = Mutex<(batches: [[Item]], head: Int, closed: Bool)>(([], 0, false))
+        private let state = Locked<(batches: [[Item]], head: Int, closed: Bool)>(([], 0, false))
 
         init(capacity: Int) { free = DispatchSemaphore(value: capacity) }
 
@@ -288,8 +288,8 @@ public struct CorpusSync: Sendable {
     /// workers did, and the first error, which stops everyone.
     private final class Shared: Sendable {
         let queue: WorkQueue
-        let tally = Mutex(Tally())
-        let error = Mutex<IndexError?>(nil)
+        let tally = Locked(Tally())
+        let error = Locked<IndexError?>(nil)
         let stop = Atomic<Bool>(false)
 
         init(capacity: Int) { queue = WorkQueue(capacity: capacity) }

@@ -1,6 +1,5 @@
 import IndexFormat
 import NewsCore
-import Synchronization
 import TextAnalysis
 
 /// Changes an index: adds documents in new segments, deletes documents,
@@ -35,12 +34,12 @@ public final class IndexWriter: Sendable {
     final class Core: Sendable {
         let directory: String
         let settings: AnalysisSettings
-        let state: Mutex<State>
+        let state: Locked<State>
 
         init(directory: String, settings: AnalysisSettings, state: State) {
             self.directory = directory
             self.settings = settings
-            self.state = Mutex(state)
+            self.state = Locked(state)
         }
 
         /// A number no file of the index uses yet, for a segment or a commit.
@@ -215,7 +214,7 @@ public final class IndexWriter: Sendable {
     }
 
     /// The builder behind ``add(_:)``.
-    private let defaultBuilder = Mutex<SegmentBuilder?>(nil)
+    private let defaultBuilder = Locked<SegmentBuilder?>(nil)
 
     /// Adds an article to the next commit, through one builder the writer
     /// keeps (for callers that add from one thread; several threads each use

@@ -6,7 +6,6 @@ import HummingbirdCore
 import IndexFormat
 import NewsCore
 import Search
-import Synchronization
 
 /// `gazette-serve` (started by `gazette serve`): the browser app and the
 /// JSON API over HTTP (Hummingbird 2), bound to loopback unless told otherwise.
@@ -63,7 +62,7 @@ struct GazetteServe: ParsableCommand {
                     channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 Terminal.note("serving \(path) on http://\(address) (Ctrl-C stops)")
             })
-        let failure = Mutex<(any Error)?>(nil)
+        let failure = Locked<(any Error)?>(nil)
         let stopped = DispatchSemaphore(value: 0)
         Task {
             do {
@@ -88,7 +87,7 @@ struct GazetteServe: ParsableCommand {
 final class OpenIndex: Sendable {
     let path: String
     private let manifestPath: String
-    private let state = Mutex<(manifest: SystemFiles.Status, searcher: Searcher)?>(nil)
+    private let state = Locked<(manifest: SystemFiles.Status, searcher: Searcher)?>(nil)
 
     init(path: String) {
         self.path = path

@@ -1,7 +1,7 @@
 import Dispatch
 import GazetteCLI
+import NewsCore
 import NewsIngest
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -44,7 +44,7 @@ final class IndexProgress: Sendable {
     let verbose: Bool
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(showsLine: Bool, verbose: Bool) {
         self.showsLine = showsLine
