@@ -36,7 +36,7 @@ struct ServeCommand: ParsableCommand {
         let cArguments = unsafe arguments.map { unsafe strdup($0) } + [nil]
         _ = unsafe execv(server, cArguments)
         let reason = unsafe String(cString: strerror(errno))
-        for argument in unsafe cArguments { unsafe free(argument) }
+        unsafe cArguments.forEach { unsafe free($0) }
         Terminal.error("cannot start \(server): \(reason)")
         Terminal.error("build it with: swift build -c release --product gazette-serve")
         throw ExitCode(Terminal.Exit.unavailable)
