@@ -241,15 +241,27 @@ public struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Port to listen on (0: any free port, printed at start).", valueName: "port"))
     public var port = 8080
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a request may search before it is refused with 503 (0: no limit).", valueName: "seconds"))
+    public var timeout = 10.0
+
     public init() {}
 
     public func validate() throws {
         if port < 0 || port > 65535 { throw ValidationError("--port must be 0 to 65535") }
+        if !(timeout >= 0 && timeout <= 86_400) { throw ValidationError("--timeout must be 0 to 86400 seconds") }
+    }
+
+    /// The time limit of a request; nil for none.
+    public var requestTimeLimit: Duration? {
+        timeout == 0 ? nil : .nanoseconds(max(1, Int64((timeout * 1e9).rounded())))
     }
 
     /// The options as arguments, for `gazette-serve`.
     public var arguments: [String] {
-        (location.index.map { ["--index", $0] } ?? []) + ["--host", host, "--port", String(port)]
+        (location.index.map { ["--index", $0] } ?? [])
+            + ["--host", host, "--port", String(port), "--timeout", String(timeout)]
     }
 }
 

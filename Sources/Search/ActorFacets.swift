@@ -91,13 +91,19 @@ extension Searcher {
     /// The actors most mentioned in the whole index (no query, no actors), or
     /// in the articles matching `text` and `options.actors`.
     public func actorFacets(_ text: String, _ options: SearchOptions, limit: Int) throws -> ActorFacets {
+        try naming(text) { try facets(text, options, limit: limit) }
+    }
+
+    private func facets(_ text: String, _ options: SearchOptions, limit: Int) throws -> ActorFacets {
         let catalog = try catalog()
         let terms = try actorTerms()
         var counts: [ActorCount] = []
         var documents = Int(reader.liveCount)
         var queried: [ResolvedActor] = []
         if text.trimmingWhitespace.isEmpty && options.actors.isEmpty {
+            var time = Deadline.Check(options.deadline, stride: 1)
             for (id, infos) in terms {
+                try time.check()
                 guard let entry = try catalog.entry(id: id) else { continue }
                 let articles = try liveCount(infos)
                 if articles > 0 { counts.append(ActorCount(actor: entry, articles: articles)) }
@@ -108,7 +114,8 @@ extension Searcher {
             documents = matching.count
             var inSet = [Bool](repeating: false, count: Int(reader.documentCount))
             for scored in matching { inSet[Int(scored.document)] = true }
-            for (id, articles) in try articleCounts(terms, in: inSet, skipping: Set(queried.flatMap(\.ids))) {
+            let skip = Set(queried.flatMap(\.ids))
+            for (id, articles) in try articleCounts(terms, in: inSet, skipping: skip, deadline: options.deadline) {
                 if let entry = try catalog.entry(id: id) { counts.append(ActorCount(actor: entry, articles: articles)) }
             }
         }
@@ -118,8 +125,19 @@ extension Searcher {
 
     /// The actors named with `name`: in the same sentence (found by analysing
     /// the stored text of each article that mentions it again, with the index's
-    /// gazetteer) and in the same article (from the postings).
-    public func coMentions(with name: String, includeMembers: Bool = false, limit: Int) throws -> CoMentions {
+    /// gazetteer) and in the same article (from the postings). Past
+    /// `deadline`, throws ``SearchError/Code/timedOut``.
+    public func coMentions(
+        with name: String, includeMembers: Bool = false, limit: Int, deadline: Deadline? = nil
+    ) throws -> CoMentions {
+        try naming(name) {
+            try coMentionsFound(with: name, includeMembers: includeMembers, limit: limit, deadline: deadline)
+        }
+    }
+
+    private func coMentionsFound(
+        with name: String, includeMembers: Bool, limit: Int, deadline: Deadline?
+    ) throws -> CoMentions {
         let catalog = try catalog()
         let anchor = try catalog.resolve([name], includeMembers: includeMembers)[0]
         let anchorIDs = Set(anchor.ids)
@@ -133,7 +151,7 @@ extension Searcher {
         let anchorDocuments = inSet.indices.filter { inSet[$0] }.map { UInt32($0) }
 
         // Same article: postings intersected with the anchor's articles.
-        let articleCounts = try articleCounts(terms, in: inSet, skipping: anchorIDs)
+        let articleCounts = try articleCounts(terms, in: inSet, skipping: anchorIDs, deadline: deadline)
 
         // Same sentence: analyse each article again.
         let analyzer = actorAnalyzer(catalog, stemming: false)
@@ -142,7 +160,9 @@ extension Searcher {
         var sentenceArticles: [String: Int] = [:]
         // In document order, through one cursor: each compressed block is decompressed once.
         var articles = reader.articleCursor()
+        var time = Deadline.Check(deadline, stride: 1)
         for document in anchorDocuments {
+            try time.check()
             let article = try articles.article(document)
             analyzer.analyze(title: article.title, body: article.body, into: &analysis)
             func id(_ mention: DocumentAnalysis.Mention) -> String {
@@ -182,10 +202,13 @@ extension Searcher {
     /// For each actor term not in `skip`, how many articles of `inSet` mention
     /// it (actors that none mentions are left out).
     private func articleCounts(
-        _ terms: [(id: String, infos: [TermInfo?])], in inSet: [Bool], skipping skip: Set<String>
+        _ terms: [(id: String, infos: [TermInfo?])], in inSet: [Bool], skipping skip: Set<String>,
+        deadline: Deadline?
     ) throws -> [String: Int] {
         var counts: [String: Int] = [:]
+        var time = Deadline.Check(deadline, stride: 1)
         for (id, infos) in terms where !skip.contains(id) {
+            try time.check()
             let articles = try count(infos, in: inSet)
             if articles > 0 { counts[id] = articles }
         }

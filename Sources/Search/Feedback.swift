@@ -71,7 +71,7 @@ struct Feedback {
 extension Searcher {
     /// `plan` expanded by RM3 feedback when `query` is verbose enough
     /// (``Feedback``); nil when feedback does not apply.
-    func feedbackPlan(_ query: Query, _ plan: QueryPlan) throws -> QueryPlan? {
+    func feedbackPlan(_ query: Query, _ plan: QueryPlan, deadline: Deadline?) throws -> QueryPlan? {
         guard let words = Feedback.words(of: query), words.count >= Feedback.minimumWords else { return nil }
         // Each word's term, in query order (a repeated word counts again).
         var queryTerms: [[UInt8]] = []
@@ -81,7 +81,7 @@ extension Searcher {
             guard terms.count == 1 else { return nil }
             queryTerms.append(terms[0])
         }
-        let best = try topDocuments(plan, limit: Feedback.documents).documents
+        let best = try topDocuments(plan, limit: Feedback.documents, deadline: deadline).documents
         guard !best.isEmpty else { return nil }
 
         var model: [[UInt8]: Double] = [:]

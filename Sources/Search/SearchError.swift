@@ -13,6 +13,8 @@ public struct SearchError: Error, Sendable, CustomStringConvertible {
         public static let ambiguousActor = Code(name: "ambiguousActor")
         /// Actor search on an index built without actors.
         public static let noActors = Code(name: "noActors")
+        /// The search ran past its ``Deadline``.
+        public static let timedOut = Code(name: "timedOut")
     }
 
     public var code: Code

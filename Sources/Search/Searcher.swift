@@ -84,6 +84,9 @@ public struct SearchOptions: Sendable {
     /// little gain for the cost; a user who wants titles to count more asks.
     public var titleWeight = SearchOptions.defaultTitleWeight
     public static let defaultTitleWeight = 1.0
+    /// When to give up (``Deadline``); nil: never. The server sets one per
+    /// request (`gazette serve --timeout`).
+    public var deadline: Deadline? = nil
 
     public init(
         limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false, offset: Int = 0,
@@ -178,14 +181,25 @@ public struct Searcher: Sendable {
         }
         if let b = options.b { searcher.similarity.b = b }
         searcher.titleWeight = options.titleWeight
-        return try searcher.run(text, options)
+        return try naming(text) { try searcher.run(text, options) }
+    }
+
+    /// Runs `body`, naming `text` as the query of a time-out it throws
+    /// (the loops that find the ``Deadline`` passed do not know the query).
+    func naming<Result>(_ text: String, _ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch var error as SearchError where error.code == .timedOut {
+            error.query = text
+            throw error
+        }
     }
 
     /// The plan a search runs for `query`: its actors resolved, and the
     /// feedback terms added when a long query calls for them.
     func searchPlan(_ query: Query, _ options: SearchOptions) throws -> (QueryPlan, [ResolvedActor]) {
         var (plan, resolved) = try self.plan(query, includeMembers: options.includeMembers)
-        if let expanded = try feedbackPlan(query, plan) { plan = expanded }
+        if let expanded = try feedbackPlan(query, plan, deadline: options.deadline) { plan = expanded }
         return (plan, resolved)
     }
 
@@ -198,7 +212,8 @@ public struct Searcher: Sendable {
         let (plan, resolved) = try searchPlan(try query(text, options), options)
         let found =
             plan.root == nil
-            ? try newestDocuments(plan.dates, limit: 0) : try topDocuments(plan, limit: 0, totalHitsThreshold: .max)
+            ? try newestDocuments(plan.dates, limit: 0)
+            : try topDocuments(plan, limit: 0, totalHitsThreshold: .max, deadline: options.deadline)
         return (found.documents, resolved)
     }
 
@@ -214,7 +229,8 @@ public struct Searcher: Sendable {
         let (total, exact, best) =
             plan.root == nil
             ? try newestDocuments(plan.dates, limit: limit)
-            : try topDocuments(plan, limit: limit, totalHitsThreshold: options.totalHitsThreshold)
+            : try topDocuments(
+                plan, limit: limit, totalHitsThreshold: options.totalHitsThreshold, deadline: options.deadline)
         let top = best.dropFirst(options.offset)
         // A prefix's words are marked too: "militias" and "military" for milit*.
         let expansions = plan.leaves.compactMap { leaf -> [[UInt8]]? in
@@ -227,7 +243,9 @@ public struct Searcher: Sendable {
         // One cursor for every hit: it keeps one zstd context (creating one
         // per hit cost more than decompressing the hit's block) and the last block.
         var articles = reader.articleCursor()
+        var time = Deadline.Check(options.deadline, stride: 16)
         for (index, scored) in zip(options.offset..., top) {
+            try time.check()
             let article = try articles.article(scored.document)
             let marked = snippets.mark(title: article.title, body: article.body, passages: options.passages)
             var hit = Hit(
@@ -259,17 +277,20 @@ public struct Searcher: Sendable {
     /// statistics until a merge drops them. One collector serves every
     /// segment, so a later segment starts pruning from the scores the
     /// earlier ones set. `totalHitsThreshold` (``TopCollector``): matches
-    /// counted exactly before pruning may start; `.max` never prunes.
+    /// counted exactly before pruning may start; `.max` never prunes. Past
+    /// `deadline`, throws ``SearchError/Code/timedOut``.
     func topDocuments(
-        _ plan: QueryPlan, limit: Int, totalHitsThreshold: Int = TopCollector.defaultTotalHitsThreshold
-    ) throws(IndexError) -> (total: Int, exact: Bool, documents: [ScoredDocument]) {
+        _ plan: QueryPlan, limit: Int, totalHitsThreshold: Int = TopCollector.defaultTotalHitsThreshold,
+        deadline: Deadline? = nil
+    ) throws -> (total: Int, exact: Bool, documents: [ScoredDocument]) {
         let averageLength = reader.averageLength
-        var collector = TopCollector(limit: limit, totalHitsThreshold: totalHitsThreshold)
+        var collector = TopCollector(limit: limit, totalHitsThreshold: totalHitsThreshold, deadline: deadline)
         for position in reader.segments.indices {
             var matcher = try SegmentMatcher(
                 plan: plan, segment: reader.segments[position], position: position, similarity: similarity,
                 actorSimilarity: actorSimilarity, averageLength: averageLength)
             try matcher.collect(into: &collector, base: reader.bases[position])
+            if collector.time.expired { throw collector.time.deadline!.error() }
         }
         return (collector.total, collector.exact, collector.result())
     }
@@ -350,9 +371,14 @@ struct TopCollector {
 
     static let defaultTotalHitsThreshold = SearchOptions().totalHitsThreshold
 
-    init(limit: Int, totalHitsThreshold: Int = defaultTotalHitsThreshold) {
+    /// The search's deadline: the matcher asks once per candidate and stops
+    /// once it has passed.
+    var time: Deadline.Check
+
+    init(limit: Int, totalHitsThreshold: Int = defaultTotalHitsThreshold, deadline: Deadline? = nil) {
         self.limit = limit
         self.totalHitsThreshold = totalHitsThreshold
+        time = Deadline.Check(deadline)
     }
 
     /// Whether documents that cannot beat ``threshold`` may be skipped.

@@ -234,6 +234,8 @@ struct SegmentMatcher {
         var none: [Contribution]? = nil
 
         while true {
+            // Past the deadline, stop: `topDocuments` throws.
+            if collector.time.passed() { return }
             guard collector.canPrune else {
                 guard let document = try nextCandidate(candidates, atLeast: low, atMost: .max) else { return }
                 if try !isExcluded(document) {
@@ -280,6 +282,7 @@ struct SegmentMatcher {
             for k in 0..<nonEssentialCount { nonEssentialBound += bounds[order[k]] }
 
             while let document = try nextCandidate(essential, atLeast: low, atMost: high) {
+                if collector.time.passed() { return }
                 low = document + 1
                 if try isExcluded(document) { continue }
                 let length = try lengths.length(of: document)

@@ -14,6 +14,10 @@ import Search
 /// - `GET /api/actors?q=&actor=&with=&limit=`: `gazette actors --json`'s.
 /// - `GET /api/documents/PATH`: `gazette extract --json`'s object for the
 ///   indexed article from PATH (the id results and exports give).
+/// - `GET /api/timeline?q=&actor=`: the matching articles by month.
+///
+/// A bad parameter or query gets 400, a search past `--timeout` 503, each
+/// with `{"error": reason}`.
 ///
 /// Requests are served concurrently from one open index; each request
 /// checks the index's commit number and, when an indexer has committed
@@ -44,7 +48,7 @@ struct GazetteServe: ParsableCommand {
         }
         let router = Router()
         if LoopbackHosts<BasicRequestContext>.isLoopback(host) { router.add(middleware: LoopbackHosts()) }
-        API.route(router, index)
+        API.route(router, index, timeLimit: options.requestTimeLimit)
         WebApp.route(router)
         // A connection idle for 30 s is closed (a client that opens many and
         // sends nothing holds none for long), and request heads are capped
@@ -109,15 +113,17 @@ enum API {
     /// A query parameter that is not what the API takes.
     struct BadParameter: Error { var message: String }
 
-    static func route(_ router: Router<BasicRequestContext>, _ index: OpenIndex) {
+    /// `timeLimit`: how long a request may search (``Deadline``); past it,
+    /// 503 with the reason.
+    static func route(_ router: Router<BasicRequestContext>, _ index: OpenIndex, timeLimit: Duration?) {
         router.get("/api/search") { request, _ -> Response in
-            try search(request, index)
+            try answer { try search(Parameters(request), index, deadline: timeLimit.map { Deadline(after: $0) }) }
         }
         router.get("/api/actors") { request, _ -> Response in
-            try actors(request, index)
+            try answer { try actors(Parameters(request), index, deadline: timeLimit.map { Deadline(after: $0) }) }
         }
         router.get("/api/timeline") { request, _ -> Response in
-            try timeline(request, index)
+            try answer { try timeline(Parameters(request), index, deadline: timeLimit.map { Deadline(after: $0) }) }
         }
         router.get("/api/documents/**") { request, context -> Response in
             // The path, percent-encoded: "%2F" keeps an absolute path's first
@@ -130,51 +136,88 @@ enum API {
         }
     }
 
-    static func search(_ request: Request, _ index: OpenIndex) throws -> Response {
+    /// `body`'s answer, or the refusal of what it could not answer: 400 for
+    /// a bad parameter or query, 503 for a search that ran out of time (the
+    /// server could not answer in time; a narrower query may be). A damaged
+    /// index or another failure goes on to Hummingbird (500).
+    private static func answer(_ body: () throws -> Response) throws -> Response {
         do {
-            return try searchResults(request, index)
+            return try body()
         } catch let bad as BadParameter {
             return error(.badRequest, bad.message)
+        } catch let failure as SearchError {
+            return error(failure.code == .timedOut ? .serviceUnavailable : .badRequest, failure.description)
         }
     }
 
-    private static func searchResults(_ request: Request, _ index: OpenIndex) throws -> Response {
-        let parameters = request.uri.queryParameters
-        let text = parameters["q"].map(String.init) ?? ""
-        let actors = parameters.getAll("actor").map { String($0) }
-        let limit = try number(parameters["limit"].map(String.init), default: 10, range: 0...1000, name: "limit")
-        let offset = try number(parameters["offset"].map(String.init), default: 0, range: 0...100_000, name: "offset")
-        guard text.utf8.count <= 4096 else { return error(.badRequest, "the query is longer than 4096 bytes") }
+    /// A request's query parameters, decoded as browsers encode forms
+    /// (`application/x-www-form-urlencoded`): "+" is a space and "%2B" a
+    /// plus. Hummingbird's `queryParameters` keeps "+", so that
+    /// `q=militias+proxy` was one word and found nothing, and it passes a
+    /// bad escape through as it stands; here that is a 400.
+    struct Parameters {
+        private var pairs: [(name: String, value: String)] = []
+
+        init(_ request: Request) throws(BadParameter) {
+            for pair in (request.uri.query ?? "").split(separator: "&") {
+                let equals = pair.firstIndex(of: "=") ?? pair.endIndex
+                let value = equals == pair.endIndex ? "" : pair[pair.index(after: equals)...]
+                func decoded(_ text: Substring) -> String? {
+                    percentDecoded(String(text).replacing("+", with: " "))
+                }
+                guard let name = decoded(pair[..<equals]), let value = decoded(value) else {
+                    throw BadParameter(message: "the parameter \(pair) is not valid percent-encoded UTF-8")
+                }
+                pairs.append((name, value))
+            }
+        }
+
+        /// The first value of `name`.
+        subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+        /// Every value of `name` (`actor` may repeat).
+        func all(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
+        /// A query (`q`, `with`): what a person types is far shorter than
+        /// 4 KB; a longer one is a script's, or an attack's.
+        func query(_ name: String) throws(BadParameter) -> String? {
+            guard let text = self[name] else { return nil }
+            guard text.utf8.count <= 4096 else { throw BadParameter(message: "the query is longer than 4096 bytes") }
+            return text
+        }
+
+        /// A whole number in `range`, or `value` when not given.
+        func number(_ name: String, default value: Int, range: ClosedRange<Int>) throws(BadParameter) -> Int {
+            guard let text = self[name] else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw BadParameter(
+                    message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+    }
+
+    static func search(_ parameters: Parameters, _ index: OpenIndex, deadline: Deadline?) throws -> Response {
+        let text = try parameters.query("q") ?? ""
+        var options = SearchOptions(
+            limit: try parameters.number("limit", default: 10, range: 0...1000), actors: parameters.all("actor"),
+            offset: try parameters.number("offset", default: 0, range: 0...100_000))
+        options.deadline = deadline
         let searcher = try index.searcher()
         let started = ContinuousClock.now
-        do {
-            let results = try searcher.search(
-                text, SearchOptions(limit: limit, actors: actors, offset: offset))
-            return json(JSONOutput.render(results, took: ContinuousClock.now - started))
-        } catch let failure as SearchError {
-            return error(.badRequest, failure.description)
-        }
+        return json(JSONOutput.render(try searcher.search(text, options), took: ContinuousClock.now - started))
     }
 
-    static func actors(_ request: Request, _ index: OpenIndex) throws -> Response {
-        let parameters = request.uri.queryParameters
-        let limit: Int
-        do {
-            limit = try number(parameters["limit"].map(String.init), default: 20, range: 1...1000, name: "limit")
-        } catch let bad as BadParameter {
-            return error(.badRequest, bad.message)
-        }
+    static func actors(_ parameters: Parameters, _ index: OpenIndex, deadline: Deadline?) throws -> Response {
+        let limit = try parameters.number("limit", default: 20, range: 1...1000)
+        let text = try parameters.query("q") ?? ""
         let searcher = try index.searcher()
-        do {
-            if let with = parameters["with"].map(String.init) {
-                return json(ActorsJSON.render(try searcher.coMentions(with: with, limit: limit)))
-            }
-            let options = SearchOptions(limit: 0, actors: parameters.getAll("actor").map { String($0) })
-            let text = parameters["q"].map(String.init) ?? ""
-            return json(ActorsJSON.render(try searcher.actorFacets(text, options, limit: limit)))
-        } catch let failure as SearchError {
-            return error(.badRequest, failure.description)
+        if let with = try parameters.query("with") {
+            return json(ActorsJSON.render(try searcher.coMentions(with: with, limit: limit, deadline: deadline)))
         }
+        var options = SearchOptions(limit: 0, actors: parameters.all("actor"))
+        options.deadline = deadline
+        return json(ActorsJSON.render(try searcher.actorFacets(text, options, limit: limit)))
     }
 
     /// `extract --json`'s object for the article indexed from `path`, with
@@ -192,16 +235,11 @@ enum API {
         return json(ArticleJSON.json(article, mentions: mentions))
     }
 
-    static func timeline(_ request: Request, _ index: OpenIndex) throws -> Response {
-        let parameters = request.uri.queryParameters
-        let text = parameters["q"].map(String.init) ?? ""
-        guard text.utf8.count <= 4096 else { return error(.badRequest, "the query is longer than 4096 bytes") }
-        let options = SearchOptions(limit: 0, actors: parameters.getAll("actor").map { String($0) })
-        do {
-            return json(TimelineJSON.render(try index.searcher().timeline(text, options)))
-        } catch let failure as SearchError {
-            return error(.badRequest, failure.description)
-        }
+    static func timeline(_ parameters: Parameters, _ index: OpenIndex, deadline: Deadline?) throws -> Response {
+        let text = try parameters.query("q") ?? ""
+        var options = SearchOptions(limit: 0, actors: parameters.all("actor"))
+        options.deadline = deadline
+        return json(TimelineJSON.render(try index.searcher().timeline(text, options)))
     }
 
     /// `text` with its %XX escapes decoded; nil for a bad escape or bytes
@@ -226,16 +264,6 @@ enum API {
             }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func number(_ text: String?, default value: Int, range: ClosedRange<Int>, name: String) throws -> Int
-    {
-        guard let text else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw BadParameter(
-                message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
     }
 
     private static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

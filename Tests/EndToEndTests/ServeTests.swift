@@ -12,10 +12,10 @@ import Testing
 struct ServeTests {
     /// Starts the server on the index at `index` (relative to `directory`)
     /// and returns it with its base URL, read from its start line.
-    func start(index: String, in directory: String) throws -> (Process, String) {
+    func start(index: String, in directory: String, _ options: [String] = []) throws -> (Process, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["serve", "--index", index, "--port", "0"]
+        process.arguments = ["serve", "--index", index, "--port", "0"] + options
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let err = Pipe()
         process.standardError = err
@@ -121,6 +121,42 @@ struct ServeTests {
         let (quoteStatus, quote) = try await get(base + "/api/search?q=%22unclosed")
         #expect(quoteStatus == 400 && (quote["error"] as? String)?.contains("never closed") == true)
         #expect(try await get(base + "/api/search?q=x&limit=many").0 == 400)
+
+        // Query strings as a browser's form sends them: "+" is a space, "%2B" a plus.
+        let (_, plus) = try await get(base + "/api/search?q=militias+proxy&limit=0")
+        let (_, space) = try await get(base + "/api/search?q=militias%20proxy&limit=0")
+        #expect(plus["query"] as? String == "militias proxy" && (plus["total"] as? Int ?? 0) > 0)
+        #expect(plus["total"] as? Int == space["total"] as? Int)
+        #expect(try await get(base + "/api/search?q=%2Bmilitias&limit=0").1["query"] as? String == "+militias")
+        let (badStatus, bad) = try await get(base + "/api/search?q=%E2%28")
+        #expect(badStatus == 400 && (bad["error"] as? String)?.contains("q=%E2%28 is not valid") == true)
+        let long = String(repeating: "a", count: 4097)
+        #expect(try await get(base + "/api/actors?q=" + long).0 == 400)
+        #expect(try await get(base + "/api/actors?with=" + long).0 == 400)
+    }
+
+    @Test("a request that runs past --timeout gets 503 and the reason; one that reads no postings is answered")
+    func timeout() async throws {
+        let checkout = try freshCheckout()
+        defer { checkout.remove() }
+        #expect(try CLI.run(["index", "Corpus", "--index", "out"], in: checkout.path).status == 0)
+        // One nanosecond: every search has used it up by its first look at the clock.
+        let (server, base) = try start(index: "out", in: checkout.path, ["--timeout", "0.000000001"])
+        defer { server.terminate() }
+        for request in [
+            "/api/search?q=militias", "/api/search?actor=Iran", "/api/actors?q=militias", "/api/actors",
+            "/api/actors?with=Hezbollah", "/api/timeline?q=said",
+        ] {
+            let (status, body) = try await get(base + request)
+            #expect(status == 503, "\(request)")
+            let message = body["error"] as? String ?? ""
+            #expect(message.contains("ran longer than its limit of 1 ns"), "\(request): \(message)")
+        }
+        // A document is read, not searched: no limit applies.
+        #expect(try await get(base + "/api/documents/Corpus/iran-foreign-forces-iraq.txt").0 == 200)
+
+        let refused = try CLI.run(["serve", "--index", "out", "--timeout=-1"], in: checkout.path)
+        #expect(refused.status == 64 && refused.stderr.contains("--timeout must be 0 to 86400 seconds"))
     }
 
     @Test("gazette serve without gazette-serve beside it says so, and how to build it (exit 69)")
