@@ -39,7 +39,7 @@ public struct Deadline: Sendable {
     func error() -> SearchError {
         SearchError(
             .timedOut,
-            "the search ran longer than its limit of \(Self.format(limit)); narrow the query (fewer or rarer words)",
+            "the search ran longer than its limit of \(Self.format(limit)); ask for less (rarer words, an actor, dates) or allow more time",
             query: "")
     }
 
