@@ -5,9 +5,13 @@
 /// The work asks ``Check/passed()`` as it goes: once per candidate
 /// document in the matching loops, once per actor term when counting
 /// facets, once per article re-read for co-mentions or a snippet. The clock
-/// is read on the first ask and then on every 256th in the matching loops
-/// (on every ask in the others), so the limit costs nothing measurable and
-/// is overrun by at most 256 candidates, one posting list or one article.
+/// is read on the first ask, then on every 256th in the matching loops,
+/// every 16th hit's snippet, and every ask in the facet and co-mention
+/// loops (each of whose steps reads a posting list or analyses an
+/// article). A search past its limit is stopped within 256 candidates, 16
+/// snippets, one posting list or one article. The asking costs little:
+/// with no deadline, 0.07% more instructions over ten Reuters queries
+/// (callgrind, `gazette search --batch`, against the build before it).
 ///
 /// Why give up rather than return what was found in time (Elasticsearch's
 /// `timed_out: true`): a ranked list cut short is not the best hits with a

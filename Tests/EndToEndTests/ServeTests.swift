@@ -1,4 +1,5 @@
 import Foundation
+import NewsCore
 import TestSupport
 import Testing
 
@@ -20,17 +21,29 @@ struct ServeTests {
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let match = seen.firstMatch(of: /on (http:\/\/127\.0\.0\.1:\d+)/) { return (process, String(match.1)) }
+        // Read on the handle's own thread, so that a server that starts and
+        // says nothing cannot keep the deadline from firing.
+        let seen = Locked(Data())
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            seen.withLock { $0.append(chunk) }
+            if chunk.isEmpty { handle.readabilityHandler = nil }
         }
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        var text = ""
+        while Date() < deadline {
+            text = String(decoding: seen.withLock { $0 }, as: UTF8.self)
+            if let match = text.firstMatch(of: /on (http:\/\/127\.0\.0\.1:\d+)/) {
+                err.fileHandleForReading.readabilityHandler = nil
+                return (process, String(match.1))
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        err.fileHandleForReading.readabilityHandler = nil
         process.terminate()
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no start line: \(seen)"])
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no start line: \(text)"])
     }
 
     /// A fresh checkout with its Corpus indexed into out/, served.
