@@ -91,10 +91,7 @@ extension Searcher {
     /// The actors most mentioned in the whole index (no query, no actors), or
     /// in the articles matching `text` and `options.actors`.
     public func actorFacets(_ text: String, _ options: SearchOptions, limit: Int) throws -> ActorFacets {
-        try naming(text) { try facets(text, options, limit: limit) }
-    }
-
-    private func facets(_ text: String, _ options: SearchOptions, limit: Int) throws -> ActorFacets {
+        let options = options.naming(text)
         let catalog = try catalog()
         let terms = try actorTerms()
         var counts: [ActorCount] = []
@@ -130,14 +127,7 @@ extension Searcher {
     public func coMentions(
         with name: String, includeMembers: Bool = false, limit: Int, deadline: Deadline? = nil
     ) throws -> CoMentions {
-        try naming(name) {
-            try coMentionsFound(with: name, includeMembers: includeMembers, limit: limit, deadline: deadline)
-        }
-    }
-
-    private func coMentionsFound(
-        with name: String, includeMembers: Bool, limit: Int, deadline: Deadline?
-    ) throws -> CoMentions {
+        let deadline = deadline?.naming(name)
         let catalog = try catalog()
         let anchor = try catalog.resolve([name], includeMembers: includeMembers)[0]
         let anchorIDs = Set(anchor.ids)

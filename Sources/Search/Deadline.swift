@@ -22,6 +22,10 @@ public struct Deadline: Sendable {
     /// The limit, for the message.
     public let limit: Duration
     private let hasPassed: @Sendable () -> Bool
+    /// The query the error names: set by the public entry point that was
+    /// asked (``naming(_:)``), since the loops that find the time passed do
+    /// not know it.
+    private var query = ""
 
     /// `limit` from now.
     public init(after limit: Duration) {
@@ -37,14 +41,19 @@ public struct Deadline: Sendable {
         self.hasPassed = hasPassed
     }
 
-    /// The error a search that ran out of time throws. The query is filled
-    /// in by the public entry point that was asked (``Searcher/naming(_:_:)``):
-    /// the loops that find the time passed do not know it.
+    /// This deadline, its error naming `query`.
+    func naming(_ query: String) -> Deadline {
+        var named = self
+        named.query = query
+        return named
+    }
+
+    /// The error a search that ran out of time throws.
     func error() -> SearchError {
         SearchError(
             .timedOut,
             "the search ran longer than its limit of \(Self.format(limit)); ask for less (rarer words, an actor, dates) or allow more time",
-            query: "")
+            query: query)
     }
 
     /// "10 s", "2.5 s", "250 ms", "40 µs", "1 ns".

@@ -86,12 +86,13 @@ public struct SearchOptions: Sendable {
     public static let defaultTitleWeight = 1.0
     /// When to give up (``Deadline``); nil: never. The server sets one per
     /// request (`gazette serve --timeout`).
-    public var deadline: Deadline? = nil
+    public var deadline: Deadline?
 
     public init(
         limit: Int = 10, actors: [String] = [], includeMembers: Bool = false, all: Bool = false, offset: Int = 0,
-        k1: Double? = nil, b: Double? = nil, explain: Bool = false, passages: Int = 1
+        k1: Double? = nil, b: Double? = nil, explain: Bool = false, passages: Int = 1, deadline: Deadline? = nil
     ) {
+        self.deadline = deadline
         self.explain = explain
         self.passages = passages
         self.limit = limit
@@ -101,6 +102,15 @@ public struct SearchOptions: Sendable {
         self.offset = offset
         self.k1 = k1
         self.b = b
+    }
+}
+
+extension SearchOptions {
+    /// These options, their deadline's error naming `query`.
+    func naming(_ query: String) -> SearchOptions {
+        var named = self
+        named.deadline = deadline?.naming(query)
+        return named
     }
 }
 
@@ -181,18 +191,7 @@ public struct Searcher: Sendable {
         }
         if let b = options.b { searcher.similarity.b = b }
         searcher.titleWeight = options.titleWeight
-        return try naming(text) { try searcher.run(text, options) }
-    }
-
-    /// Runs `body`, naming `text` as the query of a time-out it throws
-    /// (the loops that find the ``Deadline`` passed do not know the query).
-    func naming<Result>(_ text: String, _ body: () throws -> Result) throws -> Result {
-        do {
-            return try body()
-        } catch var error as SearchError where error.code == .timedOut {
-            error.query = text
-            throw error
-        }
+        return try searcher.run(text, options.naming(text))
     }
 
     /// The plan a search runs for `query`: its actors resolved, and the

@@ -46,10 +46,7 @@ extension Searcher {
     /// ``Timeline/Interval``) of publication, in the article's own calendar
     /// (its local date, as a `date:` filter reads it).
     public func timeline(_ text: String, _ options: SearchOptions) throws -> Timeline {
-        try naming(text) { try timelineCounted(text, options) }
-    }
-
-    private func timelineCounted(_ text: String, _ options: SearchOptions) throws -> Timeline {
+        let options = options.naming(text)
         var counts: [Int: Int] = [:]  // year * 12 + month - 1 → articles
         var undated = 0
         var documents = 0

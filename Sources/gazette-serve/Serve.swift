@@ -116,14 +116,15 @@ enum API {
     /// `timeLimit`: how long a request may search (``Deadline``); past it,
     /// 503 with the reason.
     static func route(_ router: Router<BasicRequestContext>, _ index: OpenIndex, timeLimit: Duration?) {
-        router.get("/api/search") { request, _ -> Response in
-            try answer { try search(Parameters(request), index, deadline: timeLimit.map { Deadline(after: $0) }) }
-        }
-        router.get("/api/actors") { request, _ -> Response in
-            try answer { try actors(Parameters(request), index, deadline: timeLimit.map { Deadline(after: $0) }) }
-        }
-        router.get("/api/timeline") { request, _ -> Response in
-            try answer { try timeline(Parameters(request), index, deadline: timeLimit.map { Deadline(after: $0) }) }
+        let searches: [(RouterPath, @Sendable (Parameters, OpenIndex, Deadline?) throws -> Response)] = [
+            ("/api/search", search), ("/api/actors", actors), ("/api/timeline", timeline),
+        ]
+        for (path, handler) in searches {
+            router.get(path) { request, _ -> Response in
+                // The clock starts with the request.
+                let deadline = timeLimit.map { Deadline(after: $0) }
+                return try answer { try handler(Parameters(request), index, deadline) }
+            }
         }
         router.get("/api/documents/**") { request, context -> Response in
             // The path, percent-encoded: "%2F" keeps an absolute path's first
@@ -199,10 +200,9 @@ enum API {
 
     static func search(_ parameters: Parameters, _ index: OpenIndex, deadline: Deadline?) throws -> Response {
         let text = try parameters.query("q") ?? ""
-        var options = SearchOptions(
+        let options = SearchOptions(
             limit: try parameters.number("limit", default: 10, range: 0...1000), actors: parameters.all("actor"),
-            offset: try parameters.number("offset", default: 0, range: 0...100_000))
-        options.deadline = deadline
+            offset: try parameters.number("offset", default: 0, range: 0...100_000), deadline: deadline)
         let searcher = try index.searcher()
         let started = ContinuousClock.now
         return json(JSONOutput.render(try searcher.search(text, options), took: ContinuousClock.now - started))
@@ -215,8 +215,7 @@ enum API {
         if let with = try parameters.query("with") {
             return json(ActorsJSON.render(try searcher.coMentions(with: with, limit: limit, deadline: deadline)))
         }
-        var options = SearchOptions(limit: 0, actors: parameters.all("actor"))
-        options.deadline = deadline
+        let options = SearchOptions(limit: 0, actors: parameters.all("actor"), deadline: deadline)
         return json(ActorsJSON.render(try searcher.actorFacets(text, options, limit: limit)))
     }
 
@@ -237,8 +236,7 @@ enum API {
 
     static func timeline(_ parameters: Parameters, _ index: OpenIndex, deadline: Deadline?) throws -> Response {
         let text = try parameters.query("q") ?? ""
-        var options = SearchOptions(limit: 0, actors: parameters.all("actor"))
-        options.deadline = deadline
+        let options = SearchOptions(limit: 0, actors: parameters.all("actor"), deadline: deadline)
         return json(TimelineJSON.render(try index.searcher().timeline(text, options)))
     }
 

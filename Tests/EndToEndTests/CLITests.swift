@@ -1,4 +1,5 @@
 import Foundation
+import NewsCore
 import TestSupport
 import Testing
 
@@ -40,17 +41,17 @@ struct CLI {
         // Both pipes at once: a child that fills one (64 KB) while the other
         // is read to its end would block forever (a sanitizer's reports on
         // stderr did).
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errors = Box()
+        let errors = Locked(Data())
         let reading = DispatchGroup()
         reading.enter()
         DispatchQueue.global().async {
-            errors.data = err.fileHandleForReading.readDataToEndOfFile()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errors.withLock { $0 = data }
             reading.leave()
         }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         reading.wait()
-        let stderr = errors.data
+        let stderr = errors.withLock { $0 }
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),

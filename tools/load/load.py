@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from urllib.parse import quote
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -98,7 +99,6 @@ def main():
     subprocess.run([gazette, "index", corpus, "--index", index, "--quiet"], check=True, stdout=subprocess.DEVNULL)
     first = json.loads(subprocess.run([gazette, "search", "oil", "--index", index, "--json", "--limit", "1"],
                                       check=True, capture_output=True, text=True).stdout)["hits"][0]["path"]
-    from urllib.parse import quote
     script = os.path.join(work, "mix.lua")
     with open(script, "w") as out:
         out.write(LUA.replace("DOCUMENT", quote(first, safe="")))
